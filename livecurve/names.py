@@ -1,0 +1,105 @@
+"""Metric names: which panel a series belongs to, whether it is validation, which way is better.
+
+Keras names validation metrics ``val_<name>``; other tools write ``valid_``, ``validation_``,
+``val/``, ``validation/`` or ``train/``/``train_`` prefixes, and some put the split at the end
+(``loss_val``, ``loss/train``).  :func:`parse` maps all of them to a *family* (the panel) and a
+*split* (``"train"`` or ``"val"``), so ``loss`` and ``val_loss`` share one set of axes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Split = Literal["train", "val"]
+Goal = Literal["min", "max"]
+
+_SEP = r"[_/\-. ]"
+_VAL_WORDS = r"(?:val|valid|validation|validate|eval|evaluation|dev)"
+_TRAIN_WORDS = r"(?:train|training|trn)"
+_PREFIX_VAL = re.compile(rf"^{_VAL_WORDS}{_SEP}+(.+)$", re.IGNORECASE)
+_PREFIX_TRAIN = re.compile(rf"^{_TRAIN_WORDS}{_SEP}+(.+)$", re.IGNORECASE)
+_SUFFIX_VAL = re.compile(rf"^(.+?){_SEP}+{_VAL_WORDS}$", re.IGNORECASE)
+_SUFFIX_TRAIN = re.compile(rf"^(.+?){_SEP}+{_TRAIN_WORDS}$", re.IGNORECASE)
+# Keras's TensorBoard callback writes ``epoch_loss`` in ``train/`` and ``validation/`` runs.
+_EPOCH_PREFIX = re.compile(r"^epoch[_/]", re.IGNORECASE)
+
+_MAX_WORDS = re.compile(
+    r"acc|accuracy|auc|precision|recall|f1|fbeta|iou|dice|map|psnr|ssim|r2|bleu|rouge|"
+    r"top_?\d|hit|ndcg|score|jaccard|specificity|sensitivity|kappa|mcc|correlation",
+    re.IGNORECASE,
+)
+_MIN_WORDS = re.compile(
+    r"loss|error|err|mse|mae|mape|msle|rmse|crossentropy|hinge|perplexity|ppl|kld|"
+    r"divergence|cosine_similarity_loss|wer|cer|distance",
+    re.IGNORECASE,
+)
+_LEARNING_RATE = re.compile(r"^(lr|learning[_ ]?rate)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MetricName:
+    """A parsed metric name.
+
+    Attributes:
+        raw: the name exactly as logged (``"val_loss"``).
+        family: the panel it belongs to (``"loss"``).
+        split: ``"train"`` or ``"val"``.
+    """
+
+    raw: str
+    family: str
+    split: Split
+
+    @property
+    def is_validation(self) -> bool:
+        return self.split == "val"
+
+
+def parse(name: str) -> MetricName:
+    """Split a metric name into its family and split.
+
+    >>> parse("val_loss")
+    MetricName(raw='val_loss', family='loss', split='val')
+    >>> parse("train/box_loss").family
+    'box_loss'
+    >>> parse("accuracy").split
+    'train'
+    """
+    stripped = name.strip()
+    stem = _EPOCH_PREFIX.sub("", stripped) or stripped
+    for pattern, split in (
+        (_PREFIX_VAL, "val"),
+        (_PREFIX_TRAIN, "train"),
+        (_SUFFIX_VAL, "val"),
+        (_SUFFIX_TRAIN, "train"),
+    ):
+        match = pattern.match(stem)
+        if match and match.group(1).strip(" _/-."):
+            family = _EPOCH_PREFIX.sub("", match.group(1)) or match.group(1)
+            return MetricName(raw=name, family=family, split=split)  # type: ignore[arg-type]
+    return MetricName(raw=name, family=stem, split="train")
+
+
+def is_learning_rate(family: str) -> bool:
+    """True for the learning-rate family (``lr``, ``learning_rate``)."""
+    return bool(_LEARNING_RATE.match(family.strip()))
+
+
+def goal(family: str) -> Goal | None:
+    """Which direction is better for a metric family: ``"min"``, ``"max"`` or ``None``.
+
+    Losses and errors are minimised, accuracy-like scores maximised; unknown names and the
+    learning rate have no goal (so no "best" value is claimed for them).
+
+    >>> goal("loss"), goal("sparse_categorical_accuracy"), goal("learning_rate")
+    ('min', 'max', None)
+    """
+    if is_learning_rate(family):
+        return None
+    if _MIN_WORDS.search(family):
+        return "min"
+    if _MAX_WORDS.search(family):
+        return "max"
+    return None
