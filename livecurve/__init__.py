@@ -1,7 +1,61 @@
-"""livecurve: live training curves for Keras and custom loops in Jupyter."""
+"""livecurve: live training curves for Keras and custom loops in Jupyter.
 
+Keras::
+
+    from livecurve import LiveCurve
+
+    curve = LiveCurve()
+    model.fit(x, y, validation_split=0.2, epochs=30, callbacks=[curve])
+    curve.save("training.png")          # .svg .pdf .html .csv .json too
+
+A custom training loop::
+
+    from livecurve import LivePlot
+
+    plot = LivePlot()
+    plot.display()                      # in a notebook: the live widget
+    for epoch in range(30):
+        ...
+        plot.log(loss=train_loss, val_loss=val_loss)
+    plot.finish()
+    plot.save("training.svg")
+
+``LiveCurve`` needs Keras 3 (``pip install livecurve[tensorflow]``); everything else does not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .export.save import FORMATS, SaveError
+from .plot import LivePlot
 from .run import LiveCurveWarning, Panel, Run
 from .series import Series
 
-__all__ = ["LiveCurveWarning", "Panel", "Run", "Series"]
+if TYPE_CHECKING:
+    from .keras_callback import LiveCurve
+
+__all__ = [
+    "FORMATS",
+    "LiveCurve",
+    "LiveCurveWarning",
+    "LivePlot",
+    "Panel",
+    "Run",
+    "SaveError",
+    "Series",
+]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # LiveCurve subclasses keras.callbacks.Callback: import Keras only when it is asked for.
+    if name == "LiveCurve":
+        try:
+            from .keras_callback import LiveCurve
+        except ImportError as exc:
+            raise ImportError(
+                f"livecurve.LiveCurve needs Keras 3: pip install 'livecurve[tensorflow]' ({exc})"
+            ) from exc
+        return LiveCurve
+    raise AttributeError(f"module 'livecurve' has no attribute {name!r}")

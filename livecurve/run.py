@@ -111,7 +111,7 @@ class Run:
         return self._names[name]
 
     def panels(self) -> list[Panel]:
-        """Panels in first-seen order, learning-rate panels last; train before val in each."""
+        """Panels: ``loss`` first, then first-seen order, learning rate last; train before val."""
         panels: dict[str, Panel] = {}
         with self._lock:
             items = list(self._names.items())
@@ -119,7 +119,10 @@ class Run:
             panels.setdefault(metric.family, Panel(metric.family)).names.append(name)
         for panel in panels.values():
             panel.names.sort(key=lambda n: self._names[n].is_validation)
-        return sorted(panels.values(), key=lambda p: is_learning_rate(p.family))
+        # Keras sorts its log keys, which would put "accuracy" before "loss": loss leads.
+        return sorted(
+            panels.values(), key=lambda p: (is_learning_rate(p.family), p.family != "loss")
+        )
 
     def last_x(self) -> float | None:
         """The largest x logged so far, or None for an empty run."""

@@ -1,0 +1,124 @@
+"""Render runs to a static picture with matplotlib (no browser, no frontend needed).
+
+Draws the same layout and style as the live widget: one panel per metric family, colours from
+:mod:`livecurve.style`, validation dashed with hollow markers, only the series that are visible.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from .. import style
+from ..names import parse
+from ..run import Run
+
+SeriesKey = tuple[int, str]
+
+
+def _families(runs: list[Run], visible: Mapping[SeriesKey, bool]) -> list[str]:
+    families: list[str] = []
+    for run_index, run in enumerate(runs):
+        for panel in run.panels():
+            shown = any(visible.get((run_index, n), True) for n in panel.names)
+            if shown and panel.family not in families:
+                families.append(panel.family)
+    return families
+
+
+def figure(
+    runs: list[Run],
+    visible: Mapping[SeriesKey, bool] | None = None,
+    *,
+    title: str | None = None,
+    columns: int = 2,
+) -> Figure:
+    """A matplotlib ``Figure`` of the runs (only series that ``visible`` does not hide)."""
+    visible = visible or {}
+    families = _families(runs, visible)
+    n_panels = max(len(families), 1)
+    n_cols = max(1, min(columns, n_panels))
+    n_rows = -(-n_panels // n_cols)
+    width = style.PANEL_WIDTH_PX / 100 * n_cols
+    height = style.PANEL_HEIGHT_PX / 100 * n_rows + (0.4 if title else 0)
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    if title:
+        fig.suptitle(title, fontsize=13, fontweight="bold")
+    axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    if not families:
+        axes[0].text(
+            0.5,
+            0.5,
+            "no metrics logged yet",
+            ha="center",
+            va="center",
+            transform=axes[0].transAxes,
+            color="#666",
+        )
+        axes[0].set_xticks([])
+        axes[0].set_yticks([])
+        return fig
+    axis = style.axis_label(runs[0].axis)
+    for panel_index, (family, ax) in enumerate(zip(families, axes)):
+        _draw_panel(ax, family, panel_index, runs, visible, axis)
+    return fig
+
+
+def _draw_panel(ax, family, panel_index, runs, visible, axis) -> None:  # type: ignore[no-untyped-def]
+    n_runs = len(runs)
+    for run_index, run in enumerate(runs):
+        for panel in run.panels():
+            if panel.family != family:
+                continue
+            for name in panel.names:
+                if not visible.get((run_index, name), True):
+                    continue
+                x, y = run[name].snapshot()
+                validation = parse(name).is_validation
+                colour = style.colour(panel_index, run_index, n_runs)
+                markers = np.isfinite(y).sum() <= style.MAX_MARKERS
+                ax.plot(
+                    x,
+                    y,
+                    color=colour,
+                    linestyle="--" if style.dashed(validation) else "-",
+                    linewidth=style.LINE_WIDTH,
+                    marker="o" if markers else None,
+                    markersize=4.5,
+                    markerfacecolor="white" if validation else colour,
+                    markeredgecolor=colour,
+                    label=f"{run.label} · {name}" if n_runs > 1 else name,
+                )
+    ax.set_title(family, fontsize=12, fontweight="bold")
+    ax.set_xlabel(axis)
+    ax.set_ylabel(family)
+    ax.grid(True, color="#e0e0e0", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=9, frameon=False)
+
+
+def render(
+    runs: list[Run],
+    fmt: str,
+    visible: Mapping[SeriesKey, bool] | None = None,
+    *,
+    title: str | None = None,
+    dpi: int = 150,
+) -> bytes:
+    """The picture as bytes in ``fmt`` (``"png"``, ``"svg"`` or ``"pdf"``)."""
+    buffer = io.BytesIO()
+    metadata = {"Creator": "livecurve"} if fmt in ("svg", "pdf") else {"Software": "livecurve"}
+    # SVG keeps text as text (searchable, selectable) rather than outlines.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig = figure(runs, visible, title=title)
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+    return buffer.getvalue()

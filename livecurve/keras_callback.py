@@ -1,0 +1,115 @@
+"""``LiveCurve``: the Keras callback that draws live training curves in a notebook."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from .plot import LivePlot
+
+
+class LiveCurve(keras.callbacks.Callback):
+    """Live training curves in a Jupyter notebook while ``model.fit()`` runs.
+
+    One panel per metric with training and validation on the same axes (``loss`` beside
+    ``val_loss``), a checkbox per series that shows or hides it even while ``fit()`` is running,
+    a header with progress, ETA and the latest and best value of each series, and ``save()`` for
+    a PNG/SVG/PDF/HTML picture or CSV/JSON data. Outside a notebook nothing is displayed and
+    ``save()`` still works. An error inside livecurve never stops training: it is reported once.
+
+    Running ``fit()`` again with the same callback continues the curve; ``fit(initial_epoch=k)``
+    places the first new point at epoch ``k + 1`` (the x axis counts epochs completed).
+
+    Args:
+        title: a heading above the panels. Default: none.
+        max_points: the most points per series sent to the browser (longer series are reduced
+            for drawing; saved data keep every point). Default: 2000.
+        columns: panels per row. Default: 2.
+        display: show the widget in the cell where ``fit()`` runs. Default: True.
+
+    Example:
+        ```python
+        from livecurve import LiveCurve
+
+        curve = LiveCurve()
+        model.fit(x, y, validation_split=0.2, epochs=30, verbose=0, callbacks=[curve])
+        curve.save("training.png")      # also .svg, .pdf, .html, .csv, .json
+        ```
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str | None = None,
+        max_points: int = 2000,
+        columns: int = 2,
+        display: bool = True,
+    ) -> None:
+        super().__init__()
+        self.plot = LivePlot(title=title, max_points=max_points, columns=columns)
+        self.display_widget = display
+        self._offset = 0.0
+        self._awaiting_first_epoch = False
+
+    # -- the data, for users -------------------------------------------------------------
+    @property
+    def run(self) -> Any:
+        """The :class:`~livecurve.Run` holding every logged series."""
+        return self.plot.run
+
+    @property
+    def widget(self) -> Any:
+        return self.plot.widget
+
+    def save(self, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
+        """Save the figure (.png .svg .pdf .html) or the data (.csv .json)."""
+        return self.plot.save(path, dpi=dpi)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        return self.plot._repr_mimebundle_(**kwargs)
+
+    # -- Keras hooks (each guarded: a plotting failure never stops training) -------------
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._awaiting_first_epoch = True
+        if self.display_widget:
+            self.plot.guard.call("displaying the widget", self.plot.display)
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self._awaiting_first_epoch:
+            self._awaiting_first_epoch = False
+            self.plot.guard.call("starting the figure", self._start, epoch)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.on_epoch_begin(epoch)  # starts the figure if on_epoch_begin was never called
+        self.plot.guard.call("recording the epoch", self._record, epoch, logs or {})
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self.plot.guard.call("finishing the figure", self.plot.finish)
+
+    # -- adapter logic -------------------------------------------------------------------
+    def _start(self, first_epoch: int) -> None:
+        """Place this ``fit()`` on the x axis.
+
+        A ``fit()`` that starts at epoch 0 on a callback that already holds epochs continues the
+        curve after them; one that starts at ``initial_epoch=k`` is placed at ``k + 1`` and
+        replaces any points the callback holds from there on (training went back to a checkpoint).
+        """
+        last = self.plot.run.last_x()
+        if first_epoch == 0 and last is not None:
+            self._offset = last
+        else:
+            self._offset = 0.0
+            if last is not None and last >= first_epoch + 1:
+                self.plot.run.truncate_from(first_epoch + 1)
+        epochs = (self.params or {}).get("epochs")
+        total = None if epochs is None else int(epochs + self._offset)
+        self.plot.start(total, int(first_epoch + self._offset))
+
+    def _record(self, epoch: int, logs: dict[str, Any]) -> None:
+        x = epoch + 1 + self._offset
+        self.plot.run.log(x, logs)
+        self.plot.progress.advance(int(x))
+        self.plot.refresh()

@@ -1,0 +1,161 @@
+"""``LivePlot``: the live figure for any training loop, with or without Keras.
+
+It owns the runs (the data model), the progress, which series are visible, and, inside a notebook,
+the widget view. The Keras callback is a thin adapter around it; custom loops call it directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .environment import in_notebook
+from .export.save import render as render_file
+from .export.save import save as save_file
+from .guard import Guard
+from .progress import Progress
+from .run import Run
+
+SeriesKey = tuple[int, str]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+class LivePlot:
+    """Live training curves for a custom training loop (or any code that produces metrics).
+
+    Args:
+        title: a heading above the panels (optional).
+        axis: what x counts: ``"epoch"`` (default) or ``"step"``.
+        max_points: the most points per series sent to the browser; longer series are reduced
+            with min/max decimation (the saved files keep every point).
+        columns: panels per row.
+
+    Example:
+        >>> plot = LivePlot()
+        >>> for epoch in range(3):
+        ...     plot.log(loss=1 / (epoch + 1), val_loss=1.2 / (epoch + 1))
+        >>> plot.run["val_loss"].x.tolist()
+        [1.0, 2.0, 3.0]
+
+        In a notebook, ``plot`` displays the live widget; ``plot.save("curves.png")`` writes a
+        picture anywhere.
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str | None = None,
+        axis: str = "epoch",
+        max_points: int = 2000,
+        columns: int = 2,
+    ) -> None:
+        if max_points < 4:
+            raise ValueError(f"max_points must be at least 4, got {max_points!r}")
+        if columns < 1:
+            raise ValueError(f"columns must be at least 1, got {columns!r}")
+        self.title = title
+        self.max_points = max_points
+        self.columns = columns
+        self.run = Run("run", axis=axis)
+        self.runs: list[Run] = [self.run]
+        self.progress = Progress()
+        self.visible: dict[SeriesKey, bool] = {}
+        self.guard = Guard()
+        self._view: Any = None
+        self._display_handles: list[Any] = []
+
+    # -- feeding -------------------------------------------------------------------------
+    def log(self, x: float | None = None, /, **metrics: Any) -> None:
+        """Record metrics at ``x`` (default: one past the last x) and redraw.
+
+        Values may be Python or numpy numbers or framework scalars; NaN is drawn as a gap.
+        """
+        if x is None:
+            last = self.run.last_x()
+            x = 1.0 if last is None else last + 1
+        self.run.log(float(x), metrics)
+        if self.run.axis == "epoch":
+            self.progress.advance(int(x))
+        self.refresh()
+
+    def start(self, total: int | None = None, first: int = 0) -> None:
+        """Mark the start of training: ``total`` epochs (for the ETA), starting after ``first``."""
+        self.progress.start(total, first)
+        self.refresh()
+
+    def finish(self) -> None:
+        """Mark the end of training; the notebook output gains a static picture of the figure."""
+        self.progress.finish()
+        self.refresh()
+        self.guard.call("showing the final picture", self._update_displays)
+
+    # -- showing -------------------------------------------------------------------------
+    @property
+    def view(self) -> Any:
+        """The :class:`~livecurve.view.widget.CurveView`, created on first use."""
+        if self._view is None:
+            from .view.widget import CurveView
+
+            self._view = CurveView(
+                self.runs,
+                self.progress,
+                self.visible,
+                self.save,
+                title=self.title,
+                max_points=self.max_points,
+                columns=self.columns,
+            )
+            self._view.refresh()
+        return self._view
+
+    @property
+    def widget(self) -> Any:
+        """The ipywidgets ``VBox`` that shows the figure."""
+        return self.view.widget
+
+    def refresh(self) -> None:
+        """Redraw the widget if one exists (errors are reported once, never raised)."""
+        if self._view is not None:
+            self.guard.call("redrawing the widget", self._view.refresh)
+
+    def display(self) -> None:
+        """Show the live widget in the current notebook cell (nothing outside a notebook)."""
+        if not in_notebook():
+            return
+        from IPython.display import display
+
+        handle = display(self._mimebundle(), raw=True, display_id=uuid.uuid4().hex)
+        if handle is not None:
+            self._display_handles.append(handle)
+
+    def _mimebundle(self) -> dict[str, Any]:
+        bundle = dict(self.widget._repr_mimebundle_())
+        bundle["text/plain"] = f"LiveCurve figure ({', '.join(self.run.names) or 'no data'})"
+        if self.progress.finished is not None:
+            png = render_file(self.runs, "png", self.visible, title=self.title, dpi=100)
+            bundle["image/png"] = base64.b64encode(png).decode()
+        return bundle
+
+    def _update_displays(self) -> None:
+        if not self._display_handles:
+            return
+        bundle = self._mimebundle()
+        for handle in self._display_handles:
+            handle.update(bundle, raw=True)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        return self._mimebundle()
+
+    # -- saving --------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
+        """Save the figure or its data; the extension picks the format.
+
+        ``.png``, ``.svg``, ``.pdf`` draw the visible series as a picture (no browser needed);
+        ``.html`` writes a self-contained page; ``.csv`` and ``.json`` write the data.
+        Raises ``ValueError`` for an unknown extension and ``SaveError`` (an ``OSError``) when the
+        file cannot be written; no partial file is left behind.
+        """
+        return save_file(self.runs, path, self.visible, title=self.title, dpi=dpi)

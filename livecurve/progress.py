@@ -1,0 +1,78 @@
+"""Training progress: epoch n of N, elapsed time and an ETA, without any widget."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+
+def format_duration(seconds: float | None) -> str:
+    """``3725.2`` → ``"1:02:05"``; ``None`` → ``"–"``."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "–"
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@dataclass
+class Progress:
+    """Where training stands.
+
+    ``epoch`` counts epochs completed (``first_epoch`` is where this ``fit()`` started), and
+    ``total`` is the epoch training will stop at (Keras's ``epochs`` argument).
+    """
+
+    total: int | None = None
+    epoch: int = 0
+    first_epoch: int = 0
+    started: float | None = None
+    finished: float | None = None
+    clock: object = field(default=time.monotonic, repr=False)
+
+    def start(self, total: int | None, first_epoch: int = 0) -> None:
+        self.total = total
+        self.first_epoch = first_epoch
+        self.epoch = first_epoch
+        self.started = self.clock()  # type: ignore[operator]
+        self.finished = None
+
+    def advance(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def finish(self) -> None:
+        self.finished = self.clock()  # type: ignore[operator]
+
+    @property
+    def running(self) -> bool:
+        return self.started is not None and self.finished is None
+
+    @property
+    def elapsed(self) -> float | None:
+        if self.started is None:
+            return None
+        end = self.finished if self.finished is not None else self.clock()  # type: ignore[operator]
+        return end - self.started
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, from the mean time per epoch of this ``fit()``; None when unknown."""
+        done = self.epoch - self.first_epoch
+        if not self.running or self.total is None or done <= 0 or self.elapsed is None:
+            return None
+        return self.elapsed / done * max(self.total - self.epoch, 0)
+
+    @property
+    def fraction(self) -> float:
+        if not self.total:
+            return 0.0
+        return min(max(self.epoch / self.total, 0.0), 1.0)
+
+    def describe(self) -> str:
+        """``"epoch 3 / 30 · elapsed 0:12 · ETA 1:48"``."""
+        total = "?" if self.total is None else str(self.total)
+        text = f"epoch {self.epoch} / {total} · elapsed {format_duration(self.elapsed)}"
+        if self.running:
+            text += f" · ETA {format_duration(self.eta)}"
+        return text

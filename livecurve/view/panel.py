@@ -1,0 +1,117 @@
+"""One bqplot figure for one metric family, with a line and a marker layer per series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import bqplot as bq
+import numpy as np
+
+from .. import style
+from ..downsample import minmax
+from ..names import parse
+from ..run import Run
+
+
+@dataclass
+class SeriesMarks:
+    """The marks that draw one series of one run: a line, and markers that carry tooltips."""
+
+    run_index: int
+    name: str
+    line: bq.Lines
+    dots: bq.Scatter
+    drawn_version: int = -1
+
+    @property
+    def marks(self) -> tuple[bq.Lines, bq.Scatter]:
+        return self.line, self.dots
+
+
+class PanelView:
+    """A bqplot ``Figure`` showing one metric family (e.g. ``loss`` and ``val_loss``)."""
+
+    def __init__(self, family: str, index: int, axis_label: str, max_points: int) -> None:
+        self.family = family
+        self.index = index
+        self.max_points = max_points
+        self.axis_label = axis_label
+        self.x_scale = bq.LinearScale()
+        self.y_scale = bq.LinearScale()
+        x_axis = bq.Axis(scale=self.x_scale, label=axis_label, grid_lines="solid", tick_format="~g")
+        y_axis = bq.Axis(
+            scale=self.y_scale,
+            orientation="vertical",
+            label=family,
+            grid_lines="solid",
+            tick_format="~g",
+            label_offset="50px",
+        )
+        self.figure = bq.Figure(
+            title=family,
+            marks=[],
+            axes=[x_axis, y_axis],
+            fig_margin={"top": 40, "bottom": 45, "left": 70, "right": 20},
+            animation_duration=0,
+            layout={
+                "width": "100%",
+                "min_width": f"{style.PANEL_WIDTH_PX - 80}px",
+                "height": f"{style.PANEL_HEIGHT_PX}px",
+            },
+        )
+        self.figure.title_style = {"font-size": "15px", "font-weight": "600"}
+        self.series: dict[tuple[int, str], SeriesMarks] = {}
+
+    def add_series(self, run_index: int, name: str, n_runs: int) -> SeriesMarks:
+        """Create (once) the marks for ``name`` of run ``run_index``."""
+        key = (run_index, name)
+        if key in self.series:
+            return self.series[key]
+        validation = parse(name).is_validation
+        colour = style.colour(self.index, run_index, n_runs)
+        scales = {"x": self.x_scale, "y": self.y_scale}
+        line = bq.Lines(
+            x=np.zeros(0),
+            y=np.zeros(0),
+            scales=scales,
+            colors=[colour],
+            stroke_width=style.LINE_WIDTH,
+            line_style="dashed" if style.dashed(validation) else "solid",
+            labels=[name],
+            display_legend=False,
+        )
+        dots = bq.Scatter(
+            x=np.zeros(0),
+            y=np.zeros(0),
+            scales=scales,
+            colors=[colour],
+            default_size=style.MARKER_AREA_PX,
+            stroke=colour,
+            fill=not validation,
+            tooltip=bq.Tooltip(
+                fields=["x", "y"], labels=[self.axis_label, name], formats=["~g", ".6~g"]
+            ),
+            labels=[name],
+        )
+        marks = SeriesMarks(run_index, name, line, dots)
+        self.series[key] = marks
+        self.figure.marks = [*self.figure.marks, line, dots]
+        return marks
+
+    def refresh(self, runs: list[Run]) -> None:
+        """Send the arrays of every series whose data changed since the last refresh."""
+        for marks in self.series.values():
+            series = runs[marks.run_index][marks.name]
+            if series.version == marks.drawn_version:
+                continue
+            marks.drawn_version = series.version
+            x, y = series.snapshot()
+            x, y = minmax(x, y, self.max_points)
+            finite = np.isfinite(y)
+            show_dots = finite.sum() <= style.MAX_MARKERS
+            with marks.line.hold_sync(), marks.dots.hold_sync():
+                marks.line.x, marks.line.y = x, y
+                if show_dots:
+                    marks.dots.x, marks.dots.y = x[finite], y[finite]
+                else:
+                    marks.dots.x, marks.dots.y = np.zeros(0), np.zeros(0)

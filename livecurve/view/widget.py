@@ -1,0 +1,166 @@
+"""The live figure: header, one panel per metric family, a checkbox per series, a save button.
+
+A thin adapter over the data model: :meth:`CurveView.refresh` reads the runs and changes the arrays
+of the marks it already has; it never rebuilds the figure. Checkboxes are linked to the marks'
+``visible`` trait in the browser (``jslink``), so a click hides a line while ``fit()`` is still
+running and the kernel cannot read widget messages; Python sees the same state once the cell ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from .. import style
+from ..names import parse
+from ..progress import Progress
+from ..run import Run
+from .header import Header
+from .panel import PanelView
+
+SeriesKey = tuple[int, str]
+
+
+def swatch_html(colour: str, dashed: bool) -> str:
+    """A short line sample in the series' colour and dash, used as the checkbox's legend."""
+    dash = " stroke-dasharray='6,4'" if dashed else ""
+    return (
+        "<svg width='30' height='12' style='vertical-align:middle'>"
+        f"<line x1='1' y1='6' x2='29' y2='6' stroke='{escape(colour)}' stroke-width='2.5'{dash}/>"
+        "</svg>"
+    )
+
+
+class CurveView:
+    """The ipywidgets/bqplot view of a list of runs.
+
+    Args:
+        runs: the runs to draw (the list is read on every refresh, so runs can be added).
+        progress: the training progress shown in the header.
+        visible: shared ``{(run_index, name): bool}`` state, updated when a checkbox changes.
+        save: called with a path when the user presses the save button; returns the saved path.
+        max_points: the most points sent to the browser per series (longer series are reduced).
+    """
+
+    def __init__(
+        self,
+        runs: list[Run],
+        progress: Progress,
+        visible: dict[SeriesKey, bool],
+        save: Callable[[str], Path],
+        *,
+        title: str | None = None,
+        max_points: int = 2000,
+        columns: int = 2,
+    ) -> None:
+        self.runs = runs
+        self.progress = progress
+        self.visible = visible
+        self.max_points = max_points
+        self._save = save
+        self.header = Header(title)
+        self.panels: dict[str, PanelView] = {}
+        self.checkboxes: dict[SeriesKey, widgets.Checkbox] = {}
+        self._legends: dict[str, widgets.Box] = {}
+        self.grid = widgets.GridBox(
+            [],
+            layout={
+                "grid_template_columns": f"repeat({columns}, minmax({style.PANEL_WIDTH_PX - 80}px,"
+                " 1fr))"
+                if columns > 1
+                else "1fr",
+                "grid_gap": "4px 12px",
+                "width": "100%",
+            },
+        )
+        self.filename = widgets.Text(
+            value="training.png",
+            description="file",
+            layout={"width": "260px"},
+            style={"description_width": "30px"},
+        )
+        self.save_button = widgets.Button(
+            description="Save",
+            icon="download",
+            tooltip="Save the figure (png, svg, pdf, html, csv, json)",
+            layout={"width": "90px"},
+        )
+        self.save_status = widgets.Label("")
+        self.save_button.on_click(self._on_save)
+        self.widget = widgets.VBox(
+            [
+                self.header.box,
+                self.grid,
+                widgets.HBox([self.filename, self.save_button, self.save_status]),
+            ],
+            layout={"width": "100%"},
+        )
+        self.widget.add_class("livecurve")
+
+    # -- building ------------------------------------------------------------------------
+    def _axis(self) -> str:
+        return style.axis_label(self.runs[0].axis) if self.runs else "epoch"
+
+    def _ensure_marks(self) -> None:
+        n_runs = len(self.runs)
+        new_panels = False
+        for run_index, run in enumerate(self.runs):
+            for panel in run.panels():
+                view = self.panels.get(panel.family)
+                if view is None:
+                    view = PanelView(panel.family, len(self.panels), self._axis(), self.max_points)
+                    self.panels[panel.family] = view
+                    self._legends[panel.family] = widgets.HBox(
+                        [], layout={"flex_flow": "row wrap", "justify_content": "center"}
+                    )
+                    new_panels = True
+                for name in panel.names:
+                    if (run_index, name) not in view.series:
+                        self._add_series(view, run_index, run, name, n_runs)
+        if new_panels:
+            self.grid.children = [
+                widgets.VBox([view.figure, self._legends[family]])
+                for family, view in self.panels.items()
+            ]
+
+    def _add_series(
+        self, view: PanelView, run_index: int, run: Run, name: str, n_runs: int
+    ) -> None:
+        marks = view.add_series(run_index, name, n_runs)
+        key = (run_index, name)
+        shown = self.visible.setdefault(key, True)
+        label = f"{run.label} · {name}" if n_runs > 1 else name
+        box = widgets.Checkbox(
+            value=shown,
+            description=label,
+            indent=False,
+            layout={"width": "auto", "margin": "0 10px 0 2px"},
+        )
+        for mark in marks.marks:
+            mark.visible = shown
+            widgets.jslink((box, "value"), (mark, "visible"))
+        box.observe(lambda change, key=key: self.visible.__setitem__(key, change["new"]), "value")
+        self.checkboxes[key] = box
+        legend = self._legends[view.family]
+        dashed = style.dashed(parse(name).is_validation)
+        swatch = widgets.HTML(swatch_html(marks.line.colors[0], dashed))
+        legend.children = [*legend.children, widgets.HBox([swatch, box])]
+
+    # -- updating ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Bring the widget up to date with the runs and the progress (cheap when unchanged)."""
+        self._ensure_marks()
+        for view in self.panels.values():
+            view.refresh(self.runs)
+        self.header.update(self.progress, self.runs, self._axis())
+
+    def _on_save(self, _button: widgets.Button) -> None:
+        try:
+            path = self._save(self.filename.value)
+        except Exception as exc:  # shown to the user, not raised into the frontend
+            self.save_status.value = f"not saved: {exc}"
+        else:
+            self.save_status.value = f"saved {path}"
