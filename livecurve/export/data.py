@@ -6,7 +6,8 @@ is written ``nan``; a metric absent at that x is an empty cell. Floats are writt
 so they read back bit for bit.
 
 JSON: ``{"livecurve": 1, "runs": [{"label", "axis", "series": {name: {"x": [...], "y": [...]}}}]}``
-with ``null`` for NaN.
+with ``null`` for NaN (and for an infinity, which JSON cannot write; a :class:`Run` never holds
+one).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ JSON_FORMAT_VERSION = 1
 def _number(value: float) -> str:
     if math.isnan(value):
         return "nan"
+    if value == 0 and math.copysign(1.0, value) < 0:
+        return "-0.0"  # str(int(-0.0)) would drop the sign
     if value.is_integer() and abs(value) < 2**53:
         return str(int(value))
     return repr(value)
@@ -83,7 +86,7 @@ def to_json(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) ->
             x, y = run[name].snapshot()
             series[name] = {
                 "x": [float(v) for v in x],
-                "y": [None if math.isnan(v) else float(v) for v in y],
+                "y": [float(v) if math.isfinite(v) else None for v in y],
             }
         payload["runs"].append({"label": run.label, "axis": run.axis, "series": series})
     return json.dumps(payload, indent=1, allow_nan=False)

@@ -32,22 +32,28 @@ def render(
     *,
     title: str | None = None,
     dpi: int = 150,
+    columns: int = 2,
 ) -> bytes:
-    """The file's content in ``fmt`` (one of :data:`FORMATS`)."""
+    """The file's content in ``fmt`` (one of :data:`FORMATS`); ``columns``: panels per row."""
     if fmt in PICTURE_FORMATS:
-        return static.render(runs, fmt, visible, title=title, dpi=dpi)
+        return static.render(runs, fmt, visible, title=title, dpi=dpi, columns=columns)
     if fmt == "csv":
         return data.to_csv(runs, visible).encode()
     if fmt == "json":
         return data.to_json(runs, visible).encode()
     if fmt == "html":
-        return _html(runs, visible, title).encode()
+        return _html(runs, visible, title, columns).encode()
     raise ValueError(f"unknown format {fmt!r}; accepted formats: {', '.join(FORMATS)}")
 
 
-def _html(runs: list[Run], visible: Mapping[SeriesKey, bool] | None, title: str | None) -> str:
+def _html(
+    runs: list[Run],
+    visible: Mapping[SeriesKey, bool] | None,
+    title: str | None,
+    columns: int = 2,
+) -> str:
     """A self-contained page: the picture inline (works offline) and the data as a CSV download."""
-    svg = static.render(runs, "svg", visible, title=title).decode()
+    svg = static.render(runs, "svg", visible, title=title, columns=columns).decode()
     svg = svg[svg.index("<svg") :]
     csv_b64 = base64.b64encode(data.to_csv(runs, visible).encode()).decode()
     heading = escape(title or "Training curves")
@@ -72,8 +78,12 @@ def save(
     *,
     title: str | None = None,
     dpi: int = 150,
+    columns: int = 2,
 ) -> Path:
-    """Write the runs to ``path``; the extension picks the format. Returns the path written."""
+    """Write the runs to ``path``; the extension picks the format. Returns the path written.
+
+    ``columns`` is the number of panels per row in a picture (as in the live widget).
+    """
     target = Path(path).expanduser()
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -86,7 +96,7 @@ def save(
         raise SaveError(
             f"cannot save to {str(target)!r}: directory {str(directory)!r} does not exist"
         )
-    content = render(runs, fmt, visible, title=title, dpi=dpi)
+    content = render(runs, fmt, visible, title=title, dpi=dpi, columns=columns)
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     except OSError as exc:

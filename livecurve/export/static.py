@@ -20,11 +20,12 @@ from ..run import Run
 SeriesKey = tuple[int, str]
 
 
-def _families(runs: list[Run], visible: Mapping[SeriesKey, bool]) -> list[str]:
+def _families(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) -> list[str]:
+    """Families in panel order; with ``visible``, only those with a series left to draw."""
     families: list[str] = []
     for run_index, run in enumerate(runs):
         for panel in run.panels():
-            shown = any(visible.get((run_index, n), True) for n in panel.names)
+            shown = visible is None or any(visible.get((run_index, n), True) for n in panel.names)
             if shown and panel.family not in families:
                 families.append(panel.family)
     return families
@@ -65,8 +66,10 @@ def figure(
         axes[0].set_yticks([])
         return fig
     axis = style.axis_label(runs[0].axis)
-    for panel_index, (family, ax) in enumerate(zip(families, axes)):
-        _draw_panel(ax, family, panel_index, runs, visible, axis)
+    # A family keeps its colour when another panel is hidden (as in the live widget).
+    all_families = _families(runs)
+    for family, ax in zip(families, axes):
+        _draw_panel(ax, family, all_families.index(family), runs, visible, axis)
     return fig
 
 
@@ -94,6 +97,7 @@ def _draw_panel(ax, family, panel_index, runs, visible, axis) -> None:  # type: 
                     markerfacecolor="white" if validation else colour,
                     markeredgecolor=colour,
                     label=f"{run.label} · {name}" if n_runs > 1 else name,
+                    gid=f"series-{run_index}-{name}",  # an id in SVG output
                 )
     ax.set_title(family, fontsize=12, fontweight="bold")
     ax.set_xlabel(axis)
@@ -113,12 +117,13 @@ def render(
     *,
     title: str | None = None,
     dpi: int = 150,
+    columns: int = 2,
 ) -> bytes:
     """The picture as bytes in ``fmt`` (``"png"``, ``"svg"`` or ``"pdf"``)."""
     buffer = io.BytesIO()
     metadata = {"Creator": "livecurve"} if fmt in ("svg", "pdf") else {"Software": "livecurve"}
     # SVG keeps text as text (searchable, selectable) rather than outlines.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig = figure(runs, visible, title=title)
+        fig = figure(runs, visible, title=title, columns=columns)
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
     return buffer.getvalue()

@@ -38,7 +38,9 @@ class PanelView:
         self.axis_label = axis_label
         self.x_scale = bq.LinearScale()
         self.y_scale = bq.LinearScale()
-        x_axis = bq.Axis(scale=self.x_scale, label=axis_label, grid_lines="solid", tick_format="~g")
+        self.x_axis = bq.Axis(
+            scale=self.x_scale, label=axis_label, grid_lines="solid", tick_format="~g"
+        )
         y_axis = bq.Axis(
             scale=self.y_scale,
             orientation="vertical",
@@ -50,7 +52,7 @@ class PanelView:
         self.figure = bq.Figure(
             title=family,
             marks=[],
-            axes=[x_axis, y_axis],
+            axes=[self.x_axis, y_axis],
             fig_margin={"top": 40, "bottom": 45, "left": 70, "right": 20},
             animation_duration=0,
             layout={
@@ -100,11 +102,13 @@ class PanelView:
 
     def refresh(self, runs: list[Run]) -> None:
         """Send the arrays of every series whose data changed since the last refresh."""
+        changed = False
         for marks in self.series.values():
             series = runs[marks.run_index][marks.name]
             if series.version == marks.drawn_version:
                 continue
             marks.drawn_version = series.version
+            changed = True
             x, y = series.snapshot()
             x, y = minmax(x, y, self.max_points)
             finite = np.isfinite(y)
@@ -115,3 +119,21 @@ class PanelView:
                     marks.dots.x, marks.dots.y = x[finite], y[finite]
                 else:
                     marks.dots.x, marks.dots.y = np.zeros(0), np.zeros(0)
+        if changed and self.axis_label == "epoch":
+            self._integer_ticks(runs)
+
+    def _integer_ticks(self, runs: list[Run]) -> None:
+        """Whole-epoch ticks while few epochs are shown (auto ticks would read 1.2, 1.4, ...)."""
+        xs = [runs[m.run_index][m.name].x for m in self.series.values()]
+        xs = [x for x in xs if x.size]
+        if not xs:
+            return
+        low = float(min(x.min() for x in xs))
+        high = float(max(x.max() for x in xs))
+        if high - low <= 12 and float(low).is_integer():
+            ticks = np.arange(np.ceil(low), np.floor(high) + 1)
+            current = self.x_axis.tick_values
+            if current is None or not np.array_equal(current, ticks):
+                self.x_axis.tick_values = ticks
+        elif self.x_axis.tick_values is not None:
+            self.x_axis.tick_values = None

@@ -1,0 +1,183 @@
+"""A real user in a real frontend: JupyterLab 4 in headless Chromium, driven by Playwright.
+
+The notebook trains a Keras model for several seconds. While the cell is still busy the test checks
+that the loss line grows, clicks the ``loss`` checkbox and checks the line disappears (the click is
+handled in the browser alone: the kernel reads no widget messages while a cell runs). After the
+cell ends, a second cell shows that Python agrees and that ``save()`` leaves the hidden series out.
+Screenshots are kept under ``artifacts/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+TRAIN_CELL = """\
+import os, time
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import keras, numpy as np
+from sklearn.datasets import load_digits
+from livecurve import LiveCurve
+
+digits = load_digits()
+x, y = (digits.data / 16.0).astype("float32"), digits.target
+keras.utils.set_random_seed(0)
+model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(32, activation="relu"),
+                          keras.layers.Dense(10, activation="softmax")])
+model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+slow = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: time.sleep(0.35))
+curve = LiveCurve(title="browser test")
+model.fit(x, y, validation_split=0.2, epochs=30, batch_size=128, verbose=0,
+          callbacks=[curve, slow])
+"""
+
+CHECK_CELL = """\
+print("PY-VISIBLE", curve.plot.visible[(0, "loss")], curve.plot.visible[(0, "val_loss")])
+print("PY-MARK", curve.plot.view.panels["loss"].series[(0, "loss")].line.visible)
+svg = curve.save("after_click.svg").read_text()
+print("PY-SVG", 'id="series-0-loss"' in svg, 'id="series-0-val_loss"' in svg)
+"""
+
+# In the loss panel (panels come loss first), the solid path is `loss`, the dashed `val_loss`.
+LOSS_LINE_STATE = """
+() => {
+  const fig = document.querySelector('.livecurve .bqplot.figure');
+  if (!fig) return null;
+  const paths = [...fig.querySelectorAll('path.line')];
+  const solid = paths.find(p => (p.style.strokeDasharray || 'none') === 'none');
+  if (!solid) return null;
+  const group = solid.closest('g[clip-path]');
+  const d = solid.getAttribute('d') || '';
+  return {
+    points: d ? (d.match(/[ML]/g) || []).length : 0,
+    display: group ? getComputedStyle(group).display : 'missing',
+    rendered: solid.getBoundingClientRect().width > 0,
+  };
+}
+"""
+
+
+def _write_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(TRAIN_CELL), nbformat.v4.new_code_cell(CHECK_CELL)]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+def _cell_busy(page, index: int) -> bool:  # type: ignore[no-untyped-def]
+    prompt = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputPrompt")
+    return "[*]" in prompt.inner_text()
+
+
+def _run_cell(page, index: int) -> None:  # type: ignore[no-untyped-def]
+    """Run one cell with Ctrl+Enter, retrying while JupyterLab has not taken the keypress yet."""
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    prompt = cell.locator(".jp-InputPrompt")
+    for _ in range(10):
+        cell.locator(".jp-InputArea-editor").click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+Enter")
+        try:
+            page.wait_for_function(
+                "el => /\\[[*0-9]+\\]/.test(el.innerText)", arg=prompt.element_handle(),
+                timeout=3_000,
+            )
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"cell {index} did not start running")
+
+
+def _dismiss_dialogs(page) -> None:  # type: ignore[no-untyped-def]
+    """Accept a "Select Kernel" dialog if JupyterLab shows one."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        dialog.locator(".jp-mod-accept").first.click()
+
+
+def test_live_widget_in_jupyterlab(tmp_path: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    _write_notebook(tmp_path / "live.ipynb")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with jupyterlab(tmp_path) as lab, playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(lab.notebook_url("live.ipynb"))
+        page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=90_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               timeout=90_000)  # fmt: skip
+        _dismiss_dialogs(page)
+        try:
+            _exercise(page)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab-failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def _exercise(page) -> None:  # type: ignore[no-untyped-def]
+    if True:
+        _run_cell(page, 0)
+        page.wait_for_selector(
+            ".livecurve .bqplot.figure path.line", state="attached", timeout=60_000
+        )
+
+        # 1. The loss line grows while the cell is busy.
+        seen: list[int] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = page.evaluate(LOSS_LINE_STATE)
+            if state and state["points"]:
+                seen.append(state["points"])
+            if len(set(seen)) >= 3:
+                break
+            time.sleep(0.3)
+        assert _cell_busy(page, 0), "training finished before the test could watch it grow"
+        assert len(set(seen)) >= 3 and seen == sorted(seen), f"points drawn over time: {seen}"
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-live-training.png"))
+
+        # 2. Click the `loss` checkbox while fit() still runs: the line disappears.
+        page.get_by_role("checkbox", name="loss", exact=True).click()
+        page.wait_for_function(
+            f"() => {{ const s = ({LOSS_LINE_STATE})(); return s && s.display === 'none'; }}",
+            timeout=10_000,
+        )
+        assert _cell_busy(page, 0), "the click must be handled while fit() is still running"
+        assert page.get_by_role("checkbox", name="val_loss", exact=True).is_checked()
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-loss-hidden-while-training.png"))
+        after_click = page.evaluate(LOSS_LINE_STATE)["points"]
+
+        # 3. Training goes on (the hidden line keeps receiving points) and ends.
+        cell0 = page.locator(".jp-Notebook .jp-Cell").nth(0)
+        deadline = time.monotonic() + 120
+        while _cell_busy(page, 0) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _cell_busy(page, 0)
+        final = page.evaluate(LOSS_LINE_STATE)
+        assert final["points"] == 30 and final["points"] > after_click
+        assert "epoch 30 / 30" in cell0.inner_text()
+
+        # 4. Once the cell ends, Python has received the click; save() leaves `loss` out.
+        _run_cell(page, 1)
+        output = page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".jp-OutputArea")
+        output.get_by_text("PY-SVG").wait_for(timeout=60_000)
+        text = output.inner_text()
+        assert re.search(r"PY-VISIBLE False True", text), text
+        assert "PY-MARK False" in text, text
+        assert "PY-SVG False True" in text, text
+        page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / "jupyterlab-widget.png"))
