@@ -76,6 +76,8 @@ class LivePlot:
         if x is None:
             last = self.run.last_x()
             x = 1.0 if last is None else last + 1
+        if self.progress.started is None:
+            self.progress.start(None, max(int(x) - 1, 0))  # elapsed time counts from here
         self.run.log(float(x), metrics)
         if self.run.axis == "epoch":
             self.progress.advance(int(x))
