@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .. import style
 from ..names import parse
@@ -99,6 +100,8 @@ def _draw_panel(ax, family, panel_index, runs, visible, axis) -> None:  # type: 
                     label=f"{run.label} · {name}" if n_runs > 1 else name,
                     gid=f"series-{run_index}-{name}",  # an id in SVG output
                 )
+    if axis == "epoch":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "1.5 epochs" ticks
     ax.set_title(family, fontsize=12, fontweight="bold")
     ax.set_xlabel(axis)
     ax.set_ylabel(family)

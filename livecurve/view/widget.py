@@ -64,6 +64,8 @@ class CurveView:
         self.header = Header(title)
         self.panels: dict[str, PanelView] = {}
         self.checkboxes: dict[SeriesKey, widgets.Checkbox] = {}
+        self.run_boxes: dict[int, widgets.Checkbox] = {}
+        self.run_bar = widgets.HBox([], layout={"flex_flow": "row wrap", "margin": "0 0 4px 0"})
         self._legends: dict[str, widgets.Box] = {}
         self.grid = widgets.GridBox(
             [],
@@ -93,6 +95,7 @@ class CurveView:
         self.widget = widgets.VBox(
             [
                 self.header.box,
+                self.run_bar,
                 self.grid,
                 widgets.HBox([self.filename, self.save_button, self.save_status]),
             ],
@@ -120,6 +123,8 @@ class CurveView:
                 for name in panel.names:
                     if (run_index, name) not in view.series:
                         self._add_series(view, run_index, run, name, n_runs)
+            if n_runs > 1 and run_index not in self.run_boxes:
+                self._add_run_box(run_index, run)
         if new_panels:
             self.grid.children = [
                 widgets.VBox([view.figure, self._legends[family]])
@@ -142,12 +147,46 @@ class CurveView:
         for mark in marks.marks:
             mark.visible = shown
             widgets.jslink((box, "value"), (mark, "visible"))
+            if run_index in self.run_boxes:
+                widgets.jslink((self.run_boxes[run_index], "value"), (mark, "visible"))
         box.observe(lambda change, key=key: self.visible.__setitem__(key, change["new"]), "value")
         self.checkboxes[key] = box
         legend = self._legends[view.family]
         dashed = style.dashed(parse(name).is_validation)
         swatch = widgets.HTML(swatch_html(marks.line.colors[0], dashed))
         legend.children = [*legend.children, widgets.HBox([swatch, box])]
+
+    def _add_run_box(self, run_index: int, run: Run) -> None:
+        """A checkbox that shows or hides every series of one run (in the browser, and here)."""
+        box = widgets.Checkbox(
+            value=True,
+            description=run.label,
+            indent=False,
+            layout={"width": "auto", "margin": "0 14px 0 2px"},
+        )
+        for _key, marks in self._marks_of_run(run_index):
+            for mark in marks.marks:
+                widgets.jslink((box, "value"), (mark, "visible"))
+
+        def follow(change: dict, run_index: int = run_index) -> None:
+            # The browser moves the series boxes through the marks; Python mirrors that here.
+            for (index, _name), series_box in self.checkboxes.items():
+                if index == run_index:
+                    series_box.value = change["new"]
+
+        box.observe(follow, "value")
+        self.run_boxes[run_index] = box
+        colour = style.colour(0, run_index, len(self.runs))
+        swatch = widgets.HTML(swatch_html(colour, dashed=False))
+        if not self.run_bar.children:
+            self.run_bar.children = [widgets.Label("runs:", layout={"margin": "0 8px 0 0"})]
+        self.run_bar.children = [*self.run_bar.children, widgets.HBox([swatch, box])]
+
+    def _marks_of_run(self, run_index: int):  # type: ignore[no-untyped-def]
+        for view in self.panels.values():
+            for key, marks in view.series.items():
+                if key[0] == run_index:
+                    yield key, marks
 
     # -- updating ------------------------------------------------------------------------
     def refresh(self) -> None:
