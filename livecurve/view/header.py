@@ -66,6 +66,17 @@ class Header:
         self.bar.value = progress.fraction
         if progress.started is not None:
             self.status.value = progress.describe()
+        elif progress.finished is not None:
+            # Loaded from logs (show()): no training to follow, so no bar; say what is shown.
+            self.bar.layout.display = "none"
+            self.status.value = loaded_summary(runs, axis)
         if progress.finished is not None:
             self.bar.bar_style = "success"
         self.table.value = summary_html(runs, axis)
+
+
+def loaded_summary(runs: list[Run], axis: str) -> str:
+    """``"2 runs · up to epoch 30"`` for figures made from existing logs."""
+    last = [x for x in (run.last_x() for run in runs) if x is not None]
+    count = f"{len(runs)} run" + ("s" if len(runs) != 1 else "")
+    return f"{count} · up to {axis} {max(last):g}" if last else f"{count} · no data"
