@@ -7,7 +7,8 @@ import nbformat as nbf
 cells = [
     nbf.v4.new_markdown_cell(
         "# livecurve quickstart\n\n"
-        "Train a small network on scikit-learn's bundled handwritten digits (no download) and watch "
+        "Train a small network on scikit-learn's bundled handwritten digits (no download) and "
+        "watch "
         "the curves draw live. Tick a checkbox under a panel to hide or show a series, even while "
         "`fit()` is running. The figure is saved at the end."
     ),
@@ -22,7 +23,7 @@ cells = [
     ),
     nbf.v4.new_code_cell(
         "digits = load_digits()\n"
-        "x = (digits.data / 16.0).astype(\"float32\")\n"
+        'x = (digits.data / 16.0).astype("float32")\n'
         "y = digits.target\n"
         "rng = np.random.default_rng(0)\n"
         "order = rng.permutation(len(x))\n"
@@ -34,19 +35,19 @@ cells = [
         "model = keras.Sequential(\n"
         "    [\n"
         "        keras.Input((64,)),\n"
-        "        keras.layers.Dense(64, activation=\"relu\"),\n"
+        '        keras.layers.Dense(64, activation="relu"),\n'
         "        keras.layers.Dropout(0.2),\n"
-        "        keras.layers.Dense(10, activation=\"softmax\"),\n"
+        '        keras.layers.Dense(10, activation="softmax"),\n'
         "    ]\n"
         ")\n"
         "model.compile(\n"
         "    optimizer=keras.optimizers.Adam(1e-3),\n"
-        "    loss=\"sparse_categorical_crossentropy\",\n"
-        "    metrics=[\"accuracy\"],\n"
+        '    loss="sparse_categorical_crossentropy",\n'
+        '    metrics=["accuracy"],\n'
         ")"
     ),
     nbf.v4.new_code_cell(
-        "curve = LiveCurve(title=\"Digits: a small dense network\")\n"
+        'curve = LiveCurve(title="Digits: a small dense network")\n'
         "history = model.fit(\n"
         "    x,\n"
         "    y,\n"
@@ -60,9 +61,7 @@ cells = [
     nbf.v4.new_markdown_cell(
         "Save the final figure (`.png`, `.svg`, `.pdf`, `.html`) or the numbers (`.csv`, `.json`):"
     ),
-    nbf.v4.new_code_cell(
-        'curve.save("digits_training.png")\ncurve.save("digits_training.csv")'
-    ),
+    nbf.v4.new_code_cell('curve.save("digits_training.png")\ncurve.save("digits_training.csv")'),
 ]
 notebook = nbf.v4.new_notebook(cells=cells)
 notebook.metadata["kernelspec"] = {

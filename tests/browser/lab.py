@@ -79,9 +79,10 @@ def jupyterlab(root: Path, timeout: float = 90) -> Iterator[Lab]:
             try:
                 with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
                     break
-            except OSError:
+            except OSError as exc:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter lab did not start:\n{log.read_text()[-3000:]}")
+                    tail = log.read_text()[-3000:]
+                    raise RuntimeError(f"jupyter lab did not start:\n{tail}") from exc
                 time.sleep(0.5)
         yield Lab(url, token, root, log)
     finally:

@@ -93,7 +93,8 @@ def _run_cell(page, index: int) -> None:  # type: ignore[no-untyped-def]
         page.keyboard.press("Control+Enter")
         try:
             page.wait_for_function(
-                "el => /\\[[*0-9]+\\]/.test(el.innerText)", arg=prompt.element_handle(),
+                "el => /\\[[*0-9]+\\]/.test(el.innerText)",
+                arg=prompt.element_handle(),
                 timeout=3_000,
             )
             return
