@@ -20,6 +20,13 @@ A custom training loop::
     plot.finish()
     plot.save("training.svg")
 
+Logs you already have (a Keras ``History``, a ``CSVLogger`` file, JSON, TensorBoard)::
+
+    import livecurve
+
+    livecurve.show("training.log")                      # or show(history), show([a, b])
+    livecurve.show(["a.csv", "b.csv"], labels=["a", "b"]).save("compare.png")
+
 ``LiveCurve`` needs Keras 3 (``pip install livecurve[tensorflow]``); everything else does not.
 """
 
@@ -31,6 +38,7 @@ from .export.save import FORMATS, SaveError
 from .plot import LivePlot
 from .run import LiveCurveWarning, Panel, Run
 from .series import Series
+from .show import load, show
 
 if TYPE_CHECKING:
     from .keras_callback import LiveCurve
@@ -44,6 +52,8 @@ __all__ = [
     "Run",
     "SaveError",
     "Series",
+    "load",
+    "show",
 ]
 __version__ = "0.1.0"
 
