@@ -14,8 +14,8 @@ cells = [
     ),
     nbf.v4.new_code_cell(
         "import os\n\n"
-        'os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow\'s start-up noise '
-        "out of the cell\n\n"
+        "# keep TensorFlow's start-up messages out of the cell\n"
+        'os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")\n\n'
         "import keras\n"
         "import numpy as np\n"
         "from sklearn.datasets import load_digits\n\n"
