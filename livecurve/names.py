@@ -26,16 +26,19 @@ _SUFFIX_TRAIN = re.compile(rf"^(.+?){_SEP}+{_TRAIN_WORDS}$", re.IGNORECASE)
 _EPOCH_PREFIX = re.compile(r"^epoch[_/]", re.IGNORECASE)
 
 _MAX_WORDS = re.compile(
-    r"acc|accuracy|auc|precision|recall|f1|fbeta|iou|dice|map|psnr|ssim|r2|bleu|rouge|"
-    r"top_?\d|hit|ndcg|score|jaccard|specificity|sensitivity|kappa|mcc|correlation",
+    r"acc|accuracy|auc|precision|recall|f1|fbeta|iou|io_u|dice|map|psnr|ssim|r2|bleu|rouge|"
+    r"top_?\d|hit|ndcg|score|jaccard|specificity|sensitivity|kappa|mcc|correlation|"
+    r"cosine_similarity",
     re.IGNORECASE,
 )
 _MIN_WORDS = re.compile(
     r"loss|error|err|mse|mae|mape|msle|rmse|crossentropy|hinge|perplexity|ppl|kld|"
-    r"divergence|cosine_similarity_loss|wer|cer|distance",
+    r"divergence|cosine_similarity_loss|wer|cer|distance|logcosh|poisson",
     re.IGNORECASE,
 )
 _LEARNING_RATE = re.compile(r"^(lr|learning[_ ]?rate)$", re.IGNORECASE)
+_TOKEN_SEP = re.compile(r"[^a-z0-9]+")
+UNNAMED = "(unnamed)"
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ def parse(name: str) -> MetricName:
     'train'
     """
     stripped = name.strip()
+    if not stripped:
+        # A blank name still needs a panel with a visible title.
+        return MetricName(raw=name, family=UNNAMED, split="train")
     stem = _EPOCH_PREFIX.sub("", stripped) or stripped
     for pattern, split in (
         (_PREFIX_VAL, "val"),
@@ -91,13 +97,20 @@ def goal(family: str) -> Goal | None:
     """Which direction is better for a metric family: ``"min"``, ``"max"`` or ``None``.
 
     Losses and errors are minimised, accuracy-like scores maximised; unknown names and the
-    learning rate have no goal (so no "best" value is claimed for them).
+    learning rate have no goal (so no "best" value is claimed for them). A word that is a whole
+    part of the name (``answer_accuracy``: ``accuracy``) decides before a word found inside another
+    (``wer`` inside ``answer``); abbreviations inside a part (``miou``, ``mAP50``) still count.
 
     >>> goal("loss"), goal("sparse_categorical_accuracy"), goal("learning_rate")
     ('min', 'max', None)
     """
     if is_learning_rate(family):
         return None
+    tokens = [t for t in _TOKEN_SEP.split(family.lower()) if t]
+    if any(_MIN_WORDS.fullmatch(t) for t in tokens):
+        return "min"
+    if any(_MAX_WORDS.fullmatch(t) for t in tokens):
+        return "max"
     if _MIN_WORDS.search(family):
         return "min"
     if _MAX_WORDS.search(family):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
 
 def format_duration(seconds: float | None) -> str:
     """``3725.2`` → ``"1:02:05"``; ``None`` → ``"–"``."""
-    if seconds is None or seconds != seconds or seconds < 0:
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return "–"
     seconds = round(seconds)
     hours, rest = divmod(seconds, 3600)

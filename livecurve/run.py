@@ -39,17 +39,33 @@ def to_scalar(value: Any) -> float | None:
     """Convert a logged value to a float, or None when it is not a single number.
 
     Accepts Python and numpy numbers, 0-d or one-element arrays and framework tensors (anything
-    numpy can turn into one number). Strings, vectors and None give None.
+    numpy can turn into one number, or whose ``.item()`` gives one, such as a torch tensor that
+    requires grad). Strings, vectors, complex numbers and None give None; an integer too large
+    for a float gives ``±inf``.
     """
-    if isinstance(value, (bool, int, float, np.number)):
-        return float(value)
-    if value is None or isinstance(value, (str, bytes, Mapping)):
+    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    if value is None or isinstance(value, (str, bytes, complex, np.complexfloating, Mapping)):
         return None
     try:
         arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     except Exception:
+        item = getattr(value, "item", None)
+        try:
+            number = item() if callable(item) else None
+        except Exception:
+            return None
+        if isinstance(number, (bool, int, float)):
+            return to_scalar(number)
         return None
-    if arr.size != 1 or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    if arr.size != 1 or not (
+        np.issubdtype(arr.dtype, np.integer)
+        or np.issubdtype(arr.dtype, np.floating)
+        or arr.dtype == bool
+    ):
         return None
     return float(arr.reshape(()))
 
@@ -158,8 +174,22 @@ class Run:
             self.ensure(name).append(x, number)
 
     def extend(self, name: str, xs: Iterable[float], ys: Iterable[float]) -> None:
-        """Add many points of one series (readers use this)."""
-        self.ensure(name).extend(np.asarray(list(xs)), np.asarray(list(ys)))
+        """Add many points of one series (readers use this).
+
+        As in :meth:`log`, NaN and infinite values are kept as NaN with one warning per metric.
+        """
+        x_arr = np.asarray(list(xs), dtype=np.float64)
+        y_arr = np.asarray(list(ys), dtype=np.float64)
+        bad = ~np.isfinite(y_arr)
+        self.ensure(name).extend(x_arr, np.where(bad, math.nan, y_arr))  # raises on bad shapes
+        if bad.any():
+            first = int(np.flatnonzero(bad.ravel())[0])
+            self._warn_once(
+                name,
+                "nonfinite",
+                f"livecurve: metric {name!r} is {y_arr.ravel()[first]} at "
+                f"x={x_arr.ravel()[first]:g}; it is drawn as a gap.",
+            )
 
     def ensure(self, name: str) -> Series:
         """The series called ``name``, created if needed."""

@@ -1,0 +1,144 @@
+"""Metric names: family/split parsing and which direction is better."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from livecurve.names import goal, is_learning_rate, parse
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "split"),
+    [
+        # Keras
+        ("loss", "loss", "train"),
+        ("val_loss", "loss", "val"),
+        ("accuracy", "accuracy", "train"),
+        ("val_accuracy", "accuracy", "val"),
+        ("val_sparse_categorical_accuracy", "sparse_categorical_accuracy", "val"),
+        ("val_mean_io_u", "mean_io_u", "val"),
+        # slash prefixes (PyTorch Lightning, W&B, YOLO)
+        ("validation/loss", "loss", "val"),
+        ("val/loss", "loss", "val"),
+        ("train/loss", "loss", "train"),
+        ("train/box_loss", "box_loss", "train"),
+        ("val/box_loss", "box_loss", "val"),
+        # underscore prefixes of other tools
+        ("train_loss", "loss", "train"),
+        ("valid_loss", "loss", "val"),
+        ("validation_accuracy", "accuracy", "val"),
+        ("eval_loss", "loss", "val"),
+        ("dev_f1", "f1", "val"),
+        # suffix forms
+        ("loss_val", "loss", "val"),
+        ("loss_valid", "loss", "val"),
+        ("accuracy_train", "accuracy", "train"),
+        ("loss/train", "loss", "train"),
+        ("loss/validation", "loss", "val"),
+        # TensorBoard's Keras callback: epoch_ in train/ and validation/ runs
+        ("epoch_loss", "loss", "train"),
+        ("epoch_accuracy", "accuracy", "train"),
+        ("validation/epoch_loss", "loss", "val"),
+        ("train/epoch_loss", "loss", "train"),
+        ("val_epoch_loss", "loss", "val"),
+        # learning rate
+        ("lr", "lr", "train"),
+        ("learning_rate", "learning_rate", "train"),
+        ("epoch_learning_rate", "learning_rate", "train"),
+        # case-insensitive split words, family keeps its case
+        ("VAL_Loss", "Loss", "val"),
+        # a bare split word is a family of its own, not an empty one
+        ("val", "val", "train"),
+        ("val_", "val_", "train"),
+        ("epoch_", "epoch_", "train"),
+    ],
+)
+def test_parse_maps_name_to_family_and_split(name: str, family: str, split: str) -> None:
+    metric = parse(name)
+    assert (metric.raw, metric.family, metric.split) == (name, family, split)
+    assert metric.is_validation == (split == "val")
+
+
+@pytest.mark.parametrize("name", ["", " ", "\t\n"])
+def test_parse_gives_blank_names_a_nonempty_family(name: str) -> None:
+    metric = parse(name)
+    assert metric.family.strip()
+    assert metric.raw == name
+
+
+@pytest.mark.parametrize(
+    ("family", "expected"),
+    [
+        ("loss", "min"),
+        ("box_loss", "min"),
+        ("mean_squared_error", "min"),
+        ("mae", "min"),
+        ("categorical_crossentropy", "min"),
+        ("kl_divergence", "min"),
+        ("perplexity", "min"),
+        ("logcosh", "min"),
+        ("poisson", "min"),
+        ("hinge", "min"),
+        ("wer", "min"),
+        ("cosine_similarity_loss", "min"),
+        ("accuracy", "max"),
+        ("acc", "max"),
+        ("sparse_categorical_accuracy", "max"),
+        ("top_k_categorical_accuracy", "max"),
+        ("auc", "max"),
+        ("precision", "max"),
+        ("recall", "max"),
+        ("f1_score", "max"),
+        ("r2_score", "max"),
+        ("mean_io_u", "max"),  # Keras's MeanIoU
+        ("miou", "max"),
+        ("mAP50-95(B)", "max"),  # YOLO
+        ("cosine_similarity", "max"),  # Keras's CosineSimilarity metric: higher is better
+        # a whole-word score is not overruled by a loss abbreviation inside another word
+        ("answer_accuracy", "max"),  # "wer" inside "answer"
+        ("apple_accuracy", "max"),  # "ppl" inside "apple"
+        ("lr", None),
+        ("LR", None),
+        ("learning_rate", None),
+        ("Learning Rate", None),
+        ("epoch", None),
+        ("grad_norm", None),
+        ("true_positives", None),
+    ],
+)
+def test_goal_direction_per_family(family: str, expected: str | None) -> None:
+    assert goal(family) == expected
+
+
+@pytest.mark.parametrize(
+    ("family", "expected"),
+    [("lr", True), ("learning_rate", True), (" LR ", True), ("lr_decay", False), ("loss", False)],
+)
+def test_is_learning_rate(family: str, expected: bool) -> None:
+    assert is_learning_rate(family) is expected
+
+
+@given(st.text())
+def test_parse_never_raises_and_family_is_nonempty(name: str) -> None:
+    metric = parse(name)
+    assert metric.family
+    assert metric.split in ("train", "val")
+    assert metric.raw == name
+
+
+def _has_split_marker(name: str) -> bool:
+    """True when ``parse`` itself finds a split word in ``name`` (a prefix or suffix)."""
+    metric = parse(name)
+    unmarked = {name, name[len("epoch_") :] if name.lower().startswith("epoch_") else name}
+    return metric.split == "val" or metric.family not in unmarked
+
+
+@given(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,24}", fullmatch=True))
+def test_keras_val_prefix_keeps_family_and_sets_val(name: str) -> None:
+    assume(not _has_split_marker(name))
+    plain, val = parse(name), parse("val_" + name)
+    assert plain.split == "train"
+    assert val.split == "val"
+    assert val.family == plain.family
