@@ -70,6 +70,21 @@ def to_scalar(value: Any) -> float | None:
     return float(arr.reshape(()))
 
 
+def families(runs: list[Run], visible: Mapping[tuple[int, str], bool] | None = None) -> list[str]:
+    """Metric families of several runs in panel order (each run's :meth:`Run.panels` order).
+
+    With ``visible``, only families that still have a series to draw. The live widget and the
+    saved pictures both place and colour their panels by this order.
+    """
+    order: list[str] = []
+    for run_index, run in enumerate(runs):
+        for panel in run.panels():
+            shown = visible is None or any(visible.get((run_index, n), True) for n in panel.names)
+            if shown and panel.family not in order:
+                order.append(panel.family)
+    return order
+
+
 class Run:
     """The metrics of one training run.
 

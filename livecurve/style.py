@@ -8,6 +8,8 @@ forms of colour blindness.
 
 from __future__ import annotations
 
+from .names import is_learning_rate
+
 PALETTE = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
@@ -27,9 +29,22 @@ MAX_MARKERS = 120  # above this many points a series is drawn without markers
 FONT_FAMILY = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
-def colour(panel_index: int, run_index: int, n_runs: int) -> str:
-    """Colour of a series: by panel for one run, by run when runs are compared."""
-    index = panel_index if n_runs <= 1 else run_index
+LEARNING_RATE_COLOUR = "#555555"
+
+
+def colour(family: str, families: list[str], run_index: int, n_runs: int) -> str:
+    """Colour of a series of ``family`` (panel order ``families``).
+
+    With one run: by the family's place among the panels, the learning rate always dark grey (so
+    a family that appears late, whose panel goes before the learning rate's, changes no other
+    family's colour). When runs are compared: by run, in every panel.
+    """
+    if n_runs > 1:
+        return PALETTE[run_index % len(PALETTE)]
+    if is_learning_rate(family):
+        return LEARNING_RATE_COLOUR
+    metrics = [f for f in families if not is_learning_rate(f)]
+    index = metrics.index(family) if family in metrics else len(metrics)
     return PALETTE[index % len(PALETTE)]
 
 

@@ -96,7 +96,7 @@ def test_hidden_series_is_absent_from_svg_and_others_remain(small_run) -> None:
 
 def test_hiding_a_panel_does_not_recolour_the_others(small_run) -> None:
     everything = render([small_run], "svg").decode().lower()
-    lr_colour = style.PALETTE[2].lower()  # lr is the third panel
+    lr_colour = style.LEARNING_RATE_COLOUR.lower()
     assert lr_colour in everything
     without_accuracy = (
         render([small_run], "svg", {(0, "accuracy"): False, (0, "val_accuracy"): False})

@@ -174,11 +174,6 @@ def test_log_without_x_counts_on_from_the_last_x() -> None:
     assert plot.progress.epoch == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CurveView builds panels in arrival order: a family first logged after the view "
-    "exists lands after lr and gets another colour than in the saved picture",
-)
 def test_panel_order_and_colours_match_run_panels_when_a_metric_appears_later() -> None:
     plot = LivePlot()
     view = plot.view  # as in a notebook: the widget exists before the first epoch

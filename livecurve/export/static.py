@@ -17,19 +17,9 @@ from matplotlib.ticker import MaxNLocator
 from .. import style
 from ..names import parse
 from ..run import Run
+from ..run import families as panel_order
 
 SeriesKey = tuple[int, str]
-
-
-def _families(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) -> list[str]:
-    """Families in panel order; with ``visible``, only those with a series left to draw."""
-    families: list[str] = []
-    for run_index, run in enumerate(runs):
-        for panel in run.panels():
-            shown = visible is None or any(visible.get((run_index, n), True) for n in panel.names)
-            if shown and panel.family not in families:
-                families.append(panel.family)
-    return families
 
 
 def figure(
@@ -41,7 +31,7 @@ def figure(
 ) -> Figure:
     """A matplotlib ``Figure`` of the runs (only series that ``visible`` does not hide)."""
     visible = visible or {}
-    families = _families(runs, visible)
+    families = panel_order(runs, visible)
     n_panels = max(len(families), 1)
     n_cols = max(1, min(columns, n_panels))
     n_rows = -(-n_panels // n_cols)
@@ -68,13 +58,13 @@ def figure(
         return fig
     axis = style.axis_label(runs[0].axis)
     # A family keeps its colour when another panel is hidden (as in the live widget).
-    all_families = _families(runs)
+    all_families = panel_order(runs)
     for family, ax in zip(families, axes):
-        _draw_panel(ax, family, all_families.index(family), runs, visible, axis)
+        _draw_panel(ax, family, all_families, runs, visible, axis)
     return fig
 
 
-def _draw_panel(ax, family, panel_index, runs, visible, axis) -> None:  # type: ignore[no-untyped-def]
+def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type: ignore[no-untyped-def]
     n_runs = len(runs)
     for run_index, run in enumerate(runs):
         for panel in run.panels():
@@ -85,7 +75,7 @@ def _draw_panel(ax, family, panel_index, runs, visible, axis) -> None:  # type: 
                     continue
                 x, y = run[name].snapshot()
                 validation = parse(name).is_validation
-                colour = style.colour(panel_index, run_index, n_runs)
+                colour = style.colour(family, all_families, run_index, n_runs)
                 markers = np.isfinite(y).sum() <= style.MAX_MARKERS
                 ax.plot(
                     x,

@@ -31,9 +31,8 @@ class SeriesMarks:
 class PanelView:
     """A bqplot ``Figure`` showing one metric family (e.g. ``loss`` and ``val_loss``)."""
 
-    def __init__(self, family: str, index: int, axis_label: str, max_points: int) -> None:
+    def __init__(self, family: str, axis_label: str, max_points: int) -> None:
         self.family = family
-        self.index = index
         self.max_points = max_points
         self.axis_label = axis_label
         self.x_scale = bq.LinearScale()
@@ -64,13 +63,12 @@ class PanelView:
         self.figure.title_style = {"font-size": "15px", "font-weight": "600"}
         self.series: dict[tuple[int, str], SeriesMarks] = {}
 
-    def add_series(self, run_index: int, name: str, n_runs: int) -> SeriesMarks:
-        """Create (once) the marks for ``name`` of run ``run_index``."""
+    def add_series(self, run_index: int, name: str, colour: str) -> SeriesMarks:
+        """Create (once) the marks for ``name`` of run ``run_index``, drawn in ``colour``."""
         key = (run_index, name)
         if key in self.series:
             return self.series[key]
         validation = parse(name).is_validation
-        colour = style.colour(self.index, run_index, n_runs)
         scales = {"x": self.x_scale, "y": self.y_scale}
         line = bq.Lines(
             x=np.zeros(0),

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 from .. import style
 from ..names import parse
 from ..progress import Progress
-from ..run import Run
+from ..run import Run, families
 from .header import Header
 from .panel import PanelView
 
@@ -110,11 +110,12 @@ class CurveView:
     def _ensure_marks(self) -> None:
         n_runs = len(self.runs)
         new_panels = False
+        order = families(self.runs)
         for run_index, run in enumerate(self.runs):
             for panel in run.panels():
                 view = self.panels.get(panel.family)
                 if view is None:
-                    view = PanelView(panel.family, len(self.panels), self._axis(), self.max_points)
+                    view = PanelView(panel.family, self._axis(), self.max_points)
                     self.panels[panel.family] = view
                     self._legends[panel.family] = widgets.HBox(
                         [], layout={"flex_flow": "row wrap", "justify_content": "center"}
@@ -122,19 +123,22 @@ class CurveView:
                     new_panels = True
                 for name in panel.names:
                     if (run_index, name) not in view.series:
-                        self._add_series(view, run_index, run, name, n_runs)
+                        colour = style.colour(panel.family, order, run_index, n_runs)
+                        self._add_series(view, run_index, run, name, colour)
             if n_runs > 1 and run_index not in self.run_boxes:
                 self._add_run_box(run_index, run)
-        if new_panels:
+        if new_panels:  # in panel order, as in the saved picture
+            self.panels = {family: self.panels[family] for family in order}
             self.grid.children = [
-                widgets.VBox([view.figure, self._legends[family]])
-                for family, view in self.panels.items()
+                widgets.VBox([self.panels[family].figure, self._legends[family]])
+                for family in order
             ]
 
     def _add_series(
-        self, view: PanelView, run_index: int, run: Run, name: str, n_runs: int
+        self, view: PanelView, run_index: int, run: Run, name: str, colour: str
     ) -> None:
-        marks = view.add_series(run_index, name, n_runs)
+        n_runs = len(self.runs)
+        marks = view.add_series(run_index, name, colour)
         key = (run_index, name)
         shown = self.visible.setdefault(key, True)
         label = f"{run.label} · {name}" if n_runs > 1 else name
@@ -176,7 +180,7 @@ class CurveView:
 
         box.observe(follow, "value")
         self.run_boxes[run_index] = box
-        colour = style.colour(0, run_index, len(self.runs))
+        colour = style.colour("", [], run_index, len(self.runs))
         swatch = widgets.HTML(swatch_html(colour, dashed=False))
         if not self.run_bar.children:
             self.run_bar.children = [widgets.Label("runs:", layout={"margin": "0 8px 0 0"})]
