@@ -71,9 +71,9 @@ class Progress:
         return min(max(self.epoch / self.total, 0.0), 1.0)
 
     def describe(self) -> str:
-        """``"epoch 3 / 30 · elapsed 0:12 · ETA 1:48"``."""
-        total = "?" if self.total is None else str(self.total)
-        text = f"epoch {self.epoch} / {total} · elapsed {format_duration(self.elapsed)}"
+        """``"epoch 3 / 30 · elapsed 0:12 · ETA 1:48"`` (no ``/ 30`` when the total is unknown)."""
+        total = "" if self.total is None else f" / {self.total}"
+        text = f"epoch {self.epoch}{total} · elapsed {format_duration(self.elapsed)}"
         if self.running:
             text += f" · ETA {format_duration(self.eta)}"
         return text

@@ -42,7 +42,7 @@ def test_before_start_nothing_is_known() -> None:
     assert not p.running
     assert p.elapsed is None and p.eta is None
     assert p.fraction == 0.0
-    assert p.describe() == "epoch 0 / ? · elapsed –"
+    assert p.describe() == "epoch 0 · elapsed –"
 
 
 def test_eta_from_mean_epoch_time_of_this_fit() -> None:
@@ -97,4 +97,4 @@ def test_unknown_total_has_no_eta() -> None:
     clock.now += 5
     p.advance(1)
     assert p.eta is None
-    assert p.describe() == "epoch 1 / ? · elapsed 0:05 · ETA –"
+    assert p.describe() == "epoch 1 · elapsed 0:05 · ETA –"

@@ -72,6 +72,8 @@ class Header:
             self.status.value = loaded_summary(runs, axis)
         if progress.finished is not None:
             self.bar.bar_style = "success"
+            if progress.total is None:
+                self.bar.value = 1.0  # an open-ended loop that finished is complete
         self.table.value = summary_html(runs, axis)
 
 

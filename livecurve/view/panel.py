@@ -84,10 +84,13 @@ class PanelView:
             x=np.zeros(0),
             y=np.zeros(0),
             scales=scales,
-            colors=[colour],
+            # Validation markers look hollow but are filled white: SVG only hit-tests painted
+            # areas, and an unfilled ring would show no tooltip when hovered in its centre.
+            colors=["white" if validation else colour],
             default_size=style.MARKER_AREA_PX,
             stroke=colour,
-            fill=not validation,
+            stroke_width=1.5,
+            fill=True,
             tooltip=bq.Tooltip(
                 fields=["x", "y"], labels=[self.axis_label, name], formats=["~g", ".6~g"]
             ),

@@ -44,6 +44,7 @@ CHECK_CELL = """\
 print("PY-VISIBLE", curve.plot.visible[(0, "loss")], curve.plot.visible[(0, "val_loss")])
 print("PY-MARK", curve.plot.view.panels["loss"].series[(0, "loss")].line.visible)
 svg = curve.save("after_click.svg").read_text()
+print("PY-VAL-LOSS-15", f"{curve.run['val_loss'].y[14]:.6g}")
 print("PY-SVG", 'id="series-0-loss"' in svg, 'id="series-0-val_loss"' in svg)
 """
 
@@ -181,4 +182,26 @@ def _exercise(page) -> None:  # type: ignore[no-untyped-def]
         assert re.search(r"PY-VISIBLE False True", text), text
         assert "PY-MARK False" in text, text
         assert "PY-SVG False True" in text, text
+        val_loss_15 = re.search(r"PY-VAL-LOSS-15 (\S+)", text).group(1)
+
+        # 5. Hovering a validation marker (epoch 15; only val_loss is visible) shows its value.
+        loss_panel = page.locator(".livecurve .bqplot.figure").first
+        markers = loss_panel.locator("path.dot:visible")
+        assert markers.count() == 30
+        markers.nth(14).hover(force=True)
+        # bqplot keeps one tooltip element per figure; the one shown holds the hovered values.
+        tooltip = page.locator(".bqplot_tooltip_div", has_text=re.compile(r"val_loss\s*\d"))
+        try:
+            tooltip.wait_for(timeout=10_000)
+        except Exception as exc:
+            shown = page.evaluate(
+                "() => [...document.querySelectorAll('.bqplot_tooltip_div')]"
+                ".map(e => [getComputedStyle(e).visibility, getComputedStyle(e).opacity, "
+                "e.innerText])"
+            )
+            message = f"no tooltip with val_loss after hovering; tooltips: {shown}"
+            raise AssertionError(message) from exc
+        expected = rf"epoch\s+15\s+val_loss\s+{re.escape(val_loss_15)}"
+        assert re.search(expected, tooltip.inner_text()), tooltip.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-hover-tooltip.png"))
         page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / "jupyterlab-widget.png"))
