@@ -53,6 +53,9 @@ class LiveCurve(keras.callbacks.Callback):
         self.display_widget = display
         self._offset = 0.0
         self._awaiting_first_epoch = False
+        # The last epoch's logs dict and the keys read from it: callbacks listed after this one
+        # (ReduceLROnPlateau, LearningRateScheduler) add "learning_rate" to it after we read it.
+        self._last_logs: tuple[int, dict[str, Any], set[str]] | None = None
 
     # -- the data, for users -------------------------------------------------------------
     @property
@@ -78,6 +81,7 @@ class LiveCurve(keras.callbacks.Callback):
             self.plot.guard.call("displaying the widget", self.plot.display)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.plot.guard.call("recording late metrics", self._record_late_keys)
         if self._awaiting_first_epoch:
             self._awaiting_first_epoch = False
             self.plot.guard.call("starting the figure", self._start, epoch)
@@ -85,8 +89,11 @@ class LiveCurve(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.on_epoch_begin(epoch)  # starts the figure if on_epoch_begin was never called
         self.plot.guard.call("recording the epoch", self._record, epoch, logs or {})
+        if logs is not None:
+            self._last_logs = (epoch, logs, set(logs))
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self.plot.guard.call("recording late metrics", self._record_late_keys)
         self.plot.guard.call("finishing the figure", self.plot.finish)
 
     # -- adapter logic -------------------------------------------------------------------
@@ -107,6 +114,17 @@ class LiveCurve(keras.callbacks.Callback):
         epochs = (self.params or {}).get("epochs")
         total = None if epochs is None else int(epochs + self._offset)
         self.plot.start(total, int(first_epoch + self._offset))
+
+    def _record_late_keys(self) -> None:
+        """Add the keys that later callbacks put into the last epoch's logs, at that epoch."""
+        if self._last_logs is None:
+            return
+        epoch, logs, seen = self._last_logs
+        self._last_logs = None
+        late = {key: value for key, value in logs.items() if key not in seen}
+        if late:
+            self.plot.run.log(epoch + 1 + self._offset, late)
+            self.plot.refresh()
 
     def _record(self, epoch: int, logs: dict[str, Any]) -> None:
         x = epoch + 1 + self._offset

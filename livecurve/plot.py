@@ -110,7 +110,7 @@ class LivePlot:
                 max_points=self.max_points,
                 columns=self.columns,
             )
-            self._view.refresh()
+            self.refresh()  # guarded like every redraw: one warning however often it fails
         return self._view
 
     @property
@@ -137,7 +137,9 @@ class LivePlot:
         bundle = dict(self.widget._repr_mimebundle_())
         bundle["text/plain"] = f"LiveCurve figure ({', '.join(self.run.names) or 'no data'})"
         if self.progress.finished is not None:
-            png = render_file(self.runs, "png", self.visible, title=self.title, dpi=100)
+            png = render_file(
+                self.runs, "png", self.visible, title=self.title, dpi=100, columns=self.columns
+            )
             bundle["image/png"] = base64.b64encode(png).decode()
         return bundle
 
@@ -160,4 +162,6 @@ class LivePlot:
         Raises ``ValueError`` for an unknown extension and ``SaveError`` (an ``OSError``) when the
         file cannot be written; no partial file is left behind.
         """
-        return save_file(self.runs, path, self.visible, title=self.title, dpi=dpi)
+        return save_file(
+            self.runs, path, self.visible, title=self.title, dpi=dpi, columns=self.columns
+        )

@@ -224,11 +224,6 @@ def test_in_a_notebook_fit_displays_the_widget_once(fake_notebook) -> None:
     assert curve.plot._display_handles[0].updates == 1  # the final picture
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LivePlot.view calls CurveView.refresh() unguarded when it creates the view, so in a "
-    "notebook a failing refresh is reported twice ('displaying the widget' and 'redrawing')",
-)
 def test_in_a_notebook_a_view_failing_on_every_refresh_warns_once(
     fake_notebook, livecurve_warnings, monkeypatch
 ) -> None:
@@ -257,3 +252,17 @@ def test_outside_a_notebook_nothing_is_displayed_and_save_works(
     assert [r["epoch"] for r in rows] == ["0", "1", "2"]
     for name, values in history.history.items():
         assert [float(r[name]) for r in rows] == values
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_learning_rate_added_by_a_later_callback_gets_its_own_panel(position) -> None:
+    # ReduceLROnPlateau writes logs["learning_rate"] in its own on_epoch_end: listed after
+    # LiveCurve, it does so after LiveCurve has read the logs.
+    curve = LiveCurve()
+    schedule = keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
+    history = keras.callbacks.History()
+    callbacks = [curve, schedule, history] if position == "before" else [schedule, curve, history]
+    make_model().fit(X, Y, validation_split=0.25, epochs=4, verbose=0, callbacks=callbacks)
+    assert curve.run["learning_rate"].x.tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert curve.run["learning_rate"].y.tolist() == pytest.approx(history.history["learning_rate"])
+    assert [p.family for p in curve.run.panels()][-1] == "learning_rate"

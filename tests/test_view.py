@@ -188,9 +188,6 @@ def test_panel_order_and_colours_match_run_panels_when_a_metric_appears_later() 
     assert view.panels["accuracy"].series[(0, "accuracy")].line.colors == [style.PALETTE[1]]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="LivePlot.save() does not pass `columns` to the picture exporter"
-)
 def test_saved_picture_uses_the_plots_columns(tmp_path) -> None:
     plot = fed_plot(2, columns=1)  # three panels, one per row
     pixels = matplotlib.image.imread(plot.save(tmp_path / "c.png", dpi=100))
