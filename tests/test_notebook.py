@@ -61,5 +61,6 @@ def test_quickstart_saves_the_figure_and_the_data(executed) -> None:  # type: ig
     assert png.startswith(b"\x89PNG") and len(png) > 20_000
     rows = (work / "digits_training.csv").read_text().splitlines()
     header = rows[0].split(",")
-    assert header[0] == "epoch" and {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(header)
+    expected = {"loss", "val_loss", "accuracy", "val_accuracy", "learning_rate"}
+    assert header[0] == "epoch" and expected <= set(header)
     assert len(rows) == 1 + 30, "one row per epoch"
