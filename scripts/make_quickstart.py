@@ -47,6 +47,9 @@ cells = [
         ")"
     ),
     nbf.v4.new_code_cell(
+        "halve_every_10_epochs = keras.callbacks.LearningRateScheduler(\n"
+        "    lambda epoch, lr: lr / 2 if epoch and epoch % 10 == 0 else lr\n"
+        ")\n"
         'curve = LiveCurve(title="Digits: a small dense network")\n'
         "history = model.fit(\n"
         "    x,\n"
@@ -55,7 +58,7 @@ cells = [
         "    epochs=30,\n"
         "    batch_size=64,\n"
         "    verbose=0,\n"
-        "    callbacks=[curve, keras.callbacks.ReduceLROnPlateau(patience=3, factor=0.5)],\n"
+        "    callbacks=[curve, halve_every_10_epochs],\n"
         ")"
     ),
     nbf.v4.new_markdown_cell(
