@@ -66,6 +66,8 @@ cells = [
     ),
     nbf.v4.new_code_cell('curve.save("digits_training.png")\ncurve.save("digits_training.csv")'),
 ]
+for number, cell in enumerate(cells):
+    cell.id = f"quickstart-{number}"  # stable ids: regenerating changes nothing
 notebook = nbf.v4.new_notebook(cells=cells)
 notebook.metadata["kernelspec"] = {
     "name": "python3",
