@@ -1,4 +1,4 @@
-"""Start JupyterLab on a free localhost port for browser tests, and stop it afterwards."""
+"""Start JupyterLab 4 or Notebook 7 on a free localhost port for browser tests, then stop it."""
 
 from __future__ import annotations
 
@@ -34,8 +34,11 @@ class Lab:
     token: str
     root: Path
     log: Path
+    app: str = "lab"
 
     def notebook_url(self, name: str) -> str:
+        if self.app == "notebook":
+            return f"{self.url}/notebooks/{name}?token={self.token}"
         return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
 
@@ -46,8 +49,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def jupyterlab(root: Path, timeout: float = 90) -> Iterator[Lab]:
-    """Run ``jupyter lab`` serving ``root`` on 127.0.0.1 until the block ends."""
+def jupyterlab(root: Path, timeout: float = 90, app: str = "lab") -> Iterator[Lab]:
+    """Run ``jupyter lab`` (or ``jupyter notebook``) serving ``root`` on 127.0.0.1."""
     port, token = free_port(), secrets.token_hex(16)
     config = root / ".jupyter-config"
     (config / "labconfig").mkdir(parents=True, exist_ok=True)
@@ -58,14 +61,17 @@ def jupyterlab(root: Path, timeout: float = 90) -> Iterator[Lab]:
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "TF_CPP_MIN_LOG_LEVEL": "3"}
     log = root / "jupyterlab.log"
     cmd = [
-        sys.executable, "-m", "jupyter", "lab",
+        sys.executable, "-m", "jupyter", app,
         "--no-browser", f"--port={port}", "--ip=127.0.0.1",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
-        f"--LabApp.workspaces_dir={root / '.workspaces'}",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--ServerApp.port_retries=0",
     ]  # fmt: skip
+    if app == "lab":
+        cmd += [
+            f"--LabApp.workspaces_dir={root / '.workspaces'}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # CI and containers run as root
     with log.open("wb") as out:
@@ -84,7 +90,7 @@ def jupyterlab(root: Path, timeout: float = 90) -> Iterator[Lab]:
                     tail = log.read_text()[-3000:]
                     raise RuntimeError(f"jupyter lab did not start:\n{tail}") from exc
                 time.sleep(0.5)
-        yield Lab(url, token, root, log)
+        yield Lab(url, token, root, log, app)
     finally:
         proc.terminate()
         try:

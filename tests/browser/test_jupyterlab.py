@@ -111,11 +111,14 @@ def _dismiss_dialogs(page) -> None:  # type: ignore[no-untyped-def]
         dialog.locator(".jp-mod-accept").first.click()
 
 
-def test_live_widget_in_jupyterlab(tmp_path: Path) -> None:
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_live_widget_in_a_real_frontend(tmp_path: Path, app: str) -> None:
+    """JupyterLab 4 and Notebook 7: the two frontends Jupyter ships today."""
     playwright = pytest.importorskip("playwright.sync_api")
     _write_notebook(tmp_path / "live.ipynb")
     ARTIFACTS.mkdir(exist_ok=True)
-    with jupyterlab(tmp_path) as lab, playwright.sync_playwright() as pw:
+    prefix = {"lab": "jupyterlab", "notebook": "notebook7"}[app]
+    with jupyterlab(tmp_path, app=app) as lab, playwright.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(lab.notebook_url("live.ipynb"))
@@ -124,15 +127,15 @@ def test_live_widget_in_jupyterlab(tmp_path: Path) -> None:
                                timeout=90_000)  # fmt: skip
         _dismiss_dialogs(page)
         try:
-            _exercise(page)
+            _exercise(page, prefix)
         except Exception:
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab-failure.png"))
+            page.screenshot(path=str(ARTIFACTS / f"{prefix}-failure.png"))
             raise
         finally:
             browser.close()
 
 
-def _exercise(page) -> None:  # type: ignore[no-untyped-def]
+def _exercise(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
     if True:
         _run_cell(page, 0)
         page.wait_for_selector(
@@ -151,7 +154,7 @@ def _exercise(page) -> None:  # type: ignore[no-untyped-def]
             time.sleep(0.3)
         assert _cell_busy(page, 0), "training finished before the test could watch it grow"
         assert len(set(seen)) >= 3 and seen == sorted(seen), f"points drawn over time: {seen}"
-        page.screenshot(path=str(ARTIFACTS / "jupyterlab-live-training.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{prefix}-live-training.png"))
 
         # 2. Click the `loss` checkbox while fit() still runs: the line disappears.
         page.get_by_role("checkbox", name="loss", exact=True).click()
@@ -161,7 +164,7 @@ def _exercise(page) -> None:  # type: ignore[no-untyped-def]
         )
         assert _cell_busy(page, 0), "the click must be handled while fit() is still running"
         assert page.get_by_role("checkbox", name="val_loss", exact=True).is_checked()
-        page.screenshot(path=str(ARTIFACTS / "jupyterlab-loss-hidden-while-training.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{prefix}-loss-hidden-while-training.png"))
         after_click = page.evaluate(LOSS_LINE_STATE)["points"]
 
         # 3. Training goes on (the hidden line keeps receiving points) and ends.
@@ -203,5 +206,5 @@ def _exercise(page) -> None:  # type: ignore[no-untyped-def]
             raise AssertionError(message) from exc
         expected = rf"epoch\s+15\s+val_loss\s+{re.escape(val_loss_15)}"
         assert re.search(expected, tooltip.inner_text()), tooltip.inner_text()
-        page.screenshot(path=str(ARTIFACTS / "jupyterlab-hover-tooltip.png"))
-        page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / "jupyterlab-widget.png"))
+        page.screenshot(path=str(ARTIFACTS / f"{prefix}-hover-tooltip.png"))
+        page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / f"{prefix}-widget.png"))
