@@ -40,12 +40,21 @@ def colour(family: str, families: list[str], run_index: int, n_runs: int) -> str
     family's colour). When runs are compared: by run, in every panel.
     """
     if n_runs > 1:
-        return PALETTE[run_index % len(PALETTE)]
+        return run_colour(run_index, n_runs)
     if is_learning_rate(family):
         return LEARNING_RATE_COLOUR
     metrics = [f for f in families if not is_learning_rate(f)]
     index = metrics.index(family) if family in metrics else len(metrics)
     return PALETTE[index % len(PALETTE)]
+
+
+def run_colour(run_index: int, n_runs: int) -> str:
+    """The palette while it lasts; for more runs than colours, evenly spaced along viridis."""
+    if n_runs <= len(PALETTE):
+        return PALETTE[run_index % len(PALETTE)]
+    from matplotlib import colormaps, colors
+
+    return str(colors.to_hex(colormaps["viridis"](run_index / max(n_runs - 1, 1) * 0.9)))
 
 
 def dashed(is_validation: bool) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from .. import style
@@ -36,7 +37,8 @@ def figure(
     n_cols = max(1, min(columns, n_panels))
     n_rows = -(-n_panels // n_cols)
     width = style.PANEL_WIDTH_PX / 100 * n_cols
-    height = style.PANEL_HEIGHT_PX / 100 * n_rows + (0.4 if title else 0)
+    legend_cols, legend_height = _legend_layout(runs, width)
+    height = style.PANEL_HEIGHT_PX / 100 * n_rows + (0.4 if title else 0) + legend_height
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     if title:
         fig.suptitle(title, fontsize=13, fontweight="bold")
@@ -61,6 +63,8 @@ def figure(
     all_families = panel_order(runs)
     for family, ax in zip(families, axes):
         _draw_panel(ax, family, all_families, runs, visible, axis)
+    if len(runs) > 1:
+        _run_legend(fig, runs, legend_cols)
     return fig
 
 
@@ -76,7 +80,7 @@ def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type:
                 x, y = run[name].snapshot()
                 validation = parse(name).is_validation
                 colour = style.colour(family, all_families, run_index, n_runs)
-                markers = np.isfinite(y).sum() <= style.MAX_MARKERS
+                markers = n_runs <= 3 and np.isfinite(y).sum() <= style.MAX_MARKERS
                 ax.plot(
                     x,
                     y,
@@ -87,7 +91,7 @@ def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type:
                     markersize=4.5,
                     markerfacecolor="white" if validation else colour,
                     markeredgecolor=colour,
-                    label=f"{run.label} · {name}" if n_runs > 1 else name,
+                    label=name,
                     gid=f"series-{run_index}-{name}",  # an id in SVG output
                 )
     if axis == "epoch":
@@ -99,8 +103,34 @@ def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type:
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    if ax.get_legend_handles_labels()[0]:
+    if n_runs == 1 and ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=9, frameon=False)
+
+
+def _legend_layout(runs: list[Run], width_in: float) -> tuple[int, float]:
+    """Columns of the run legend and the height (inches) it needs below the panels."""
+    if len(runs) <= 1:
+        return 0, 0.0
+    labels = [run.label for run in runs] + ["validation"]
+    column_in = 0.9 + 0.075 * max(len(label) for label in labels)
+    n_cols = max(1, min(4, int(width_in // column_in)))
+    rows = -(-(len(labels) + 1) // n_cols)
+    return n_cols, 0.25 * rows + 0.2
+
+
+def _run_legend(fig: Figure, runs: list[Run], n_cols: int) -> None:
+    """One legend for the whole figure when runs are compared: colour = run, dash = split."""
+    handles = [
+        Line2D([], [], color=style.colour("", [], index, len(runs)), linewidth=style.LINE_WIDTH)
+        for index in range(len(runs))
+    ]
+    labels = [run.label for run in runs]
+    handles += [
+        Line2D([], [], color="#333333", linestyle="-", linewidth=style.LINE_WIDTH),
+        Line2D([], [], color="#333333", linestyle="--", linewidth=style.LINE_WIDTH),
+    ]
+    labels += ["training", "validation"]
+    fig.legend(handles, labels, loc="outside lower center", ncols=n_cols, fontsize=9, frameon=False)
 
 
 def render(
