@@ -35,6 +35,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .export.save import FORMATS, SaveError
+from .logfile import LogFileError
 from .plot import LivePlot
 from .run import LiveCurveWarning, Panel, Run
 from .series import Series
@@ -48,6 +49,7 @@ __all__ = [
     "LiveCurve",
     "LiveCurveWarning",
     "LivePlot",
+    "LogFileError",
     "Panel",
     "Run",
     "SaveError",

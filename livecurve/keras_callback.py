@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 import keras
 
 from .plot import LivePlot
+from .run import LiveCurveWarning
 
 
 class LiveCurve(keras.callbacks.Callback):
@@ -23,12 +25,31 @@ class LiveCurve(keras.callbacks.Callback):
     Running ``fit()`` again with the same callback continues the curve; ``fit(initial_epoch=k)``
     places the first new point at epoch ``k + 1`` (the x axis counts epochs completed).
 
+    With ``log="run.csv"`` (or ``.jsonl``) every epoch is also appended to that file when it ends
+    (flushed and fsync'ed), so a crash, a killed process or a kernel restart loses at most the
+    epoch in flight. A new ``LiveCurve`` with the same file draws the logged epochs at once, and:
+
+    - ``fit(initial_epoch=k)`` (resuming from ``ModelCheckpoint`` or ``BackupAndRestore``, which
+      sets it itself) continues the curve and the file at epoch ``k``. If the file holds epochs
+      from ``k`` on (a rerun from an earlier checkpoint), the newer run wins: those rows are
+      replaced, and the file as it was is kept next to it as ``run.replaced-<time>.csv``.
+    - the first ``fit()`` of a new ``LiveCurve`` starting at epoch 0 means training restarted
+      from scratch: the logged epochs are replaced the same way (a warning names the backup and
+      the ``initial_epoch`` that would have continued them instead). Later ``fit()`` calls on the
+      same callback continue the curve, as without a log.
+
+    List ``LiveCurve`` before the checkpoint callbacks, so that an epoch is logged before it is
+    saved. A file that is not a training log raises ``LogFileError`` (a ``ValueError``) here and
+    is left untouched; an error while writing (disk full) is reported once and training goes on.
+
     Args:
         title: a heading above the panels. Default: none.
         max_points: the most points per series sent to the browser (longer series are reduced
             for drawing; saved data keep every point). Default: 2000.
         columns: panels per row. Default: 2.
         display: show the widget in the cell where ``fit()`` runs. Default: True.
+        log: a file that keeps every epoch's values, ``.csv`` (Keras ``CSVLogger`` layout) or
+            ``.jsonl`` (JSON Lines); see :mod:`livecurve.logfile`. Default: none.
 
     Example:
         ```python
@@ -37,6 +58,12 @@ class LiveCurve(keras.callbacks.Callback):
         curve = LiveCurve()
         model.fit(x, y, validation_split=0.2, epochs=30, verbose=0, callbacks=[curve])
         curve.save("training.png")      # also .svg, .pdf, .html, .csv, .json
+
+        # History that survives a crash or a kernel restart: run the same cell again.
+        # (BackupAndRestore resumes at the last saved epoch; the log continues there.)
+        curve = LiveCurve(log="run.csv")
+        backup = keras.callbacks.BackupAndRestore("backup")
+        model.fit(x, y, epochs=30, callbacks=[curve, backup])
         ```
     """
 
@@ -47,11 +74,13 @@ class LiveCurve(keras.callbacks.Callback):
         max_points: int = 2000,
         columns: int = 2,
         display: bool = True,
+        log: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__()
-        self.plot = LivePlot(title=title, max_points=max_points, columns=columns)
+        self.plot = LivePlot(title=title, max_points=max_points, columns=columns, log=log)
         self.display_widget = display
         self._offset = 0.0
+        self._fits = 0
         self._awaiting_first_epoch = False
         # The last epoch's logs dict and the keys read from it: callbacks listed after this one
         # (ReduceLROnPlateau, LearningRateScheduler) add "learning_rate" to it after we read it.
@@ -103,14 +132,26 @@ class LiveCurve(keras.callbacks.Callback):
         A ``fit()`` that starts at epoch 0 on a callback that already holds epochs continues the
         curve after them; one that starts at ``initial_epoch=k`` is placed at ``k + 1`` and
         replaces any points the callback holds from there on (training went back to a checkpoint).
+        The first ``fit()`` after loading a log file is placed by its epochs alone: from epoch 0
+        it replaces them (training restarted from scratch).
         """
         last = self.plot.run.last_x()
-        if first_epoch == 0 and last is not None:
+        logfile = self.plot.logfile if self._fits == 0 else None  # the points are the file's
+        self._fits += 1
+        if first_epoch == 0 and last is not None and logfile is None:
             self._offset = last
         else:
             self._offset = 0.0
             if last is not None and last >= first_epoch + 1:
-                self.plot.run.truncate_from(first_epoch + 1)
+                self.plot.rewind(first_epoch + 1)
+            elif logfile is not None and last is not None and last < first_epoch:
+                warnings.warn(
+                    f"livecurve: {logfile.path} holds epochs up to {last - 1:g}, but training "
+                    f"resumes at epoch {first_epoch}: epochs {last:g}–{first_epoch - 1} are "
+                    "missing from it (list LiveCurve before the checkpoint callbacks).",
+                    LiveCurveWarning,
+                    stacklevel=2,
+                )
         epochs = (self.params or {}).get("epochs")
         total = None if epochs is None else int(epochs + self._offset)
         self.plot.start(total, int(first_epoch + self._offset))
@@ -123,11 +164,11 @@ class LiveCurve(keras.callbacks.Callback):
         self._last_logs = None
         late = {key: value for key, value in logs.items() if key not in seen}
         if late:
-            self.plot.run.log(epoch + 1 + self._offset, late)
+            self.plot.record(epoch + 1 + self._offset, late)
             self.plot.refresh()
 
     def _record(self, epoch: int, logs: dict[str, Any]) -> None:
         x = epoch + 1 + self._offset
-        self.plot.run.log(x, logs)
+        self.plot.record(x, logs)
         self.plot.progress.advance(int(x))
         self.plot.refresh()

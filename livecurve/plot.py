@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from .environment import in_notebook
 from .export.save import render as render_file
 from .export.save import save as save_file
 from .guard import Guard
+from .logfile import LogFile
 from .progress import Progress
 from .run import Run
 
@@ -32,6 +34,13 @@ class LivePlot:
         max_points: the most points per series sent to the browser; longer series are reduced
             with min/max decimation (the saved files keep every point).
         columns: panels per row.
+        log: a file that keeps every logged value as it arrives, ``.csv`` (Keras ``CSVLogger``
+            layout) or ``.jsonl`` (see :mod:`livecurve.logfile`). Its earlier rows are drawn
+            at once and new ones are appended after them; logging at an ``x`` the file already
+            holds replaces the rows from there on (the file as it was is kept next to it).
+            Raises ``ValueError`` for another extension and ``LogFileError`` (a ``ValueError``)
+            for a file that is not a training log; a failure to write is reported once and never
+            stops training.
 
     Example:
         >>> plot = LivePlot()
@@ -51,6 +60,7 @@ class LivePlot:
         axis: str = "epoch",
         max_points: int = 2000,
         columns: int = 2,
+        log: str | os.PathLike[str] | None = None,
     ) -> None:
         if max_points < 4:
             raise ValueError(f"max_points must be at least 4, got {max_points!r}")
@@ -66,6 +76,11 @@ class LivePlot:
         self.guard = Guard()
         self._view: Any = None
         self._display_handles: list[Any] = []
+        self.logfile: LogFile | None = None
+        if log is not None:
+            self.logfile = LogFile(log, axis=axis)
+            for name, (xs, ys) in self.logfile.load().items():
+                self.run.extend(name, xs, ys)
 
     # -- feeding -------------------------------------------------------------------------
     def log(self, x: float | None = None, /, **metrics: Any) -> None:
@@ -78,10 +93,36 @@ class LivePlot:
             x = 1.0 if last is None else last + 1
         if self.progress.started is None:
             self.progress.start(None, max(int(x) - 1, 0))  # elapsed time counts from here
-        self.run.log(float(x), metrics)
+        logged = None if self.logfile is None else self.logfile.last_x
+        if logged is not None and x < logged:
+            self.rewind(x)  # the loop went back: the newer values win, the old rows are kept aside
+        self.record(float(x), metrics)
         if self.run.axis == "epoch":
             self.progress.advance(int(x))
         self.refresh()
+
+    def record(self, x: float, values: Mapping[str, Any]) -> None:
+        """Add ``values`` at ``x`` to the run and to the log file, if any (no redraw).
+
+        Values at the ``x`` of the log's last row are merged into that row. A failure to write
+        the log is reported once and never raised.
+        """
+        self.run.log(x, values)
+        if self.logfile is not None:
+            self.guard.call("writing the log file", self.logfile.write, x, values)
+
+    def rewind(self, x: float) -> Path | None:
+        """Drop every point at or after ``x``: training went back to an earlier checkpoint.
+
+        The log file, if any, drops its rows from ``x`` on too, after copying itself to a backup
+        file next to it (a warning names it). Returns the backup's path, or None.
+        """
+        self.run.truncate_from(x)
+        backup = None
+        if self.logfile is not None:
+            backup = self.guard.call("rewinding the log file", self.logfile.rewind, x)
+        self.refresh()
+        return backup
 
     def start(self, total: int | None = None, first: int = 0) -> None:
         """Mark the start of training: ``total`` epochs (for the ETA), starting after ``first``."""

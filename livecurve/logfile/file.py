@@ -1,0 +1,323 @@
+"""``LogFile``: one training log on disk, read on start, appended durably, never silently lost."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import os
+import threading
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..run import LiveCurveWarning, to_scalar
+from . import disk
+from .formats import FORMATS, KINDS, JsonlFormat, LogFileError, Row, plain
+
+Series = dict[str, tuple[list[float], list[float]]]
+
+
+class LogFile:
+    """A training log that survives the process: read on start, appended as values arrive.
+
+    Args:
+        path: the file, ``.csv`` (Keras ``CSVLogger`` layout) or ``.jsonl`` (JSON Lines).
+            It need not exist yet; its directory is created on the first write.
+        axis: what the rows count: ``"epoch"`` (0-based in the file; x = epoch + 1 in a
+            :class:`~livecurve.Run`) or ``"step"``.
+
+    Call :meth:`load` first: it reads the earlier rows, repairs a last line cut short by a killed
+    process (keeping a copy of the file as it was), and raises :class:`LogFileError` for a file
+    that is not a training log. Then :meth:`write` appends each epoch (flushed and fsync'ed) and
+    :meth:`rewind` drops the rows a rerun replaces (keeping a copy first).
+
+    Raises:
+        ValueError: for an extension other than ``.csv`` or ``.jsonl``, or another axis.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> log = LogFile(pathlib.Path(tempfile.mkdtemp()) / "run.jsonl")
+        >>> log.load()
+        {}
+        >>> log.write(1, {"loss": 0.5})
+        >>> log.path.read_text()
+        '{"epoch": 0, "loss": 0.5}\\n'
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, axis: str = "epoch") -> None:
+        target = Path(path).expanduser().absolute()
+        fmt = FORMATS.get(target.suffix.lower())
+        if fmt is None:
+            raise ValueError(
+                f"cannot log to {str(target)!r}: unknown extension {target.suffix or '(none)'!r}; "
+                "accepted: .csv (Keras CSVLogger layout) and .jsonl (JSON Lines)"
+            )
+        if axis not in KINDS:
+            raise ValueError(f"a log file counts 'epoch' or 'step', not {axis!r}")
+        self.path = target
+        self.axis = axis
+        self._format = fmt(str(target), axis)
+        self._rows: list[Row] = []
+        self._size = 0  # the file's length as livecurve last left it
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"LogFile({str(self.path)!r}, axis={self.axis!r})"
+
+    # -- reading -------------------------------------------------------------------------
+    def load(self) -> Series:
+        """Read the file: ``{name: (xs, ys)}`` of its rows on this axis, in first-seen order.
+
+        A last line without its newline (the writing process was killed) is removed, after the
+        whole file is copied to ``<name>.torn-<time>.<ext>``; a :class:`LiveCurveWarning` says so.
+        Raises :class:`LogFileError`, leaving the file untouched, for anything else that is not
+        a training log: not text, not CSV/JSON, no epoch column, epochs out of order, no numbers.
+        """
+        with self._lock:
+            data, rows, tail = self._read()
+            disk.remove_temporaries(self.path)
+            cut = len(data) - len(tail)
+            if tail:
+                backup = disk.backup(self.path, "torn", data, len(data))
+                disk.replace(self.path, data[:cut], len(data))
+                warnings.warn(
+                    f"livecurve: the last line of {self.path} was cut short (the process writing "
+                    f"it was stopped mid-write) and is removed; the file as it was is kept in "
+                    f"{backup}.",
+                    LiveCurveWarning,
+                    stacklevel=2,
+                )
+            self._rows, self._size = rows, cut
+            return self._series()
+
+    def _read(self) -> tuple[bytes, list[Row], bytes]:
+        """The file's bytes, its complete rows, and an unfinished last line (checked, kept)."""
+        self._format = type(self._format)(str(self.path), self.axis)
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            data = b""
+        except IsADirectoryError:
+            raise LogFileError(f"{self.path} is a directory, not a log file") from None
+        cut = data.rfind(b"\n") + 1
+        rows = self._parse(data[:cut])
+        tail = data[cut:]
+        if tail:
+            self._check_torn(tail, line=data.count(b"\n") + 1)
+        self._check_numbers(rows)
+        return data, rows, tail
+
+    def _parse(self, body: bytes) -> list[Row]:
+        rows: list[Row] = []
+        last: dict[str, float] = {}
+        for number, chunk in enumerate(body.split(b"\n")[:-1], start=1):
+            try:
+                text = chunk.decode("utf-8")
+            except UnicodeDecodeError:
+                raise LogFileError(
+                    f"{self.path}, line {number}: not UTF-8 text; not a training log"
+                ) from None
+            if number == 1 and text.endswith("\r"):
+                self._format.newline = "\r\n"
+            row = self._format.parse(text.removesuffix("\r"), number)
+            row.raw, row.line = chunk + b"\n", number
+            if row.kind in KINDS:
+                previous = last.get(row.kind)
+                if previous is not None and row.index <= previous:
+                    raise LogFileError(
+                        f"{self.path}, line {number}: {row.kind} {plain(row.index)} comes after "
+                        f"{row.kind} {plain(previous)}, but a log holds each {row.kind} once, in "
+                        "order (several runs appended to one file? give this run a new log file)"
+                    )
+                last[row.kind] = row.index
+            rows.append(row)
+        return rows
+
+    def _check_torn(self, tail: bytes, line: int) -> None:
+        """Accept a last line without newline only when it looks like a row cut short."""
+        if b"\0" in tail:  # a crash can leave the end of a file zero-filled
+            return
+        text = tail.decode("utf-8", errors="replace").removesuffix("\r")
+        try:
+            copy.copy(self._format).parse(text, line)  # a whole row, only its newline missing
+        except LogFileError:
+            if not self._format.looks_torn(text):
+                raise
+
+    def _check_numbers(self, rows: list[Row]) -> None:
+        data = [row for row in rows if row.kind in KINDS]
+        if data and not any(
+            self._format.value(cell) is not None for row in data for cell in row.cells.values()
+        ):
+            raise LogFileError(
+                f"{self.path}, line {data[0].line}: none of its {len(data)} rows holds a number; "
+                "not a training log"
+            )
+
+    def _series(self) -> Series:
+        series: Series = {}
+        for row in self._rows:
+            if row.kind != self.axis:
+                continue
+            for name, cell in row.cells.items():
+                value = self._format.value(cell)
+                if value is not None:
+                    xs, ys = series.setdefault(name, ([], []))
+                    xs.append(self._x(row.index))
+                    ys.append(value)
+        return series
+
+    @property
+    def last_x(self) -> float | None:
+        """The x (epochs completed, or step) of the last row on this axis, or None."""
+        row = self._last_row(self.axis)
+        return None if row is None else self._x(row.index)
+
+    def _last_row(self, kind: str) -> Row | None:
+        return next((row for row in reversed(self._rows) if row.kind == kind), None)
+
+    def _x(self, index: float) -> float:
+        return index + 1 if self.axis == "epoch" else index
+
+    def _index(self, x: float) -> float:
+        return float(x) - 1 if self.axis == "epoch" else float(x)
+
+    # -- writing -------------------------------------------------------------------------
+    def write(self, x: float, values: Mapping[str, Any], *, durable: bool | None = None) -> None:
+        """Append the values at ``x``, or merge them into the last row when it is at ``x``.
+
+        Values that are not single numbers are skipped (as :meth:`Run.log` does); NaN and
+        infinities are written as NaN. The row is flushed; with ``durable`` (the default for
+        epoch logs) it is also fsync'ed. A CSV log gains a column for a new metric by rewriting
+        the file atomically. Raises ``OSError`` when the file cannot be written (it is then left
+        as it was) and :class:`LogFileError` when ``x`` comes before the last row (see
+        :meth:`rewind`) or the file was changed by someone else.
+        """
+        cells = self._cells(values)
+        if not cells:
+            return
+        with self._lock:
+            index = self._index(x)
+            last = self._last_row(self.axis)
+            if last is not None and index < last.index:
+                raise LogFileError(
+                    f"{self.path}: cannot write {self.axis} {plain(index)} after "
+                    f"{self.axis} {plain(last.index)}; rewind() first"
+                )
+            if last is not None and index == last.index:
+                merged = Row(last.kind, last.index, last.epoch, {**last.cells, **cells})
+                if merged.cells != last.cells:
+                    self._commit([merged if row is last else row for row in self._rows], True)
+                return
+            row = Row(self.axis, index, index if self.axis == "epoch" else None, cells)
+            self._commit(
+                [*self._rows, row], False, self.axis == "epoch" if durable is None else durable
+            )
+
+    def write_step(self, step: int, values: Mapping[str, Any], *, epoch: int | None = None) -> None:
+        """Append a per-step row to an epoch log (JSON Lines only): ``{"step", "epoch", ...}``.
+
+        Step rows are flushed, not fsync'ed (the next epoch row makes them durable); they are not
+        plotted on the epoch axis and are dropped with their epoch by :meth:`rewind`.
+        """
+        if not isinstance(self._format, JsonlFormat) or self.axis != "epoch":
+            raise ValueError(f"per-step rows in an epoch log need a .jsonl file, not {self.path}")
+        cells = self._cells(values)
+        if not cells:
+            return
+        with self._lock:
+            last = self._last_row("step")
+            if last is not None and step <= last.index:
+                raise LogFileError(f"{self.path}: step {step} after step {plain(last.index)}")
+            row = Row("step", float(step), None if epoch is None else float(epoch), cells)
+            self._commit([*self._rows, row], False, False)
+
+    def _cells(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        cells: dict[str, Any] = {}
+        for name, value in values.items():
+            number = to_scalar(value)
+            if str(name) not in KINDS and number is not None:
+                cells[str(name)] = self._format.cell(number if math.isfinite(number) else math.nan)
+        return cells
+
+    def rewind(self, x: float) -> Path | None:
+        """Drop every row at or after ``x`` (training went back to an earlier checkpoint).
+
+        The file as it was is first copied to ``<name>.replaced-<time>.<ext>`` next to it, and a
+        :class:`LiveCurveWarning` names that copy. Returns its path, or None when no row is at or
+        after ``x`` (the file is then unchanged).
+        """
+        with self._lock:
+            index = self._index(x)
+            cut = next(
+                (i for i, row in enumerate(self._rows) if self._at_or_after(row, index)), None
+            )
+            if cut is None:
+                return None
+            dropped = [row.index for row in self._rows[cut:] if row.kind == self.axis]
+            backup = disk.backup(self.path, "replaced", None, self._size)
+            kept = self._rows[:cut]
+            if not any(row.kind in KINDS for row in kept):
+                kept = []  # the file starts over: a CSV header follows the new run's metrics
+            self._commit(kept, True)
+            what = f"{self.axis}s {plain(dropped[0])}–{plain(dropped[-1])}" if dropped else "rows"
+            hint = ""
+            if self.axis == "epoch" and index == 0 and dropped:
+                hint = (
+                    " If this training continues the logged one, resume it at epoch "
+                    f"{plain(dropped[-1] + 1)} instead (Keras: fit(initial_epoch="
+                    f"{plain(dropped[-1] + 1)}))."
+                )
+            warnings.warn(
+                f"livecurve: {self.path} held {what}, and training now runs {self.axis} "
+                f"{plain(index)} again: the new rows replace them (the newer run wins). "
+                f"The file as it was is kept in {backup}.{hint}",
+                LiveCurveWarning,
+                stacklevel=2,
+            )
+            return backup
+
+    def _at_or_after(self, row: Row, index: float) -> bool:
+        if row.kind == self.axis:
+            return row.index >= index
+        return self.axis == "epoch" and row.epoch is not None and row.epoch >= index
+
+    # -- the file ------------------------------------------------------------------------
+    def _commit(self, rows: list[Row], rewrite: bool, durable: bool = True) -> None:
+        """Make the file hold ``rows``: append the new ones, or rewrite it atomically."""
+        saved = copy.copy(self._format)
+        try:
+            if not rows:
+                self._format.forget()
+            rows, wider = self._format.layout(rows)
+            rows = [
+                row
+                if row.raw is not None
+                else dataclasses.replace(row, raw=self._format.render(row))
+                for row in rows
+            ]
+            if rewrite or wider:
+                content = b"".join(row.raw or b"" for row in rows)
+                disk.replace(self.path, content, self._size)
+                self._size = len(content)
+            else:
+                data = b"".join(row.raw or b"" for row in rows[len(self._rows) :])
+                disk.append(self.path, data, self._size, durable=durable)
+                self._size += len(data)
+        except BaseException:
+            self._format = saved
+            raise
+        self._rows = rows
+
+
+def read(path: str | os.PathLike[str], *, axis: str = "epoch") -> Series:
+    """The series of a log file, ``{name: (xs, ys)}``, without changing the file.
+
+    For reading a log another process may be writing: an unfinished last line is left out (and
+    left in the file). Raises :class:`LogFileError` as :meth:`LogFile.load` does.
+    """
+    log = LogFile(path, axis=axis)
+    log._rows = log._read()[1]
+    return log._series()
