@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,9 @@ class LiveCurve(keras.callbacks.Callback):
         display: show the widget in the cell where ``fit()`` runs. Default: True.
         log: a file that keeps every epoch's values, ``.csv`` (Keras ``CSVLogger`` layout) or
             ``.jsonl`` (JSON Lines); see :mod:`livecurve.logfile`. Default: none.
+        compare: earlier runs to draw behind this one, as reference: a list of anything
+            :func:`livecurve.show` reads (``CSVLogger`` files, JSON, TensorBoard directories, a
+            ``History``). Default: none.
 
     Example:
         ```python
@@ -64,6 +68,9 @@ class LiveCurve(keras.callbacks.Callback):
         curve = LiveCurve(log="run.csv")
         backup = keras.callbacks.BackupAndRestore("backup")
         model.fit(x, y, epochs=30, callbacks=[curve, backup])
+
+        # Compare with an earlier run while this one trains.
+        curve = LiveCurve(compare=["baseline.csv"])
         ```
     """
 
@@ -75,9 +82,12 @@ class LiveCurve(keras.callbacks.Callback):
         columns: int = 2,
         display: bool = True,
         log: str | os.PathLike[str] | None = None,
+        compare: Sequence[Any] | None = None,
     ) -> None:
         super().__init__()
-        self.plot = LivePlot(title=title, max_points=max_points, columns=columns, log=log)
+        self.plot = LivePlot(
+            title=title, max_points=max_points, columns=columns, log=log, compare=compare
+        )
         self.display_widget = display
         self._offset = 0.0
         self._fits = 0

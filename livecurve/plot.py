@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,9 @@ class LivePlot:
             Raises ``ValueError`` for another extension and ``LogFileError`` (a ``ValueError``)
             for a file that is not a training log; a failure to write is reported once and never
             stops training.
+        compare: earlier runs to draw behind the live one (anything :func:`livecurve.show`
+            reads: log files, TensorBoard directories, histories). A source that cannot be read
+            raises here, before training starts.
 
     Example:
         >>> plot = LivePlot()
@@ -61,6 +64,7 @@ class LivePlot:
         max_points: int = 2000,
         columns: int = 2,
         log: str | os.PathLike[str] | None = None,
+        compare: Sequence[Any] | None = None,
     ) -> None:
         if max_points < 4:
             raise ValueError(f"max_points must be at least 4, got {max_points!r}")
@@ -81,6 +85,11 @@ class LivePlot:
             self.logfile = LogFile(log, axis=axis)
             for name, (xs, ys) in self.logfile.load().items():
                 self.run.extend(name, xs, ys)
+        if compare:
+            from .show import load
+
+            self.run.label = "this run"
+            self.runs.extend(load(list(compare)))  # drawn behind the live run
 
     # -- feeding -------------------------------------------------------------------------
     def log(self, x: float | None = None, /, **metrics: Any) -> None:

@@ -93,6 +93,7 @@ def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type:
                     markeredgecolor=colour,
                     label=name,
                     gid=f"series-{run_index}-{name}",  # an id in SVG output
+                    zorder=3 if run_index == 0 else 2,  # the live run on top, as in the widget
                 )
     if axis == "epoch":
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "1.5 epochs" ticks

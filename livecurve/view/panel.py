@@ -98,7 +98,11 @@ class PanelView:
         )
         marks = SeriesMarks(run_index, name, line, dots)
         self.series[key] = marks
-        self.figure.marks = [*self.figure.marks, line, dots]
+        # The live run (index 0) is drawn on top; compared runs go behind it.
+        if run_index == 0:
+            self.figure.marks = [*self.figure.marks, line, dots]
+        else:
+            self.figure.marks = [line, dots, *self.figure.marks]
         return marks
 
     def refresh(self, runs: list[Run]) -> None:
