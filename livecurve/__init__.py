@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from .export.save import FORMATS, SaveError
 from .logfile import LogFileError
 from .plot import LivePlot
+from .readers import LogReadError
 from .run import LiveCurveWarning, Panel, Run
 from .series import Series
 from .show import load, show
@@ -50,6 +51,7 @@ __all__ = [
     "LiveCurveWarning",
     "LivePlot",
     "LogFileError",
+    "LogReadError",
     "Panel",
     "Run",
     "SaveError",

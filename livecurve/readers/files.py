@@ -1,0 +1,77 @@
+"""A path to runs: decide what the file is (by its content, not only its name) and read it.
+
+* a directory, or a file named ``*tfevents*``: TensorBoard (:mod:`.tensorboard`);
+* text starting with ``{`` or ``[`` (or a ``.json``/``.jsonl`` name): JSON (:mod:`.jsonlog`);
+* any other text: a table with a header line (:mod:`.delimited`).
+
+Text is decoded as UTF-8 (a byte order mark is dropped), UTF-16 when it starts with a UTF-16 byte
+order mark, else Latin-1; a gzip-compressed file is decompressed. The file is only read, never
+written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+from pathlib import Path
+
+from ..run import Run
+from .delimited import read_table
+from .errors import LogReadError
+from .jsonlog import read_json_text
+from .table import to_runs
+
+_JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+
+
+def decode(data: bytes, source: str) -> str:
+    """The text of a file's bytes.
+
+    Raises:
+        LogReadError: the bytes are not text.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:65536]:
+        raise LogReadError(f"{source}: is a binary file, not a text log (CSV, TSV, JSON)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def read_path(path: Path, source: str, label: str | None) -> list[Run]:
+    """Runs from a file or TensorBoard directory.
+
+    Args:
+        path: the file or directory.
+        source: the path as the caller wrote it, for messages.
+        label: the first run's label (default: the file name without extension).
+
+    Raises:
+        LogReadError: the path does not exist, the file is empty or not a training log.
+    """
+    if not path.exists():
+        raise LogReadError(f"{source}: no such file or directory")
+    if path.is_dir() or "tfevents" in path.name:
+        from .tensorboard import read_tensorboard
+
+        return read_tensorboard(path, source, label)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LogReadError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+    if not data:
+        raise LogReadError(f"{source}: is empty (0 bytes); nothing was logged to it")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise LogReadError(f"{source}: is a damaged gzip file ({exc})") from exc
+    text = decode(data, source)
+    if not text.strip():
+        raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")
+    stem = Path(path.stem).stem if path.suffix.lower() == ".gz" else path.stem
+    if text.lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
+        return read_json_text(text, source, stem, label)
+    return to_runs(read_table(text, source), label or stem)

@@ -1,0 +1,121 @@
+"""JSON logs: livecurve's own export, Keras histories, lists of per-epoch dicts, JSON Lines.
+
+Shapes read (``NaN`` and ``Infinity`` literals are accepted, as Python's ``json`` writes them):
+
+* livecurve's export, ``{"livecurve": 1, "runs": [{"label", "axis", "series": {name: {"x": [..],
+  "y": [.. null for NaN]}}}]}``: read back exactly (same labels, axes, names, x and y);
+* a dict of lists (``json.dump(history.history)``), possibly nested or holding lists of metric
+  dicts, and Hugging Face's ``trainer_state.json`` (``log_history``): see :mod:`.objects`;
+* a list of per-epoch dicts;
+* a list of numbers: one series named after the file;
+* JSON Lines: one dict per line (many PyTorch training scripts append ``json.dumps(stats)`` lines).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from ..run import Run
+from .errors import LogReadError, warn
+from .objects import from_mapping, from_records
+from .table import Table, to_runs
+
+
+def is_livecurve_export(data: Any) -> bool:
+    """livecurve's own JSON export (see :mod:`livecurve.export.data`)."""
+    return isinstance(data, Mapping) and "livecurve" in data and isinstance(data.get("runs"), list)
+
+
+def read_export(data: Mapping[str, Any], source: str, label: str | None) -> list[Run]:
+    """Runs from livecurve's JSON export, exactly as they were saved.
+
+    ``label`` (when given) replaces the saved labels: ``label``, ``label (run 2)``...
+    """
+    runs: list[Run] = []
+    for number, item in enumerate(data["runs"], start=1):
+        series = item.get("series") if isinstance(item, Mapping) else None
+        if not isinstance(series, Mapping):
+            raise LogReadError(f"{source}: run {number} has no 'series' dict")
+        saved = str(item.get("label", f"run {number}"))
+        name = saved if label is None else label if number == 1 else f"{label} (run {number})"
+        run = Run(name, str(item.get("axis", "epoch")))
+        for metric, points in series.items():
+            try:
+                x = np.asarray(points["x"], dtype=np.float64)
+                y = np.asarray([math.nan if v is None else v for v in points["y"]], np.float64)
+                run.ensure(str(metric)).extend(x, y)  # NaN kept as saved, without a warning
+            except (KeyError, TypeError, ValueError) as exc:
+                raise LogReadError(
+                    f"{source}: series {metric!r} of run {number} is not "
+                    f"{{'x': [numbers], 'y': [numbers or null]}} of equal lengths ({exc})"
+                ) from exc
+        runs.append(run)
+    if not runs:
+        raise LogReadError(f"{source}: holds no runs")
+    return runs
+
+
+def table_from_data(data: Any, source: str, name: str) -> Table:
+    """A parsed JSON value as a table; ``name`` names the series of a bare list of numbers."""
+    if isinstance(data, Mapping):
+        return from_mapping(data, source)
+    if isinstance(data, list) and data and all(isinstance(i, Mapping) for i in data):
+        return from_records(data, source)
+    if isinstance(data, list) and data and not any(isinstance(i, (list, Mapping)) for i in data):
+        return Table(source, [name], [[v] for v in data], unit="entry")
+    raise LogReadError(
+        f"{source}: JSON that is not a training log (expected a dict of lists, a list of "
+        "per-epoch dicts or livecurve's export)"
+    )
+
+
+def read_json_text(text: str, source: str, stem: str, label: str | None) -> list[Run]:
+    """Runs from JSON (or JSON Lines) text.
+
+    Args:
+        text: the file's text.
+        source: the file, for messages.
+        stem: the file's name without extension: the default label and the name of a bare list.
+        label: the label the caller gave (replaces saved labels of livecurve's export).
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        lines = _json_lines(text, source)
+        if lines is None:
+            raise LogReadError(
+                f"{source}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from exc
+        records, positions = lines
+        return to_runs(from_records(records, source, positions), label or stem)
+    if is_livecurve_export(data):
+        return read_export(data, source, label)
+    return to_runs(table_from_data(data, source, stem), label or stem)
+
+
+def _json_lines(text: str, source: str) -> tuple[list[dict[str, Any]], list[int]] | None:
+    """One JSON dict per line (a torn last line is skipped); None if the text is not that."""
+    records: list[dict[str, Any]] = []
+    positions: list[int] = []
+    lines = text.splitlines()
+    last = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=0)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            if number == last and len(records) >= 2:
+                warn(f"{source}: skipped the last line (line {number}): it is cut off.")
+                break
+            return None
+        if not isinstance(value, dict):
+            return None
+        records.append(value)
+        positions.append(number)
+    return (records, positions) if len(records) >= 2 else None
