@@ -18,7 +18,7 @@ PALETTE = (
     "#E69F00",  # orange
     "#56B4E9",  # sky blue
     "#7F7F7F",  # grey
-    "#F0E442",  # yellow (last: weak on white)
+    "#882255",  # wine (Okabe–Ito's yellow is too faint on white)
 )
 
 PANEL_WIDTH_PX = 440
