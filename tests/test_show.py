@@ -120,3 +120,18 @@ def test_an_unreadable_reference_fails_before_training(tmp_path: Path) -> None:
 
     with pytest.raises(LogReadError, match=r"missing\.csv"):
         LivePlot(compare=[tmp_path / "missing.csv"])
+
+
+def test_a_custom_loop_logging_with_tf_summary_is_shown(tmp_path: Path) -> None:
+    pytest.importorskip("tbparse")
+    tf = pytest.importorskip("tensorflow")
+    writer = tf.summary.create_file_writer(str(tmp_path / "logs"))
+    with writer.as_default():
+        for step, loss in enumerate([0.9, 0.6, 0.45, 0.4]):
+            tf.summary.scalar("loss", loss, step=step * 100)
+            tf.summary.scalar("val_loss", loss + 0.1, step=step * 100)
+    writer.close()
+    plot = livecurve.show(tmp_path / "logs")
+    assert plot.run["loss"].x.tolist() == [0.0, 100.0, 200.0, 300.0]
+    assert plot.run["val_loss"].y.tolist() == pytest.approx([1.0, 0.7, 0.55, 0.5])
+    assert [p.names for p in plot.run.panels()] == [["loss", "val_loss"]]
