@@ -9,7 +9,7 @@ Run: ``.venv/bin/python benchmarks/redraw_payload.py``.
 
 from __future__ import annotations
 
-import time
+import timeit
 
 import numpy as np
 from bqplot.traits import array_to_json
@@ -21,13 +21,8 @@ def payload(x: np.ndarray, y: np.ndarray) -> int:
     return sum(array_to_json(a, None)["value"].nbytes for a in (x, y))
 
 
-def best_time(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def best_of(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
+    return min(timeit.repeat(fn, number=1, repeat=repeat))
 
 
 def main() -> None:
@@ -39,8 +34,8 @@ def main() -> None:
         raw = payload(x, y)
         xs, ys = minmax(x, y, 2000)
         sent = payload(xs, ys)
-        t_raw = best_time(lambda x=x, y=y: (x.copy(), y.copy()))
-        t_down = best_time(lambda x=x, y=y: payload(*minmax(x, y, 2000)))
+        t_raw = best_of(lambda x=x, y=y: (x.copy(), y.copy()))
+        t_down = best_of(lambda x=x, y=y: payload(*minmax(x, y, 2000)))
         print(f"{n:>9,} {raw:>12,} {sent:>12,} {sent / raw:10.4f} {t_down / t_raw:10.3f}")
 
 

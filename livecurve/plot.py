@@ -22,7 +22,6 @@ from .progress import Progress
 from .run import Run
 
 SeriesKey = tuple[int, str]
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 class LivePlot:

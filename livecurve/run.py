@@ -138,9 +138,6 @@ class Run:
         """Changes whenever any series changes (cheap redraw test for views)."""
         return sum(s.version for s in self.series()) + len(self._series)
 
-    def metric(self, name: str) -> MetricName:
-        return self._names[name]
-
     def panels(self) -> list[Panel]:
         """Panels: ``loss`` first, then first-seen order, learning rate last; train before val."""
         panels: dict[str, Panel] = {}

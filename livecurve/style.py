@@ -26,7 +26,6 @@ PANEL_HEIGHT_PX = 300
 LINE_WIDTH = 2.0
 MARKER_AREA_PX = 24  # bqplot sizes markers by area
 MAX_MARKERS = 120  # above this many points a series is drawn without markers
-FONT_FAMILY = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
 LEARNING_RATE_COLOUR = "#555555"
