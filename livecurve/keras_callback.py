@@ -174,11 +174,15 @@ class LiveCurve(keras.callbacks.Callback):
         self._last_logs = None
         late = {key: value for key, value in logs.items() if key not in seen}
         if late:
-            self.plot.record(epoch + 1 + self._offset, late)
+            self.plot.record(self._x(epoch), late)
             self.plot.refresh()
 
+    def _x(self, epoch: int) -> float:
+        """Where Keras epoch index ``epoch`` is drawn: epochs completed, after this fit's offset."""
+        return epoch + 1 + self._offset
+
     def _record(self, epoch: int, logs: dict[str, Any]) -> None:
-        x = epoch + 1 + self._offset
+        x = self._x(epoch)
         self.plot.record(x, logs)
         self.plot.progress.advance(int(x))
         self.plot.refresh()

@@ -70,6 +70,20 @@ def to_scalar(value: Any) -> float | None:
     return float(arr.reshape(()))
 
 
+def align(
+    snapshots: Mapping[str, tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The union of the series' x values, and for each series the row of each of its points.
+
+    ``snapshots`` maps names to ``(x, y)``. Returns ``(xs, {name: rows})`` with ``xs`` sorted and
+    ``xs[rows] == x`` for every series.
+    """
+    if not snapshots:
+        return np.empty(0), {}
+    xs = np.unique(np.concatenate([x for x, _ in snapshots.values()]))
+    return xs, {name: np.searchsorted(xs, x) for name, (x, _) in snapshots.items()}
+
+
 def families(runs: list[Run], visible: Mapping[tuple[int, str], bool] | None = None) -> list[str]:
     """Metric families of several runs in panel order (each run's :meth:`Run.panels` order).
 
@@ -227,13 +241,11 @@ class Run:
         the last one wins.
         """
         snapshots = {s.name: s.snapshot() for s in self.series()}
-        if not snapshots:
-            return np.empty(0), {}
-        xs = np.unique(np.concatenate([x for x, _ in snapshots.values()]))
+        xs, rows = align(snapshots)
         columns: dict[str, np.ndarray] = {}
-        for name, (x, y) in snapshots.items():
+        for name, (_, y) in snapshots.items():
             column = np.full(xs.size, np.nan)
-            column[np.searchsorted(xs, x)] = y
+            column[rows[name]] = y
             columns[name] = column
         return xs, columns
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..run import Run
+from ..run import Run, align
 
 SeriesKey = tuple[int, str]
 JSON_FORMAT_VERSION = 1
@@ -59,13 +59,12 @@ def to_csv(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) -> 
         }
         if not snapshots:
             continue
-        xs = np.unique(np.concatenate([x for x, _ in snapshots.values()]))
-        cells = np.full((xs.size, len(names)), "", dtype=object)
+        xs, rows = align(snapshots)
+        cells = np.full((xs.size, len(names)), "", dtype=object)  # "" = absent at this x
         for column, name in enumerate(names):
             if name not in snapshots:
                 continue
-            x, y = snapshots[name]
-            for row, value in zip(np.searchsorted(xs, x), y):
+            for row, value in zip(rows[name], snapshots[name][1]):
                 cells[row, column] = _number(float(value))
         for row, x in enumerate(xs):
             writer.writerow(

@@ -122,7 +122,7 @@ def _legend_layout(runs: list[Run], width_in: float) -> tuple[int, float]:
 def _run_legend(fig: Figure, runs: list[Run], n_cols: int) -> None:
     """One legend for the whole figure when runs are compared: colour = run, dash = split."""
     handles = [
-        Line2D([], [], color=style.colour("", [], index, len(runs)), linewidth=style.LINE_WIDTH)
+        Line2D([], [], color=style.run_colour(index, len(runs)), linewidth=style.LINE_WIDTH)
         for index in range(len(runs))
     ]
     labels = [run.label for run in runs]

@@ -180,7 +180,7 @@ class CurveView:
 
         box.observe(follow, "value")
         self.run_boxes[run_index] = box
-        colour = style.colour("", [], run_index, len(self.runs))
+        colour = style.run_colour(run_index, len(self.runs))
         swatch = widgets.HTML(swatch_html(colour, dashed=False))
         if not self.run_bar.children:
             self.run_bar.children = [widgets.Label("runs:", layout={"margin": "0 8px 0 0"})]
