@@ -20,6 +20,25 @@ A custom training loop::
     plot.finish()
     plot.save("training.svg")
 
+Extra statistics and distributions in a custom loop (any framework)::
+
+    plot = LivePlot(axis="step")
+    plot.log(step, loss=loss, **{"layer1/mean": act.mean(), "layer1/std": act.std()})  # one panel
+    plot.log_distribution(step, kernel=layer.kernel, grad=grads[0])   # percentile bands
+    plot.log(step, val_loss=val_loss)
+
+A KerasTuner search in one figure, one run per trial::
+
+    curve = LiveCurve()
+    tuner.search(x, y, epochs=20, validation_split=0.2, callbacks=[curve])
+    curve.runs                          # one Run per trial, labelled by its hyperparameters
+
+In a multi-process job only the primary process draws and writes (``is_primary_process``).
+
+Follow a log that another process writes::
+
+    fig = livecurve.show("run.jsonl", follow=True)      # fig.stop() ends it
+
 Logs you already have (a Keras ``History``, a ``CSVLogger`` file, JSON, TensorBoard)::
 
     import livecurve
@@ -34,6 +53,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .distributed import is_primary_process
+from .distribution import Distribution, Distributions
 from .export.save import FORMATS, SaveError
 from .logfile import LogFileError
 from .plot import LivePlot
@@ -47,6 +68,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "Distribution",
+    "Distributions",
     "LiveCurve",
     "LiveCurveWarning",
     "LivePlot",
@@ -56,6 +79,7 @@ __all__ = [
     "Run",
     "SaveError",
     "Series",
+    "is_primary_process",
     "load",
     "show",
 ]

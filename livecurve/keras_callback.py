@@ -10,8 +10,15 @@ from typing import Any
 
 import keras
 
+from .keras_batches import BatchReader, batch_sizes, metric_kinds
 from .plot import LivePlot
-from .run import LiveCurveWarning
+from .run import LiveCurveWarning, Run
+from .search import Search, find_trial
+
+PER_BATCH_CHOICES = (True, False, "auto")
+# per_batch="auto" draws per-batch values when an epoch has at least this many batches (or an
+# unknown number): fewer make no line worth drawing between two epoch points.
+AUTO_MIN_BATCHES = 10
 
 
 class LiveCurve(keras.callbacks.Callback):
@@ -39,11 +46,37 @@ class LiveCurve(keras.callbacks.Callback):
       the ``initial_epoch`` that would have continued them instead). Later ``fit()`` calls on the
       same callback continue the curve, as without a log.
 
+    **Per-batch values.** With ``per_batch`` on, each training metric's panel also shows the value
+    of every batch as a thin, faint line at fractional epochs (batch k of n in epoch e sits at
+    e − 1 + k/n, so an epoch's batches end at its point), with TensorBoard's smoothed line over
+    it; the epoch values stay the solid line with markers, exactly Keras's values. Validation
+    stays per epoch. Keras reports running means inside an epoch; livecurve recovers each batch's
+    own value for ``loss`` and mean-type metrics (accuracy, crossentropy, MSE, MAE...; RMSE on
+    its square), weighted by batch size, so that they average to the epoch value. Ratio metrics
+    (AUC, precision, recall, F1, IoU) cannot be split per batch: their running value is shown.
+    Reading costs microseconds per batch; when even that is more than 0.5 % of the time between
+    batches, livecurve reads every m-th batch and shows the exact mean of each interval. The
+    callback is ``async_safe``, so on JAX and torch Keras keeps running batch hooks off the
+    training loop. Redraws happen at most four times a second, and at every epoch end.
+
+    **Hyperparameter searches.** ``tuner.search(..., callbacks=[curve])`` draws every trial in
+    this one figure: KerasTuner deep-copies the callback for each trial, and each copy records a
+    new run of the same figure, labelled with the trial's hyperparameter values, with a checkbox
+    per run; the best trial so far is marked ``★`` (by the tuner's objective; see
+    :mod:`livecurve.search`). ``curve.runs`` lists the trials in order. A ``log=`` file is not
+    written by trials (save the figure's data with ``curve.save("search.csv")``). A pickled
+    ``LiveCurve`` unpickles as a new, empty one with the same settings and no log file.
+
     List ``LiveCurve`` before the checkpoint callbacks, so that an epoch is logged before it is
     saved. A file that is not a training log raises ``LogFileError`` (a ``ValueError``) here and
     is left untouched; an error while writing (disk full) is reported once and training goes on.
 
     Args:
+        per_batch: ``True``, ``False`` or ``"auto"`` (default): draw per-batch values. ``"auto"``
+            draws them when an epoch has at least 10 batches or an unknown number (a
+            generator without ``steps_per_epoch``).
+        smoothing: the weight of the smoothed line over per-batch values, in ``[0, 1)``
+            (TensorBoard's debiased moving average; 0 draws none). Default: 0.6.
         title: a heading above the panels. Default: none.
         max_points: the most points per series sent to the browser (longer series are reduced
             for drawing; saved data keep every point). Default: 2000.
@@ -74,9 +107,14 @@ class LiveCurve(keras.callbacks.Callback):
         ```
     """
 
+    # Batch hooks only record under a lock; Keras may run them on a worker thread (JAX, torch).
+    async_safe = True
+
     def __init__(
         self,
         *,
+        per_batch: bool | str = "auto",
+        smoothing: float = 0.6,
         title: str | None = None,
         max_points: int = 2000,
         columns: int = 2,
@@ -85,9 +123,24 @@ class LiveCurve(keras.callbacks.Callback):
         compare: Sequence[Any] | None = None,
     ) -> None:
         super().__init__()
+        if not any(per_batch is choice for choice in PER_BATCH_CHOICES):
+            raise ValueError(f"per_batch must be True, False or 'auto', got {per_batch!r}")
+        self.per_batch = per_batch
+        self._settings = dict(
+            per_batch=per_batch, smoothing=smoothing, title=title, max_points=max_points,
+            columns=columns, display=display, compare=compare,
+        )  # fmt: skip
         self.plot = LivePlot(
-            title=title, max_points=max_points, columns=columns, log=log, compare=compare
+            title=title,
+            max_points=max_points,
+            columns=columns,
+            log=log,
+            compare=compare,
+            smoothing=smoothing,
         )
+        self.batches = BatchReader(self.plot.record_steps)
+        self._reading = False  # per-batch values on for this fit()
+        self._first_row = 0
         self.display_widget = display
         self._offset = 0.0
         self._fits = 0
@@ -95,6 +148,31 @@ class LiveCurve(keras.callbacks.Callback):
         # The last epoch's logs dict and the keys read from it: callbacks listed after this one
         # (ReduceLROnPlateau, LearningRateScheduler) add "learning_rate" to it after we read it.
         self._last_logs: tuple[int, dict[str, Any], set[str]] | None = None
+        self._search = Search(self.plot)  # shared by the copies KerasTuner makes per trial
+        self._trial_run: Run | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LiveCurve:
+        """A callback for the next trial of a search: the same figure, a new run in it."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        memo[id(self)] = clone
+        clone.batches = BatchReader(self.plot.record_steps)
+        clone._reading, clone._offset, clone._fits = False, 0.0, 0
+        clone._awaiting_first_epoch, clone._last_logs = False, None
+        trial, tuner = find_trial()
+        clone._trial_run = self.plot.guard.call(
+            "adding a trial", self._search.add_trial, trial, tuner
+        )
+        return clone
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Locks, threads and widgets cannot be pickled: a new figure with the same settings.
+        return (_unpickle, (type(self), self._settings))
+
+    @property
+    def runs(self) -> list[Run]:
+        """The runs this callback recorded: one per search trial, in trial order; else one."""
+        return list(self._search.runs) or [self.plot.run]
 
     # -- the data, for users -------------------------------------------------------------
     @property
@@ -116,26 +194,81 @@ class LiveCurve(keras.callbacks.Callback):
     # -- Keras hooks (each guarded: a plotting failure never stops training) -------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._awaiting_first_epoch = True
-        if self.display_widget:
+        self._reading = False
+        shown = False
+        if self._trial_run is not None:
+            shown = self._search.displayed  # one widget for the whole search
+            self._search.displayed = True
+            self.plot.guard.call("starting the trial", self._begin_trial)
+        if self.display_widget and not shown:
             self.plot.guard.call("displaying the widget", self.plot.display)
+        self.plot.guard.call("preparing per-batch values", self._prepare_batches)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.plot.guard.call("recording late metrics", self._record_late_keys)
         if self._awaiting_first_epoch:
             self._awaiting_first_epoch = False
             self.plot.guard.call("starting the figure", self._start, epoch)
+        if self._reading:
+            self._first_row = len(self.plot.run.steps)
+            self.plot.guard.call("reading batches", self.batches.begin_epoch, epoch)
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        if self._reading:
+            self.plot.guard.call("reading a batch", self._read_batch, batch, logs)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self.on_epoch_begin(epoch)  # starts the figure if on_epoch_begin was never called
+        if self._awaiting_first_epoch:
+            self.on_epoch_begin(epoch)  # starts the figure if on_epoch_begin was never called
+        if self._reading:
+            self.plot.guard.call("placing the epoch's batches", self._place_batches)
         self.plot.guard.call("recording the epoch", self._record, epoch, logs or {})
         if logs is not None:
             self._last_logs = (epoch, logs, set(logs))
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self.plot.guard.call("recording late metrics", self._record_late_keys)
+        if self._trial_run is not None:
+            self.plot.guard.call("marking the best trial", self._search.mark_best)
         self.plot.guard.call("finishing the figure", self.plot.finish)
 
     # -- adapter logic -------------------------------------------------------------------
+    def _begin_trial(self) -> None:
+        """Record into this trial's run; a search writes no log file (trials would replace it)."""
+        self.plot.run = self._trial_run
+        if self.plot.logfile is not None:
+            self.plot.logfile.flush()
+            self.plot.logfile = None
+            warnings.warn(
+                "livecurve: a hyperparameter search draws each trial as a run of the figure and "
+                "writes no log file; save the data with curve.save('search.csv').",
+                LiveCurveWarning,
+                stacklevel=2,
+            )
+
+    def _prepare_batches(self) -> None:
+        """Decide whether this ``fit()`` draws per-batch values, and learn what reading needs."""
+        steps = (self.params or {}).get("steps")
+        if self.per_batch == "auto":
+            self._reading = steps is None or steps >= AUTO_MIN_BATCHES
+        else:
+            self._reading = bool(self.per_batch)
+        if self._reading:
+            # The raw model: Callback.model on JAX would copy the training state, and the
+            # metrics are asked for from a batch hook (Keras builds them at the first batch).
+            model = self._model
+            self._kinds = lambda: metric_kinds(model)
+            self._sizes = batch_sizes()
+
+    def _read_batch(self, batch: int, logs: dict[str, Any] | None) -> None:
+        if self.batches.batch_end(batch, logs):
+            self.plot.changed()
+
+    def _place_batches(self) -> None:
+        exact = self.batches.end_epoch()
+        if exact:
+            self.plot.run.steps.set_x(self._first_row, exact)
+
     def _start(self, first_epoch: int) -> None:
         """Place this ``fit()`` on the x axis.
 
@@ -164,6 +297,10 @@ class LiveCurve(keras.callbacks.Callback):
                 )
         epochs = (self.params or {}).get("epochs")
         total = None if epochs is None else int(epochs + self._offset)
+        if self._reading:
+            self.batches.begin_fit(
+                self._kinds, (self.params or {}).get("steps"), *self._sizes, self._offset
+            )
         self.plot.start(total, int(first_epoch + self._offset))
 
     def _record_late_keys(self) -> None:
@@ -186,3 +323,7 @@ class LiveCurve(keras.callbacks.Callback):
         self.plot.record(x, logs)
         self.plot.progress.advance(int(x))
         self.plot.refresh()
+
+
+def _unpickle(cls: type[LiveCurve], settings: dict[str, Any]) -> LiveCurve:
+    return cls(**settings)

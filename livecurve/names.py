@@ -4,12 +4,23 @@ Keras names validation metrics ``val_<name>``; other tools write ``valid_``, ``v
 ``val/``, ``validation/`` or ``train/``/``train_`` prefixes, and some put the split at the end
 (``loss_val``, ``loss/train``).  :func:`parse` maps all of them to a *family* (the panel) and a
 *split* (``"train"`` or ``"val"``), so ``loss`` and ``val_loss`` share one set of axes.
+
+**Groups.** A name with no split word whose stem holds a ``/`` is a *member* of the group before
+its last ``/``: ``layer1/mean_activation`` and ``layer1/std_activation`` share the panel
+``layer1`` (one colour per member), ``encoder/block2/grad_norm`` goes to ``encoder/block2``, and
+Ultralytics' ``lr/pg0``, ``lr/pg1`` share the learning-rate panel. A split word decides first, so
+``train/loss``, ``val/loss`` and ``loss/val`` stay in ``loss``, and ``val_metrics/mse`` in
+``metrics/mse`` beside ``train_metrics/mse`` (training and validation of one quantity together,
+never several quantities of different scales). Validation values of a group member are logged
+under a split word the same way: ``val_layer1/mean_activation`` is the validation line of the
+``layer1/mean_activation`` panel. Names are split on their last ``/`` only; a leading or trailing
+``/`` does not make a group.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Split = Literal["train", "val"]
@@ -47,13 +58,15 @@ class MetricName:
 
     Attributes:
         raw: the name exactly as logged (``"val_loss"``).
-        family: the panel it belongs to (``"loss"``).
+        family: the panel it belongs to (``"loss"``; ``"layer1"`` for ``"layer1/std"``).
         split: ``"train"`` or ``"val"``.
+        member: for a grouped name, the part after the group (``"std"``); else ``""``.
     """
 
     raw: str
     family: str
     split: Split
+    member: str = field(default="", repr=False)
 
     @property
     def is_validation(self) -> bool:
@@ -69,6 +82,8 @@ def parse(name: str) -> MetricName:
     'box_loss'
     >>> parse("accuracy").split
     'train'
+    >>> parse("layer1/mean_activation").family, parse("layer1/mean_activation").member
+    ('layer1', 'mean_activation')
     """
     stripped = name.strip()
     if not stripped:
@@ -85,7 +100,20 @@ def parse(name: str) -> MetricName:
         if match and match.group(1).strip(" _/-."):
             family = _EPOCH_PREFIX.sub("", match.group(1)) or match.group(1)
             return MetricName(raw=name, family=family, split=split)  # type: ignore[arg-type]
+    group, _, member = stem.rpartition("/")
+    if group.strip(" /") and member.strip():
+        return MetricName(raw=name, family=group, split="train", member=member)
     return MetricName(raw=name, family=stem, split="train")
+
+
+def series_goal(name: str) -> Goal | None:
+    """Which direction is better for one series: its family's goal, else its member's.
+
+    >>> series_goal("val_loss"), series_goal("metrics/precision(B)"), series_goal("layer1/std")
+    ('min', 'max', None)
+    """
+    metric = parse(name)
+    return goal(metric.family) or (goal(metric.member) if metric.member else None)
 
 
 def is_learning_rate(family: str) -> bool:

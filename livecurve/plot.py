@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .distributed import is_primary_process
 from .environment import in_notebook
 from .export.save import render as render_file
 from .export.save import save as save_file
@@ -20,6 +22,9 @@ from .guard import Guard
 from .logfile import LogFile
 from .progress import Progress
 from .run import Run
+from .smoothing import check_weight
+from .steptable import StepTable
+from .throttle import Throttle
 
 SeriesKey = tuple[int, str]
 
@@ -29,7 +34,17 @@ class LivePlot:
 
     Args:
         title: a heading above the panels (optional).
-        axis: what x counts: ``"epoch"`` (default) or ``"step"``.
+        axis: what x counts: ``"epoch"`` (default) or ``"step"``. With ``"step"``, training
+            values (every name but validation ones) are per-step values: drawn as a faint line
+            with a smoothed line over it, and held compactly (float32); validation values are
+            points with markers.
+        smoothing: the weight of TensorBoard's debiased moving average drawn over per-step
+            values, in ``[0, 1)``; 0 draws no smoothed line. Default: 0.6. It is computed over
+            every step, never over the reduced line that is drawn, and leaves the values as
+            they were logged.
+        redraw_interval: the least time between two redraws, in seconds (default 0.25).
+            ``log()`` only records; the widget is redrawn at most this often, and the last
+            values are always drawn.
         max_points: the most points per series sent to the browser; longer series are reduced
             with min/max decimation (the saved files keep every point).
         columns: panels per row.
@@ -43,6 +58,11 @@ class LivePlot:
         compare: earlier runs to draw behind the live one (anything :func:`livecurve.show`
             reads: log files, TensorBoard directories, histories). A source that cannot be read
             raises here, before training starts.
+
+    In a job of several processes (``torch.distributed``, ``jax.distributed``, ``TF_CONFIG``,
+    ``torchrun``'s ``RANK``) only the primary process draws and writes: on the others (see
+    :mod:`livecurve.distributed`) ``log=`` opens no file, ``display()`` shows nothing and
+    ``save()`` writes nothing, silently, while values are still recorded in memory.
 
     Example:
         >>> plot = LivePlot()
@@ -64,12 +84,15 @@ class LivePlot:
         columns: int = 2,
         log: str | os.PathLike[str] | None = None,
         compare: Sequence[Any] | None = None,
+        smoothing: float = 0.6,
+        redraw_interval: float = 0.25,
     ) -> None:
         if max_points < 4:
             raise ValueError(f"max_points must be at least 4, got {max_points!r}")
         if columns < 1:
             raise ValueError(f"columns must be at least 1, got {columns!r}")
         self.title = title
+        self.smoothing = check_weight(smoothing)
         self.max_points = max_points
         self.columns = columns
         self.run = Run("run", axis=axis)
@@ -78,23 +101,33 @@ class LivePlot:
         self.visible: dict[SeriesKey, bool] = {}
         self.guard = Guard()
         self._view: Any = None
+        self._throttle = Throttle(redraw_interval, self._redraw)
+        self._validation: dict[str, bool] = {}
         self._display_handles: list[Any] = []
         self.logfile: LogFile | None = None
-        if log is not None:
+        self.primary = is_primary_process()
+        if log is not None and self.primary:
             self.logfile = LogFile(log, axis=axis)
             for name, (xs, ys) in self.logfile.load().items():
                 self.run.extend(name, xs, ys)
+            if len(self.logfile.steps):
+                self.run.adopt_steps(self.logfile.steps)  # per-step rows, drawn again
+            self.logfile.steps = StepTable()  # the run holds them now
         if compare:
-            from .show import load
+            from .sources import load
 
             self.run.label = "this run"
             self.runs.extend(load(list(compare)))  # drawn behind the live run
 
     # -- feeding -------------------------------------------------------------------------
     def log(self, x: float | None = None, /, **metrics: Any) -> None:
-        """Record metrics at ``x`` (default: one past the last x) and redraw.
+        """Record metrics at ``x`` (default: one past the last x); the widget redraws soon.
 
         Values may be Python or numpy numbers or framework scalars; NaN is drawn as a gap.
+        Recording costs microseconds; redraws are throttled (see ``redraw_interval``).
+        A step (or epoch) before the last one means the loop was restarted from an earlier
+        point: the values from there on are dropped and the new ones drawn instead (a log file
+        keeps the old rows in a backup first).
         """
         if x is None:
             last = self.run.last_x()
@@ -104,10 +137,77 @@ class LivePlot:
         logged = None if self.logfile is None else self.logfile.last_x
         if logged is not None and x < logged:
             self.rewind(x)  # the loop went back: the newer values win, the old rows are kept aside
-        self.record(float(x), metrics)
-        if self.run.axis == "epoch":
+        if self.run.axis == "step":
+            steps, points = self._split(metrics)
+            if steps:
+                self.record_steps(float(x), steps)
+            if points:
+                self.record(float(x), points)
+        else:
+            self.record(float(x), metrics)
             self.progress.advance(int(x))
-        self.refresh()
+        self.changed()
+
+    def log_distribution(self, x: float | None = None, /, **arrays: Any) -> None:
+        """Record the distribution of each array (weights, gradients, activations) at ``x``.
+
+        Each array or tensor (numpy, TensorFlow, torch, JAX) is reduced at once to its minimum,
+        seven percentiles and maximum (see :mod:`livecurve.distribution`), so memory and redraws
+        do not grow with its size; each name gets a panel of nested percentile bands around the
+        median line, in the widget, saved pictures and exported data (``name/p50`` columns).
+        ``x`` defaults to the x of the latest :meth:`log` (1 before any), or one past it when
+        this name already has a row there. Logging at or before a name's last x replaces its
+        rows from there on (a restarted loop).
+
+        Bad input: an empty array, or NaN/inf entries, are skipped with one warning per name
+        (the row is a gap, or its quantiles leave them out); values that are not real numbers
+        (text, complex) raise ``TypeError`` naming the type, before anything is recorded. Any
+        other failure is reported once and never stops training.
+
+        Example:
+            >>> import numpy as np
+            >>> plot = LivePlot(axis="step")
+            >>> plot.log(10, loss=0.5)
+            >>> plot.log_distribution(kernel=np.arange(101.0))
+            >>> x, quantiles = plot.run.distributions["kernel"].snapshot()
+            >>> x.tolist(), quantiles[0, 4].item()  # at step 10; the median
+            ([10.0], 50.0)
+        """
+        from .distribution import to_array
+
+        checked = {name: to_array(value) for name, value in arrays.items()}  # TypeError here
+        self.guard.call("recording a distribution", self._record_distributions, x, checked)
+        self.changed()
+
+    def _record_distributions(self, x: float | None, arrays: dict[str, Any]) -> None:
+        distributions = self.run.distributions
+        for name, array in arrays.items():
+            at = x
+            if at is None:
+                last = self.run.last_x() if len(self.run) else None
+                at = 1.0 if last is None else last
+                own = distributions[name].last_x() if name in distributions else None
+                if own is not None and own >= at:
+                    at = own + 1
+            else:
+                own = distributions[name].last_x() if name in distributions else None
+                if own is not None and at <= own:
+                    distributions[name].truncate_from(at)  # the loop went back: newer wins
+            distributions.ensure(name).append(float(at), array)
+
+    def _split(self, metrics: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Per-step values (training) and points (validation) of a step-axis ``log()``."""
+        validation = self._validation  # name -> bool, parsed once per name (a hot path)
+        if not any(validation.get(name, True) for name in metrics):
+            return metrics, {}  # the usual step: training values only
+        steps: dict[str, Any] = {}
+        points: dict[str, Any] = {}
+        for name, value in metrics.items():
+            known = validation.get(name)
+            if known is None:
+                known = validation[name] = self.run.is_validation(name)
+            (points if known else steps)[name] = value
+        return steps, points
 
     def record(self, x: float, values: Mapping[str, Any]) -> None:
         """Add ``values`` at ``x`` to the run and to the log file, if any (no redraw).
@@ -118,6 +218,15 @@ class LivePlot:
         self.run.log(x, values)
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.write, x, values)
+
+    def record_steps(self, x: float, values: Mapping[str, Any]) -> None:
+        """Add per-batch / per-step ``values`` at ``x`` (no redraw; see :meth:`changed`).
+
+        A ``.jsonl`` log file keeps them as step rows; a ``.csv`` log keeps epoch rows only.
+        """
+        self.run.log_steps(x, values)
+        if self.logfile is not None:
+            self.guard.call("writing the log file", self.logfile.write_steps, x, values)
 
     def rewind(self, x: float) -> Path | None:
         """Drop every point at or after ``x``: training went back to an earlier checkpoint.
@@ -140,8 +249,35 @@ class LivePlot:
     def finish(self) -> None:
         """Mark the end of training; the notebook output gains a static picture of the figure."""
         self.progress.finish()
+        if self.logfile is not None:
+            self.guard.call("writing the log file", self.logfile.flush)
         self.refresh()
-        self.guard.call("showing the final picture", self._update_displays)
+        # The picture takes matplotlib a moment: draw it beside the training loop, not in it.
+        # fit() returns at once; the cell waits for the picture when its code is done, so the
+        # PNG is in the cell's output before it ends (and in notebooks run by nbconvert).
+        if self._display_handles:
+            self._final_picture = threading.Thread(
+                target=self.guard.call,
+                args=("showing the final picture", self._update_displays),
+                daemon=True,
+            )
+            self._final_picture.start()
+            self.guard.call("waiting for the final picture", self._join_at_cell_end)
+
+    def _join_at_cell_end(self) -> None:
+        """Wait for the final picture once the running cell's code has finished."""
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            return
+        thread = self._final_picture
+
+        def join(*_: Any) -> None:
+            shell.events.unregister("post_run_cell", join)
+            thread.join(timeout=60)
+
+        shell.events.register("post_run_cell", join)
 
     # -- showing -------------------------------------------------------------------------
     @property
@@ -158,6 +294,7 @@ class LivePlot:
                 title=self.title,
                 max_points=self.max_points,
                 columns=self.columns,
+                smoothing=self.smoothing,
             )
             self.refresh()  # guarded like every redraw: one warning however often it fails
         return self._view
@@ -168,13 +305,31 @@ class LivePlot:
         return self.view.widget
 
     def refresh(self) -> None:
-        """Redraw the widget if one exists (errors are reported once, never raised)."""
+        """Redraw the widget now, if one exists (errors are reported once, never raised)."""
+        if self._view is not None:
+            self._throttle.flush()
+
+    def changed(self) -> None:
+        """New values were recorded: redraw now if the last redraw is old enough, else soon."""
+        if self._view is not None:
+            self._throttle.poke()
+
+    def _redraw(self) -> None:
+        if self.logfile is not None:
+            self.guard.call("writing the log file", self.logfile.flush)
         if self._view is not None:
             self.guard.call("redrawing the widget", self._view.refresh)
 
+    def set_smoothing(self, smoothing: float) -> None:
+        """Change the smoothed lines' weight (``[0, 1)``, 0: none), in the widget and in saves."""
+        self.smoothing = check_weight(smoothing)
+        if self._view is not None:
+            self.guard.call("redrawing the widget", self._view.set_smoothing, self.smoothing)
+
     def display(self) -> None:
-        """Show the live widget in the current notebook cell (nothing outside a notebook)."""
-        if not in_notebook():
+        """Show the live widget in the current notebook cell (nothing outside a notebook, and
+        nothing in a process of a distributed job other than the primary one)."""
+        if not self.primary or not in_notebook():
             return
         from IPython.display import display
 
@@ -187,7 +342,13 @@ class LivePlot:
         bundle["text/plain"] = f"LiveCurve figure ({', '.join(self.run.names) or 'no data'})"
         if self.progress.finished is not None:
             png = render_file(
-                self.runs, "png", self.visible, title=self.title, dpi=100, columns=self.columns
+                self.runs,
+                "png",
+                self.visible,
+                title=self.title,
+                dpi=100,
+                columns=self.columns,
+                **self._picture_options(),
             )
             bundle["image/png"] = base64.b64encode(png).decode()
         return bundle
@@ -206,11 +367,28 @@ class LivePlot:
     def save(self, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
         """Save the figure or its data; the extension picks the format.
 
-        ``.png``, ``.svg``, ``.pdf`` draw the visible series as a picture (no browser needed);
-        ``.html`` writes a self-contained page; ``.csv`` and ``.json`` write the data.
+        ``.png``, ``.svg``, ``.pdf`` draw the visible series as a picture (no browser needed),
+        with the same layers as the widget; ``.html`` writes a self-contained page; ``.csv`` and
+        ``.json`` write the data (an epoch run's per-batch values go to ``<name>.steps.csv``
+        beside a ``.csv``; see :mod:`livecurve.export.data` for the layouts).
         Raises ``ValueError`` for an unknown extension and ``SaveError`` (an ``OSError``) when the
-        file cannot be written; no partial file is left behind.
+        file cannot be written; no partial file is left behind. In a process of a distributed
+        job other than the primary one nothing is written; the path is returned all the same.
         """
+        if not self.primary:
+            return Path(path)
         return save_file(
-            self.runs, path, self.visible, title=self.title, dpi=dpi, columns=self.columns
+            self.runs,
+            path,
+            self.visible,
+            title=self.title,
+            dpi=dpi,
+            columns=self.columns,
+            **self._picture_options(),
         )
+
+    def _picture_options(self) -> dict[str, Any]:
+        """What pictures take from the widget's controls: smoothing, log panels, outlier range."""
+        if self._view is None:
+            return {"smoothing": self.smoothing}
+        return {"smoothing": self._view.smoothing, **self._view.controls.picture_options()}

@@ -17,6 +17,7 @@ import numpy as np
 
 from .names import MetricName, goal, is_learning_rate, parse
 from .series import Series
+from .steptable import StepColumn, StepTable
 
 
 class LiveCurveWarning(UserWarning):
@@ -33,6 +34,15 @@ class Panel:
     @property
     def goal(self) -> str | None:
         return goal(self.family)
+
+    def member_index(self, name: str) -> int:
+        """The place of ``name``'s group member among the panel's members (0 when ungrouped).
+
+        ``layer1/mean`` and ``val_layer1/mean`` share a place (and a colour); ``layer1/std`` has
+        the next one.
+        """
+        members = list(dict.fromkeys(parse(n).member for n in self.names))
+        return members.index(parse(name).member)
 
 
 def to_scalar(value: Any) -> float | None:
@@ -120,28 +130,62 @@ class Run:
         self.label = label
         self.axis = axis
         self._series: dict[str, Series] = {}
+        self.steps = StepTable()  # dense per-batch / per-step values, drawn faint and smoothed
         self._names: dict[str, MetricName] = {}
         self._lock = threading.Lock()
         self._warned: set[tuple[str, str]] = set()
+        self._distributions: Any = None
+
+    @property
+    def distributions(self) -> Any:
+        """The run's :class:`~livecurve.distribution.Distributions` (quantiles over time)."""
+        if self._distributions is None:
+            from .distribution import Distributions  # it imports this module
+
+            self._distributions = Distributions()
+        return self._distributions
 
     # -- reading -------------------------------------------------------------------------
-    def __getitem__(self, name: str) -> Series:
-        return self._series[name]
+    def __getitem__(self, name: str) -> Series | StepColumn:
+        """The points of ``name``; for a metric logged only per step, its column of steps."""
+        series = self._series.get(name)
+        if series is not None:
+            return series
+        if name in self.steps:
+            return StepColumn(self.steps, name)
+        raise KeyError(name)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._series
+        return name in self._series or name in self.steps
 
     def __len__(self) -> int:
-        return len(self._series)
+        return len(self._names)
 
     def __repr__(self) -> str:
-        return f"Run({self.label!r}, series={list(self._series)})"
+        return f"Run({self.label!r}, series={self.names})"
 
     @property
     def names(self) -> list[str]:
-        """Series names in the order they first appeared."""
+        """Metric names (points or steps) in the order they first appeared."""
         with self._lock:
-            return list(self._series)
+            return list(self._names)
+
+    def points(self, name: str) -> Series | None:
+        """The points of ``name`` (epoch values, or sparse values), or None."""
+        return self._series.get(name)
+
+    def is_validation(self, name: str) -> bool:
+        """Whether ``name`` is a validation metric (parsed once per name)."""
+        metric = self._names.get(name)
+        return (metric if metric is not None else parse(name)).is_validation
+
+    def has_points(self, name: str) -> bool:
+        """True when ``name`` has points (epoch values, or sparse values such as validation)."""
+        return name in self._series
+
+    def has_steps(self, name: str) -> bool:
+        """True when ``name`` has dense per-batch / per-step values."""
+        return name in self.steps
 
     def series(self) -> list[Series]:
         with self._lock:
@@ -150,7 +194,8 @@ class Run:
     @property
     def version(self) -> int:
         """Changes whenever any series changes (cheap redraw test for views)."""
-        return sum(s.version for s in self.series()) + len(self._series)
+        version = sum(s.version for s in self.series()) + len(self._names) + self.steps.version
+        return version + (0 if self._distributions is None else self._distributions.version)
 
     def panels(self) -> list[Panel]:
         """Panels: ``loss`` first, then first-seen order, learning rate last; train before val."""
@@ -167,8 +212,12 @@ class Run:
         )
 
     def last_x(self) -> float | None:
-        """The largest x logged so far, or None for an empty run."""
+        """The largest x logged so far (points or steps), or None for an empty run."""
         xs = [float(s.x.max()) for s in self.series() if len(s)]
+        if len(self.steps):
+            xs.append(self.steps.last_x())
+        if self._distributions is not None and self._distributions.last_x() is not None:
+            xs.append(self._distributions.last_x())
         return max(xs) if xs else None
 
     # -- writing -------------------------------------------------------------------------
@@ -179,25 +228,72 @@ class Run:
         metric; values that are not single numbers are skipped with one warning per metric.
         """
         for name, value in values.items():
-            name = str(name)
-            number = to_scalar(value)
-            if number is None:
-                self._warn_once(
-                    name,
-                    "skipped",
-                    f"livecurve: metric {name!r} at x={x:g} is not a single number "
-                    f"({type(value).__name__}); it is skipped and not plotted.",
-                )
-                continue
-            if not math.isfinite(number):
-                self._warn_once(
-                    name,
-                    "nonfinite",
-                    f"livecurve: metric {name!r} is {number} at x={x:g}; "
-                    "it is drawn as a gap. Training continues.",
-                )
-                number = math.nan
-            self.ensure(name).append(x, number)
+            number = self._number(str(name), value, x)
+            if number is not None:
+                self.ensure(str(name)).append(x, number)
+
+    def log_steps(self, x: float, values: Mapping[str, Any]) -> None:
+        """Record one row of dense values (a batch, or a custom loop's step) at ``x``.
+
+        Held compactly in :attr:`steps` and drawn as a faint line with a smoothed line over it.
+        Values are checked as in :meth:`log`. This is the per-batch hot path: a plain finite
+        float costs a type check and a dict lookup.
+        """
+        row: dict[str, float] = {}
+        for name, value in values.items():
+            if type(value) is float and math.isfinite(value):
+                number: float | None = value
+            else:
+                number = self._number(str(name), value, x)
+                if number is None:
+                    continue
+            if name not in self._names:
+                name = str(name)
+                with self._lock:
+                    self._names.setdefault(name, parse(name))
+            row[name] = number
+        if row:
+            self.steps.append(x, row)
+
+    def _number(self, name: str, value: Any, x: float) -> float | None:
+        """``value`` as a float to record (NaN for a non-finite one), or None to skip it.
+
+        Each cause is reported once per metric with a :class:`LiveCurveWarning`.
+        """
+        number = to_scalar(value)
+        if number is None:
+            self._warn_once(
+                name,
+                "skipped",
+                f"livecurve: metric {name!r} at x={x:g} is not a single number "
+                f"({type(value).__name__}); it is skipped and not plotted.",
+                stacklevel=5,  # the code that called log() or log_steps()
+            )
+            return None
+        if not math.isfinite(number):
+            self._warn_once(
+                name,
+                "nonfinite",
+                f"livecurve: metric {name!r} is {number} at x={x:g}; "
+                "it is drawn as a gap. Training continues.",
+                stacklevel=5,
+            )
+            return math.nan
+        return number
+
+    def extend_steps(self, xs: np.ndarray, columns: Mapping[str, np.ndarray]) -> None:
+        """Add many rows of dense values at once (readers); NaN cells stay NaN."""
+        for name in columns:
+            with self._lock:
+                self._names.setdefault(name, parse(name))
+        self.steps.extend(xs, columns)
+
+    def adopt_steps(self, table: StepTable) -> None:
+        """Take ``table`` as this run's per-step values (an empty run's; a reloaded log's)."""
+        for name in table.names:
+            with self._lock:
+                self._names.setdefault(name, parse(name))
+        self.steps = table
 
     def extend(self, name: str, xs: Iterable[float], ys: Iterable[float]) -> None:
         """Add many points of one series (readers use this).
@@ -230,8 +326,11 @@ class Run:
         return series
 
     def truncate_from(self, x: float) -> int:
-        """Drop every point at or after ``x`` in every series; returns how many."""
-        return sum(s.truncate_from(x) for s in self.series())
+        """Drop every point at or after ``x`` in every series, step and distribution; how many."""
+        dropped = sum(s.truncate_from(x) for s in self.series()) + self.steps.truncate_from(x)
+        if self._distributions is not None:
+            dropped += self._distributions.truncate_from(x)
+        return dropped
 
     # -- exporting -----------------------------------------------------------------------
     def table(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -249,9 +348,9 @@ class Run:
             columns[name] = column
         return xs, columns
 
-    def _warn_once(self, name: str, kind: str, message: str) -> None:
+    def _warn_once(self, name: str, kind: str, message: str, stacklevel: int = 3) -> None:
         key = (name, kind)
         if key in self._warned:
             return
         self._warned.add(key)
-        warnings.warn(message, LiveCurveWarning, stacklevel=3)
+        warnings.warn(message, LiveCurveWarning, stacklevel=stacklevel)

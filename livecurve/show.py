@@ -1,32 +1,60 @@
-"""``show(source)``: the livecurve figure from logs users already have."""
+"""``show(source)``: the livecurve figure from logs users already have, or one being written."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
+from .follow import Follower, axis_of
 from .plot import LivePlot
-from .run import Run
+from .sources import is_many, load
+
+__all__ = ["FollowedPlot", "load", "show"]
 
 
-def _is_many(source: Any) -> bool:
-    """A list of sources, as opposed to one source that is itself a list (of epoch dicts)."""
-    if not isinstance(source, (list, tuple)) or not source:
-        return False
-    return not all(isinstance(item, dict) for item in source)
+class FollowedPlot(LivePlot):
+    """A figure fed by a :class:`~livecurve.follow.Follower` from a log another process writes.
 
+    Args:
+        path: the log, ``.jsonl`` or a CSVLogger-style ``.csv``; it need not exist yet.
+        interval: seconds between reads of the file.
+        axis: ``"epoch"`` or ``"step"``; default: what the file counts, else ``"epoch"``.
 
-def load(source: Any, labels: Sequence[str] | None = None) -> list[Run]:
-    """Read one source or a list of sources into runs (see :func:`show` for what is accepted)."""
-    from .readers import read
+    The follower is not started here: :func:`show` starts it in a thread, the CLI polls it.
 
-    sources = list(source) if _is_many(source) else [source]
-    if labels is not None and len(labels) != len(sources):
-        raise ValueError(f"got {len(labels)} labels for {len(sources)} sources; give one each")
-    runs: list[Run] = []
-    for index, item in enumerate(sources):
-        runs.extend(read(item, label=None if labels is None else labels[index]))
-    return runs
+    Example:
+        ```python
+        fig = livecurve.show("run.jsonl", follow=True)
+        fig.follower.status          # 'following run.jsonl: 12 rows'
+        fig.stop()                   # the figure keeps what it drew
+        ```
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        interval: float = 0.5,
+        axis: str | None = None,
+        title: str | None = None,
+        max_points: int = 2000,
+        columns: int = 2,
+    ) -> None:
+        if axis not in (None, "epoch", "step"):
+            raise ValueError(f"axis must be 'epoch' or 'step', not {axis!r}")
+        axis = axis or axis_of(path) or "epoch"
+        super().__init__(title=title, axis=axis, max_points=max_points, columns=columns)
+        self.progress.finish()  # the header summarises what was read, as for any loaded log
+        self.follower = Follower(path, self, interval=interval)
+
+    def stop(self) -> None:
+        """Stop following the file; the figure keeps what it drew."""
+        self.follower.stop()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until following stops (``stop()``, an error, ``timeout`` seconds, or Ctrl-C)."""
+        self.follower.wait(timeout)
 
 
 def show(
@@ -36,6 +64,8 @@ def show(
     title: str | None = None,
     max_points: int = 2000,
     columns: int = 2,
+    follow: bool = False,
+    interval: float = 0.5,
 ) -> LivePlot:
     """The livecurve figure of existing logs; in a notebook it displays as the live widget.
 
@@ -45,6 +75,15 @@ def show(
             history, or a TensorBoard log directory; or a list of any of these to compare runs.
         labels: one name per source, for the legend and the run checkboxes (default: file names).
         title: a heading above the panels.
+        follow: keep reading ``source``, one ``.jsonl`` or CSVLogger-style ``.csv`` log another
+            process is writing, and redraw as rows arrive (see :mod:`livecurve.follow`). Returns
+            a :class:`FollowedPlot`: ``.stop()`` ends following, ``.follower.status`` tells
+            where it stands. A file that does not exist yet is waited for.
+        interval: with ``follow``, seconds between reads of the file.
+
+    Raises:
+        LogReadError: a source that cannot be read. With ``follow``: ``LogFileError`` for a file
+            that is not a training log, ``ValueError`` for several sources or a bad interval.
 
     Example:
         ```python
@@ -53,11 +92,40 @@ def show(
         livecurve.show(history)                                 # after model.fit()
         livecurve.show("training.log")                          # a CSVLogger file
         livecurve.show(["base.csv", "wide.csv"], labels=["base", "wide"]).save("cmp.png")
+        fig = livecurve.show("run.jsonl", follow=True)          # a job writing run.jsonl
         ```
     """
+    if follow:
+        return _follow(source, labels, title, max_points, columns, interval)
     runs = load(source, labels)
     plot = LivePlot(title=title, axis=runs[0].axis, max_points=max_points, columns=columns)
     plot.runs[:] = runs
     plot.run = runs[0]
     plot.progress.finish()
+    return plot
+
+
+def _follow(
+    source: Any,
+    labels: Sequence[str] | None,
+    title: str | None,
+    max_points: int,
+    columns: int,
+    interval: float,
+) -> FollowedPlot:
+    if is_many(source) or not isinstance(source, (str, os.PathLike)):
+        raise ValueError(
+            f"follow=True follows one log file (a str or path), not {type(source).__name__}; "
+            "show several logs without follow to compare them"
+        )
+    plot = FollowedPlot(
+        source, interval=interval, title=title, max_points=max_points, columns=columns
+    )
+    if labels:
+        plot.run.label = str(labels[0])
+    plot.follower.start()
+    if not plot.follower.path.exists():
+        print(
+            f"livecurve: {plot.follower.status}; the figure fills in when it does (fig.stop() ends)"
+        )
     return plot

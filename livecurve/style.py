@@ -26,25 +26,42 @@ PANEL_HEIGHT_PX = 300
 LINE_WIDTH = 2.0
 MARKER_AREA_PX = 24  # bqplot sizes markers by area
 MAX_MARKERS = 120  # above this many points a series is drawn without markers
+# Per-batch / per-step values: a thin faint line, and the smoothed line over it.
+RAW_OPACITY = 0.28
+RAW_WIDTH = 1.0
+SMOOTH_WIDTH = 1.6
+# Validation markers look hollow: filled with the page's background (JupyterLab's theme variable).
+VALIDATION_FILL = "var(--jp-layout-color0, white)"
+# max_points / 5 buckets, each <= 3 raw points and 1 smoothed: < 100 KB per redraw of 8 series
+RAW_POINTS_PER_BUCKET = 5
 
 
 LEARNING_RATE_COLOUR = "#555555"
+# Distributions: nested percentile bands, each this opaque (they add up towards the median).
+BAND_OPACITY = 0.18
+DISTRIBUTION_COLOUR = "#E69F00"  # Okabe–Ito orange, as TensorBoard draws distributions
 
 
-def colour(family: str, families: list[str], run_index: int, n_runs: int) -> str:
+def band_colour(run_index: int, n_runs: int) -> str:
+    """One colour for a lone run's distribution bands; the run's colour when runs are compared."""
+    return DISTRIBUTION_COLOUR if n_runs <= 1 else run_colour(run_index, n_runs)
+
+
+def colour(family: str, families: list[str], run_index: int, n_runs: int, member: int = 0) -> str:
     """Colour of a series of ``family`` (panel order ``families``).
 
     With one run: by the family's place among the panels, the learning rate always dark grey (so
     a family that appears late, whose panel goes before the learning rate's, changes no other
-    family's colour). When runs are compared: by run, in every panel.
+    family's colour); the members of a group (``layer1/mean``, ``layer1/std``: ``member`` 0, 1)
+    take the next colours. When runs are compared: by run, in every panel.
     """
     if n_runs > 1:
         return run_colour(run_index, n_runs)
-    if is_learning_rate(family):
+    if is_learning_rate(family) and not member:
         return LEARNING_RATE_COLOUR
     metrics = [f for f in families if not is_learning_rate(f)]
     index = metrics.index(family) if family in metrics else len(metrics)
-    return PALETTE[index % len(PALETTE)]
+    return PALETTE[(index + member) % len(PALETTE)]
 
 
 def run_colour(run_index: int, n_runs: int) -> str:

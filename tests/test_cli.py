@@ -10,7 +10,7 @@ import pytest
 
 from livecurve.cli import main
 
-REAL_LOGS = Path(__file__).resolve().parents[1].parent / "shared" / "real-logs"
+REAL_LOGS = Path(__file__).resolve().parent / "data" / "real-logs"
 
 
 def csv_log(path: Path, losses: list[float]) -> Path:

@@ -22,7 +22,7 @@ from livecurve import LiveCurve  # noqa: E402
 from livecurve.names import parse  # noqa: E402
 from livecurve.view.widget import CurveView  # noqa: E402
 
-pytestmark = pytest.mark.keras
+pytestmark = [pytest.mark.keras, pytest.mark.backends]
 
 # One small problem and model shape shared by every test: 4 features, 64 samples, 2 batches.
 _rng = np.random.default_rng(0)
@@ -93,7 +93,11 @@ def test_every_series_has_a_checkbox_jslinked_to_its_marks_visibility(trained) -
             for link in links
             if link.source[0] is box and link.source[1] == "value"
         }
-        assert targets == {(id(marks.line), "visible"), (id(marks.dots), "visible")}, key
+        # the epoch line and markers, the faint per-batch and smoothed lines, the best marker
+        best = [m for (_f, r, n), m in view.controls.best.items() if (r, n) == key]
+        assert len(best) == key[1].startswith("val_")
+        assert targets == {(id(mark), "visible") for mark in (*marks.marks, *best)}, key
+        assert len(marks.marks) == 4
 
 
 def test_progress_reaches_the_last_epoch(trained) -> None:
@@ -221,6 +225,7 @@ def test_in_a_notebook_fit_displays_the_widget_once(fake_notebook) -> None:
     make_model().fit(X, Y, epochs=2, callbacks=[curve], **FIT)
     assert len(fake_notebook) == 1
     assert "application/vnd.jupyter.widget-view+json" in fake_notebook[0]
+    curve.plot._final_picture.join(30)  # drawn beside the training loop, not inside fit()
     assert curve.plot._display_handles[0].updates == 1  # the final picture
 
 

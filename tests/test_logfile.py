@@ -121,12 +121,18 @@ def test_jsonl_takes_a_late_metric_without_rewriting_earlier_lines(tmp_path: Pat
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_values_at_the_last_x_are_merged_into_its_row(tmp_path, fmt):
     # What LiveCurve does when a later callback adds "learning_rate" to the epoch's logs.
+    # CSV rewrites the row; JSON Lines appends the new values as a row repeating the epoch, so
+    # a log with 10^6 per-batch rows is never rewritten for them.
     path = tmp_path / f"run.{fmt}"
     plot = write_epochs(path, 2)
     plot.record(2, {"learning_rate": 0.1})
+    before = path.read_bytes()
     plot.record(2, {"learning_rate": 0.1})  # nothing new: the file is not touched
+    assert path.read_bytes() == before
     lines = path.read_text().splitlines()
-    assert len(lines) == (3 if fmt == "csv" else 2)
+    assert len(lines) == 3
+    if fmt == "jsonl":
+        assert lines[-1] == '{"epoch": 1, "learning_rate": 0.1}'
     again = LivePlot(log=path).run
     assert again["learning_rate"].x.tolist() == [2.0]
     assert again["loss"].x.tolist() == [1.0, 2.0]

@@ -142,3 +142,43 @@ def test_keras_val_prefix_keeps_family_and_sets_val(name: str) -> None:
     assert plain.split == "train"
     assert val.split == "val"
     assert val.family == plain.family
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "member"),
+    [
+        ("layer1/mean_activation", "layer1", "mean_activation"),
+        ("layer1/std_activation", "layer1", "std_activation"),
+        ("encoder/block2/grad_norm", "encoder/block2", "grad_norm"),
+        ("lr/pg0", "lr", "pg0"),
+        ("val_layer1/mean_activation", "layer1/mean_activation", ""),  # a split word decides
+        ("train/loss", "loss", ""),
+        ("loss/val", "loss", ""),
+        ("/loss", "/loss", ""),  # a leading slash makes no group
+        ("loss/", "loss/", ""),
+    ],
+)
+def test_a_slash_groups_names_without_a_split_word(name: str, family: str, member: str) -> None:
+    metric = parse(name)
+    assert (metric.family, metric.member) == (family, member)
+
+
+def test_grouped_statistics_share_one_panel_in_distinct_colours() -> None:
+    from livecurve import LivePlot
+
+    plot = LivePlot(axis="step")
+    plot.log(1, loss=1.0, **{"layer1/mean_activation": 0.1, "layer1/std_activation": 0.2})
+    panels = {p.family: p.names for p in plot.run.panels()}
+    assert panels["layer1"] == ["layer1/mean_activation", "layer1/std_activation"]
+    plot.refresh()
+    series = plot.view.panels["layer1"].series
+    colours = {name: marks.line.colors[0] for (_, name), marks in series.items()}
+    assert len(set(colours.values())) == 2
+
+
+def test_series_goal_reads_the_member_when_the_group_has_none() -> None:
+    from livecurve.names import series_goal
+
+    assert series_goal("metrics/precision(B)") == "max"
+    assert series_goal("layer1/grad_loss") == "min"
+    assert series_goal("layer1/std_activation") is None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -427,6 +429,101 @@ def test_run_resumed_from_an_earlier_checkpoint_is_a_new_run(tmp_path, livecurve
     assert only(livecurve_warnings.messages(), "2 runs", "line 6")
 
 
+def test_fit_epochs_1_in_a_loop_with_an_appending_csv_logger_is_one_curve(
+    tmp_path, livecurve_warnings
+) -> None:
+    # CSVLogger(append=True) writes its header once; each fit(epochs=1) appends a row at epoch 0.
+    text = "epoch,loss,val_loss\n0,0.9,1.0\n0,0.6,0.7\n0,0.45,0.5\n0,0.4,0.48\n"
+    (run,) = read(write(tmp_path / "sessions.csv", text))
+    assert points(run, "loss") == ([1.0, 2.0, 3.0, 4.0], [0.9, 0.6, 0.45, 0.4])
+    assert points(run, "val_loss")[0] == [1.0, 2.0, 3.0, 4.0]
+    (message,) = livecurve_warnings.messages()
+    assert "sessions.csv" in message and "logs epoch 0" in message and "1 to 4" in message
+
+
+@pytest.mark.parametrize(
+    ("epochs", "lengths"),
+    [
+        ([0, 1, 0, 1], [2, 2]),  # two fit(epochs=2): appended multi-epoch runs, as before
+        ([0, 1, 2, 0, 0], [3, 1, 1]),  # a long run, then restarts that stopped after epoch 0
+        ([0, 0], [2]),  # two single-row sessions are already one curve
+    ],
+)
+def test_single_row_restarts_join_only_when_every_restart_is_one_row(
+    tmp_path, epochs, lengths
+) -> None:
+    rows = [f"{e},{1 / (i + 1)}" for i, e in enumerate(epochs)]
+    runs = read(write(tmp_path / "mixed.csv", "epoch,loss\n" + "\n".join(rows) + "\n"))
+    assert [len(r["loss"]) for r in runs] == lengths
+
+
+def test_a_real_keras_fit_epochs_1_loop_reads_as_one_curve(tmp_path, livecurve_warnings) -> None:
+    keras = pytest.importorskip("keras")
+    x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    log = tmp_path / "training.log"
+    for _ in range(3):
+        logger = keras.callbacks.CSVLogger(str(log), append=True)
+        model.fit(x, y, validation_split=0.25, epochs=1, verbose=0, callbacks=[logger])
+    assert [line.split(",")[0] for line in log.read_text().splitlines()] == ["epoch", "0", "0", "0"]
+    (run,) = read(log)
+    assert run["loss"].x.tolist() == [1.0, 2.0, 3.0]
+    assert run["val_loss"].x.tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("name", "first"), [("generation", 1), ("Runde", 0), ("époque", 1), ("iteración", 0)]
+)
+def test_a_column_that_only_counts_is_the_axis_not_a_metric(tmp_path, name, first) -> None:
+    rows = [f"{first + i},{0.9 - i / 10},{1.0 - i / 10}" for i in range(5)]
+    text = f"{name},fitness,val_fitness\n" + "\n".join(rows) + "\n"
+    (run,) = read(write(tmp_path / "count.csv", text))
+    assert run.axis == name and name not in run
+    assert sorted(run.names) == ["fitness", "val_fitness"]
+    assert run["fitness"].x.tolist() == [float(first + i) for i in range(5)]
+
+
+def test_a_counting_column_that_restarts_splits_the_appended_runs(tmp_path) -> None:
+    text = "generation,fitness\n1,0.9\n2,0.8\n3,0.7\n1,0.95\n2,0.85\n"
+    first, second = read(write(tmp_path / "ga.csv", text))
+    assert points(first, "fitness") == ([1.0, 2.0, 3.0], [0.9, 0.8, 0.7])
+    assert points(second, "fitness") == ([1.0, 2.0], [0.95, 0.85])
+
+
+def test_beside_an_epoch_column_a_counting_column_is_not_drawn(tmp_path) -> None:
+    text = "epoch,n,loss,tp\n0,1,0.9,5\n1,2,0.6,9\n2,3,0.5,12\n3,4,0.4,13\n"
+    (run,) = read(write(tmp_path / "both.csv", text))
+    assert run.axis == "epoch" and sorted(run.names) == ["loss", "tp"]
+    assert points(run, "tp") == ([1.0, 2.0, 3.0, 4.0], [5.0, 9.0, 12.0, 13.0])
+
+
+@pytest.mark.parametrize(
+    ("values", "counting"),
+    [
+        ([0, 1, 2], True),
+        ([1, 2, 3, 4], True),
+        ([0, 1, 2, 0, 1, 2, 3], True),
+        ([0, 1], False),  # too short to tell from a metric
+        ([2, 3, 4], False),  # does not start at 0 or 1
+        ([1, 3, 5], False),  # jumps
+        ([0.0, 0.5, 1.0], False),  # not whole numbers
+        ([1, 1, 1, 1], False),  # does not go up
+        ([0, None, 2], False),  # a row without a value
+    ],
+)
+def test_what_counts_as_a_counting_column(values, counting) -> None:
+    from livecurve.readers.columns import counts
+
+    assert counts([None if v is None else float(v) for v in values]) is counting
+
+
+def test_a_file_of_counters_only_still_plots_them(tmp_path) -> None:
+    (run,) = read(write(tmp_path / "only.csv", "a,b\n1,0\n2,1\n3,2\n"))
+    assert sorted(run.names) == ["a", "b"]
+
+
 def test_rows_with_no_axis_value_are_reported(tmp_path, livecurve_warnings) -> None:
     text = "step,loss\n10,0.9\n,0.7\n30,0.5\n"
     (run,) = read(write(tmp_path / "gaps.csv", text))
@@ -676,7 +773,7 @@ def _keras_like_log(root: Path, losses: list[float], offset: float = 0.1) -> Non
 
 @pytest.fixture(scope="module")
 def tensorboard_logs(tmp_path_factory) -> Path:
-    pytest.importorskip("tbparse")
+    pytest.importorskip("tensorboard")
     root = tmp_path_factory.mktemp("tb")
     _keras_like_log(root / "keras", [0.9, 0.5, 0.25])
     writer = _event_writer(root / "lightning")
@@ -726,8 +823,62 @@ def test_tensorboard_restart_into_the_same_folder_and_several_runs(
     assert only(livecurve_warnings.messages(), "restarted into the same folder", "(run 2)'")
 
 
+def _python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter with TensorFlow's log level left at its default."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PYTEST"))}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_reading_a_tensorboard_log_prints_nothing_from_tensorflow(tensorboard_logs) -> None:
+    pytest.importorskip("tensorflow")
+    result = _python(
+        f"""
+        import sys, warnings
+        warnings.simplefilter("ignore")
+        from livecurve.readers import read
+        (run,) = read({str(tensorboard_logs / "keras")!r})
+        print(sorted(run.names), "tensorflow" in sys.modules)
+        """,
+        tensorboard_logs,
+    )
+    assert result.returncode == 0, result.stderr
+    # TensorFlow was imported by the reader, and nothing it printed reached stderr.
+    names, imported = result.stdout.strip().rsplit(" ", 1)
+    assert names == "['accuracy', 'loss', 'val_accuracy', 'val_loss']" and imported == "True"
+    assert result.stderr == ""
+
+
+def test_quiet_stderr_drops_what_a_block_writes_and_replays_it_on_an_error(tmp_path) -> None:
+    result = _python(
+        """
+        import os, sys
+        from livecurve.readers.quiet import quiet_stderr
+        with quiet_stderr():
+            os.write(2, b"oneDNN custom operations are on\\n")
+            print("python-level noise", file=sys.stderr)
+        os.write(2, b"after\\n")
+        try:
+            with quiet_stderr():
+                os.write(2, b"the reason\\n")
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "after\nthe reason\n"
+
+
 def test_tensorboard_without_scalars_is_a_clear_error(tmp_path) -> None:
-    pytest.importorskip("tbparse")
+    pytest.importorskip("tensorboard")
     from tensorboard.compat.proto import event_pb2
 
     writer = _event_writer(tmp_path / "logs")
@@ -737,10 +888,10 @@ def test_tensorboard_without_scalars_is_a_clear_error(tmp_path) -> None:
         read(tmp_path / "logs")
 
 
-def test_tensorboard_without_tbparse_says_how_to_install_it(tmp_path, monkeypatch) -> None:
+def test_tensorboard_without_tensorboard_says_how_to_install_it(tmp_path, monkeypatch) -> None:
     events = tmp_path / "logs"
     events.mkdir()
     write(events / "events.out.tfevents.1.host", b"")
-    monkeypatch.setitem(sys.modules, "tbparse", None)
+    monkeypatch.setitem(sys.modules, "tensorboard.backend.event_processing.event_file_loader", None)
     with pytest.raises(ImportError, match=r"pip install 'livecurve\[tensorboard\]'"):
         read(events)

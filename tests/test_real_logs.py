@@ -1,4 +1,4 @@
-"""Every real log in ``../shared/real-logs/`` reads with the values its file holds.
+"""Every real log in ``tests/data/real-logs/`` reads with the values its file holds.
 
 The expected values were read from the files by hand (first and last rows, row counts, where the
 epoch restarts). Each check also pins the full set of series and their point counts, so a column
@@ -17,7 +17,7 @@ import pytest
 from livecurve import Run
 from livecurve.readers import LogReadError, read
 
-REAL_LOGS = Path(__file__).resolve().parents[1].parent / "shared" / "real-logs"
+REAL_LOGS = Path(__file__).resolve().parent / "data" / "real-logs"
 ENTRIES = (
     sorted(p.name for p in REAL_LOGS.iterdir() if p.name != "SOURCES.md")
     if REAL_LOGS.is_dir()

@@ -123,7 +123,7 @@ def test_an_unreadable_reference_fails_before_training(tmp_path: Path) -> None:
 
 
 def test_a_custom_loop_logging_with_tf_summary_is_shown(tmp_path: Path) -> None:
-    pytest.importorskip("tbparse")
+    pytest.importorskip("tensorboard")
     tf = pytest.importorskip("tensorflow")
     writer = tf.summary.create_file_writer(str(tmp_path / "logs"))
     with writer.as_default():

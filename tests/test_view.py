@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ET
 
 import matplotlib.image
@@ -42,7 +43,7 @@ def test_marks_hold_the_logged_values_and_style() -> None:
 
 
 def test_marks_update_in_place_as_epochs_arrive() -> None:
-    plot = LivePlot()
+    plot = LivePlot(redraw_interval=0)  # every log() redraws
     plot.log(loss=0.9, val_loss=1.0)
     view = plot.view
     panel = view.panels["loss"]
@@ -180,6 +181,7 @@ def test_panel_order_and_colours_match_run_panels_when_a_metric_appears_later() 
     for epoch in range(1, 4):
         plot.log(loss=1 / epoch, lr=0.1)
     plot.log(loss=0.2, lr=0.1, accuracy=0.9)
+    plot.refresh()  # log() redraws are throttled: draw now
     expected = [p.family for p in plot.run.panels()]
     assert expected == ["loss", "accuracy", "lr"]
     assert list(view.panels) == expected
@@ -192,3 +194,25 @@ def test_saved_picture_uses_the_plots_columns(tmp_path) -> None:
     plot = fed_plot(2, columns=1)  # three panels, one per row
     pixels = matplotlib.image.imread(plot.save(tmp_path / "c.png", dpi=100))
     assert pixels.shape[:2] == (900, 440)
+
+
+def test_log_redraws_a_few_times_a_second_and_always_draws_the_last_values() -> None:
+    plot = LivePlot(axis="step", redraw_interval=0.2)
+    marks = None
+    redraws = []
+    original = plot.view.refresh
+    plot.view.refresh = lambda: (redraws.append(1), original())[1]
+    start = time.monotonic()
+    for step in range(1, 20_001):
+        plot.log(step, loss=1.0 / step)
+    elapsed = time.monotonic() - start
+    # At most one redraw per interval (plus the first), however many log() calls.
+    assert len(redraws) <= elapsed / 0.2 + 2
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # the timer draws the last values without another call
+        panel = plot.view.panels.get("loss")
+        marks = None if panel is None else panel.series[(0, "loss")]
+        if marks is not None and marks.raw.x.size and marks.raw.x[-1] == 20_000:
+            break
+        time.sleep(0.05)
+    assert marks is not None and marks.raw.x[-1] == 20_000

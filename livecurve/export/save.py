@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from ..run import Run
 from . import data, static
@@ -33,16 +34,23 @@ def render(
     title: str | None = None,
     dpi: int = 150,
     columns: int = 2,
+    smoothing: float = 0.0,
+    **look: Any,
 ) -> bytes:
-    """The file's content in ``fmt`` (one of :data:`FORMATS`); ``columns``: panels per row."""
+    """The file's content in ``fmt`` (one of :data:`FORMATS`); ``columns``: panels per row.
+
+    ``look``: ``log_panels`` and ``ignore_outliers`` for pictures (see :func:`static.figure`).
+    """
     if fmt in PICTURE_FORMATS:
-        return static.render(runs, fmt, visible, title=title, dpi=dpi, columns=columns)
+        return static.render(
+            runs, fmt, visible, title=title, dpi=dpi, columns=columns, smoothing=smoothing, **look
+        )
     if fmt == "csv":
         return data.to_csv(runs, visible).encode()
     if fmt == "json":
         return data.to_json(runs, visible).encode()
     if fmt == "html":
-        return _html(runs, visible, title, columns).encode()
+        return _html(runs, visible, title, columns, smoothing, **look).encode()
     raise ValueError(f"unknown format {fmt!r}; accepted formats: {', '.join(FORMATS)}")
 
 
@@ -51,9 +59,13 @@ def _html(
     visible: Mapping[SeriesKey, bool] | None,
     title: str | None,
     columns: int = 2,
+    smoothing: float = 0.0,
+    **look: Any,
 ) -> str:
     """A self-contained page: the picture inline (works offline) and the data as a CSV download."""
-    svg = static.render(runs, "svg", visible, title=title, columns=columns).decode()
+    svg = static.render(
+        runs, "svg", visible, title=title, columns=columns, smoothing=smoothing, **look
+    ).decode()
     svg = svg[svg.index("<svg") :]
     csv_b64 = base64.b64encode(data.to_csv(runs, visible).encode()).decode()
     heading = escape(title or "Training curves")
@@ -79,10 +91,15 @@ def save(
     title: str | None = None,
     dpi: int = 150,
     columns: int = 2,
+    smoothing: float = 0.0,
+    **look: Any,
 ) -> Path:
     """Write the runs to ``path``; the extension picks the format. Returns the path written.
 
-    ``columns`` is the number of panels per row in a picture (as in the live widget).
+    ``columns`` is the number of panels per row in a picture (as in the live widget), and
+    ``smoothing`` the weight of the smoothed line drawn over per-step values. A ``.csv`` of
+    epoch runs that hold per-batch values also writes those to ``<name>.steps.csv`` beside it
+    (see :mod:`livecurve.export.data`).
     """
     target = Path(path).expanduser()
     fmt = target.suffix.lower().lstrip(".")
@@ -96,7 +113,18 @@ def save(
         raise SaveError(
             f"cannot save to {str(target)!r}: directory {str(directory)!r} does not exist"
         )
-    content = render(runs, fmt, visible, title=title, dpi=dpi, columns=columns)
+    content = render(
+        runs, fmt, visible, title=title, dpi=dpi, columns=columns, smoothing=smoothing, **look
+    )
+    if fmt == "csv" and data.has_epoch_steps(runs, visible):
+        _write(target.with_name(f"{target.stem}.steps.csv"), data.steps_csv(runs, visible).encode())
+    _write(target, content)
+    return target
+
+
+def _write(target: Path, content: bytes) -> None:
+    """Write ``content`` to ``target`` atomically (a temporary file renamed into place)."""
+    directory = target.parent
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     except OSError as exc:
@@ -114,4 +142,3 @@ def save(
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return target

@@ -7,7 +7,7 @@ Draws the same layout and style as the live widget: one panel per metric family,
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import matplotlib
 import numpy as np
@@ -16,9 +16,17 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from .. import style
+from ..best import STATIC_MARKER, STATIC_SIZE, best_point
+from ..downsample import minmax
 from ..names import parse
 from ..run import Run
 from ..run import families as panel_order
+from ..smoothing import smooth
+from ..yrange import positive_range, robust_range
+from .bands import distribution_names, draw_distribution
+
+# Points drawn of a per-step line: matplotlib draws 10^6 points slowly and no picture shows them.
+_STEP_POINTS = 4000
 
 SeriesKey = tuple[int, str]
 
@@ -29,11 +37,22 @@ def figure(
     *,
     title: str | None = None,
     columns: int = 2,
+    smoothing: float = 0.0,
+    log_panels: Collection[str] = (),
+    ignore_outliers: bool = False,
 ) -> Figure:
-    """A matplotlib ``Figure`` of the runs (only series that ``visible`` does not hide)."""
+    """A matplotlib ``Figure`` of the runs (only series that ``visible`` does not hide).
+
+    Per-step values are drawn as in the widget: a faint line (min/max decimated) and, with
+    ``smoothing`` > 0, the smoothed line computed over every step. Each validation series' best
+    point is marked. Panels named in ``log_panels`` get a log y axis (values <= 0 left out);
+    ``ignore_outliers`` sets each panel's y range as the widget does (:mod:`livecurve.yrange`).
+    """
+    runs = list(runs)  # one list throughout, even if another thread adds a run meanwhile
     visible = visible or {}
     families = panel_order(runs, visible)
-    n_panels = max(len(families), 1)
+    distributions = distribution_names(runs, visible)
+    n_panels = max(len(families) + len(distributions), 1)
     n_cols = max(1, min(columns, n_panels))
     n_rows = -(-n_panels // n_cols)
     width = style.PANEL_WIDTH_PX / 100 * n_cols
@@ -45,7 +64,7 @@ def figure(
     axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
     for ax in axes[n_panels:]:
         ax.set_visible(False)
-    if not families:
+    if not families and not distributions:
         axes[0].text(
             0.5,
             0.5,
@@ -62,13 +81,33 @@ def figure(
     # A family keeps its colour when another panel is hidden (as in the live widget).
     all_families = panel_order(runs)
     for family, ax in zip(families, axes):
-        _draw_panel(ax, family, all_families, runs, visible, axis)
+        _draw_panel(ax, family, all_families, runs, visible, axis, smoothing)
+        _y_range(ax, family in log_panels, ignore_outliers)
+    for name, ax in zip(distributions, axes[len(families) :]):
+        draw_distribution(ax, name, runs, visible, axis)
     if len(runs) > 1:
         _run_legend(fig, runs, legend_cols)
     return fig
 
 
-def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type: ignore[no-untyped-def]
+def _draw_steps(ax, run: Run, name: str, colour: str, smoothing: float, zorder: float) -> None:  # type: ignore[no-untyped-def]
+    """The faint per-step line and the smoothed line over it, as in the widget."""
+    x, y = run.steps.column(name)
+    dx, dy = minmax(x, y, _STEP_POINTS)
+    ax.plot(
+        dx, dy, color=colour, alpha=style.RAW_OPACITY, linewidth=style.RAW_WIDTH, zorder=zorder,
+        gid=f"steps-{name}",
+    )  # fmt: skip
+    if smoothing:
+        sx, sy = minmax(x, smooth(y, smoothing), _STEP_POINTS)
+        ax.plot(
+            sx, sy, color=colour, linewidth=style.SMOOTH_WIDTH, zorder=zorder,
+            gid=f"smoothed-{name}",
+            label=None if run.has_points(name) else name,
+        )  # fmt: skip
+
+
+def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0) -> None:  # type: ignore[no-untyped-def]
     n_runs = len(runs)
     for run_index, run in enumerate(runs):
         for panel in run.panels():
@@ -77,26 +116,45 @@ def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type:
             for name in panel.names:
                 if not visible.get((run_index, name), True):
                     continue
-                x, y = run[name].snapshot()
+                member = panel.member_index(name)
+                colour = style.colour(family, all_families, run_index, n_runs, member)
+                zorder = 3 if run_index == 0 else 2  # the live run on top, as in the widget
+                if run.has_steps(name):
+                    _draw_steps(ax, run, name, colour, smoothing, zorder - 0.5)
+                points = run.points(name)
+                if points is None:
+                    continue
+                x, y = points.snapshot()
                 validation = parse(name).is_validation
-                colour = style.colour(family, all_families, run_index, n_runs)
-                markers = n_runs <= 3 and np.isfinite(y).sum() <= style.MAX_MARKERS
+                finite = np.isfinite(y)
+                markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS
+                padded = np.pad(finite, 1)
+                lone = finite & ~(padded[:-2] | padded[2:])  # no line reaches it: keep a marker
                 ax.plot(
                     x,
                     y,
                     color=colour,
                     linestyle="--" if style.dashed(validation) else "-",
                     linewidth=style.LINE_WIDTH,
-                    marker="o" if markers else None,
+                    marker="o" if markers or lone.any() else None,
+                    markevery=None if markers or not lone.any() else lone.tolist(),
                     markersize=4.5,
                     markerfacecolor="white" if validation else colour,
                     markeredgecolor=colour,
                     label=name,
                     gid=f"series-{run_index}-{name}",  # an id in SVG output
-                    zorder=3 if run_index == 0 else 2,  # the live run on top, as in the widget
+                    zorder=zorder,
                 )
+                best = best_point(run, name)
+                if best is not None:
+                    ax.scatter(
+                        [best[0]], [best[1]], marker=STATIC_MARKER, s=STATIC_SIZE**2,
+                        color=colour, edgecolors="white", linewidths=1.0,
+                        zorder=zorder + 0.5, gid=f"best-{run_index}-{name}",
+                    )  # fmt: skip
     if axis == "epoch":
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no "1.5 epochs" ticks
+        # No "1.5 epochs" ticks, and one whole-epoch tick when a single epoch is shown.
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.set_title(family, fontsize=12, fontweight="bold")
     ax.set_xlabel(axis)
     ax.set_ylabel(family)
@@ -106,6 +164,18 @@ def _draw_panel(ax, family, all_families, runs, visible, axis) -> None:  # type:
         ax.spines[spine].set_visible(False)
     if n_runs == 1 and ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=9, frameon=False)
+
+
+def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-untyped-def]
+    """Log y axis and the outlier-ignoring range, from the values drawn in the panel."""
+    arrays = [np.asarray(line.get_ydata(), dtype=float) for line in ax.lines]
+    values = np.concatenate(arrays) if arrays else np.zeros(0)
+    limits = robust_range(values, log=log) if ignore_outliers else None
+    if log:
+        ax.set_yscale("log", nonpositive="mask")
+        limits = limits or positive_range(values)
+    if limits is not None:
+        ax.set_ylim(*limits)
 
 
 def _legend_layout(runs: list[Run], width_in: float) -> tuple[int, float]:
@@ -142,12 +212,18 @@ def render(
     title: str | None = None,
     dpi: int = 150,
     columns: int = 2,
+    smoothing: float = 0.0,
+    log_panels: Collection[str] = (),
+    ignore_outliers: bool = False,
 ) -> bytes:
     """The picture as bytes in ``fmt`` (``"png"``, ``"svg"`` or ``"pdf"``)."""
     buffer = io.BytesIO()
     metadata = {"Creator": "livecurve"} if fmt in ("svg", "pdf") else {"Software": "livecurve"}
     # SVG keeps text as text (searchable, selectable) rather than outlines.
     with matplotlib.rc_context({"svg.fonttype": "none"}):
-        fig = figure(runs, visible, title=title, columns=columns)
+        fig = figure(
+            runs, visible, title=title, columns=columns, smoothing=smoothing,
+            log_panels=log_panels, ignore_outliers=ignore_outliers,
+        )  # fmt: skip
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
     return buffer.getvalue()

@@ -12,9 +12,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..names import parse as parse_name
 from ..run import LiveCurveWarning, to_scalar
+from ..steptable import StepTable
 from . import disk
 from .formats import FORMATS, KINDS, JsonlFormat, LogFileError, Row, plain
+
+# Per-step rows are gathered and appended in blocks of about this many bytes (and at every
+# epoch row, redraw and end), never held as rows in memory.
+_STEP_BUFFER = 1 << 16
 
 Series = dict[str, tuple[list[float], list[float]]]
 
@@ -62,6 +68,10 @@ class LogFile:
         self._rows: list[Row] = []
         self._size = 0  # the file's length as livecurve last left it
         self._lock = threading.RLock()
+        self.steps = StepTable()  # per-step values read by load(): dense rows, not Row objects
+        self._last_step: float | None = None
+        self._pending: list[bytes] = []  # per-step rows not yet written
+        self._pending_size = 0
 
     def __repr__(self) -> str:
         return f"LogFile({str(self.path)!r}, axis={self.axis!r})"
@@ -109,9 +119,37 @@ class LogFile:
         self._check_numbers(rows)
         return data, rows, tail
 
+    def _dense(self, row: Row) -> bool:
+        """A per-step row held in :attr:`steps`: a step log's rows, an epoch log's batch rows."""
+        return row.kind == "step" and (self.axis == "step" or "x" in row.cells)
+
+    def _take_steps(self, row: Row, points: list[Row]) -> None:
+        """File a per-step row: its values into :attr:`steps`, validation ones as points."""
+        values: dict[str, float] = {}
+        kept: dict[str, Any] = {}
+        x = self._format.value(row.cells.get("x")) if self.axis == "epoch" else row.index
+        for name, cell in row.cells.items():
+            if self.axis == "epoch" and name == "x":
+                continue
+            if self.axis == "step" and parse_name(name).is_validation:
+                kept[name] = cell
+                continue
+            value = self._format.value(cell)
+            if value is not None:
+                values[name] = value
+        if values and x is not None:
+            self.steps.append(x, values)
+        if kept:
+            points.append(Row("step", row.index, row.epoch, kept, row.raw, row.line))
+        self._last_step = row.index
+
     def _parse(self, body: bytes) -> list[Row]:
         rows: list[Row] = []
         last: dict[str, float] = {}
+        self.steps = StepTable()
+        self._last_step = None
+        # JSON Lines may repeat the last row's epoch or step: the row adds values to it.
+        repeat_ok = isinstance(self._format, JsonlFormat)
         for number, chunk in enumerate(body.split(b"\n")[:-1], start=1):
             try:
                 text = chunk.decode("utf-8")
@@ -125,6 +163,14 @@ class LogFile:
             row.raw, row.line = chunk + b"\n", number
             if row.kind in KINDS:
                 previous = last.get(row.kind)
+                if repeat_ok and previous is not None and row.index == previous:
+                    if self._dense(row):
+                        self._take_steps(row, rows)
+                    else:
+                        same = next(r for r in reversed(rows) if r.kind == row.kind)
+                        same.cells.update(row.cells)
+                        rows.append(Row("", raw=row.raw, line=number))  # keeps the bytes
+                    continue
                 if previous is not None and row.index <= previous:
                     raise LogFileError(
                         f"{self.path}, line {number}: {row.kind} {plain(row.index)} comes after "
@@ -132,6 +178,9 @@ class LogFile:
                         "order (several runs appended to one file? give this run a new log file)"
                     )
                 last[row.kind] = row.index
+                if self._dense(row):
+                    self._take_steps(row, rows)
+                    continue
             rows.append(row)
         return rows
 
@@ -173,7 +222,10 @@ class LogFile:
     def last_x(self) -> float | None:
         """The x (epochs completed, or step) of the last row on this axis, or None."""
         row = self._last_row(self.axis)
-        return None if row is None else self._x(row.index)
+        last = None if row is None else self._x(row.index)
+        if self.axis == "step" and self._last_step is not None:
+            last = self._last_step if last is None else max(last, self._last_step)
+        return last
 
     def _last_row(self, kind: str) -> Row | None:
         return next((row for row in reversed(self._rows) if row.kind == kind), None)
@@ -208,8 +260,19 @@ class LogFile:
                 )
             if last is not None and index == last.index:
                 merged = Row(last.kind, last.index, last.epoch, {**last.cells, **cells})
-                if merged.cells != last.cells:
-                    self._commit([merged if row is last else row for row in self._rows], True)
+                if merged.cells == last.cells:
+                    return
+                if isinstance(self._format, JsonlFormat):
+                    # A JSON Lines row may repeat the last epoch: append the new values only.
+                    new = {k: v for k, v in cells.items() if last.cells.get(k) != v}
+                    last.cells.update(new)
+                    addition = Row(last.kind, last.index, last.epoch, new)
+                    self._flush_steps()
+                    data = self._format.render(addition)
+                    disk.append(self.path, data, self._size, durable=True)
+                    self._size += len(data)
+                    return
+                self._commit([merged if row is last else row for row in self._rows], True)
                 return
             row = Row(self.axis, index, index if self.axis == "epoch" else None, cells)
             self._commit(
@@ -234,6 +297,55 @@ class LogFile:
             row = Row("step", float(step), None if epoch is None else float(epoch), cells)
             self._commit([*self._rows, row], False, False)
 
+    def write_steps(self, x: float, values: Mapping[str, Any]) -> None:
+        """Append per-step values at ``x`` (batches in ``fit()``, a custom loop's steps).
+
+        In a ``.jsonl`` epoch log a row is ``{"step": n, "epoch": e, "x": x, ...}`` (``n`` counts
+        the log's rows of batches, ``e`` is the 0-based epoch, ``x`` the epochs completed); in a
+        ``.jsonl`` step log it is ``{"step": x, ...}``. Rows are gathered and appended in blocks
+        (at every epoch row and :meth:`flush` too), flushed but not fsync'ed, and never kept in
+        memory. A ``.csv`` epoch log keeps the epoch table only (nothing is written); a ``.csv``
+        step log gets ordinary rows (keep long per-step logs in ``.jsonl``).
+        """
+        if not isinstance(self._format, JsonlFormat):
+            if self.axis == "step":
+                self.write(x, values, durable=False)
+            return
+        cells = self._cells(values)
+        if not cells:
+            return
+        with self._lock:
+            if self.axis == "epoch":
+                step = 0.0 if self._last_step is None else self._last_step + 1
+                epoch = float(max(math.ceil(x) - 1, 0))
+                cells = {"x": float(x), **cells}
+            else:
+                if self._last_step is not None and x < self._last_step:
+                    raise LogFileError(
+                        f"{self.path}: cannot write step {plain(x)} after step "
+                        f"{plain(self._last_step)}; rewind() first"
+                    )
+                step, epoch = float(x), None
+            data = self._format.render(Row("step", step, epoch, cells))
+            self._last_step = step
+            self._pending.append(data)
+            self._pending_size += len(data)
+            if self._pending_size >= _STEP_BUFFER:
+                self._flush_steps()
+
+    def flush(self) -> None:
+        """Write the per-step rows gathered so far (flushed, not fsync'ed)."""
+        with self._lock:
+            self._flush_steps()
+
+    def _flush_steps(self) -> None:
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        disk.append(self.path, data, self._size, durable=False)
+        self._size += len(data)
+
     def _cells(self, values: Mapping[str, Any]) -> dict[str, Any]:
         cells: dict[str, Any] = {}
         for name, value in values.items():
@@ -250,7 +362,10 @@ class LogFile:
         after ``x`` (the file is then unchanged).
         """
         with self._lock:
+            self._flush_steps()
             index = self._index(x)
+            if isinstance(self._format, JsonlFormat):
+                return self._rewind_lines(index)
             cut = next(
                 (i for i, row in enumerate(self._rows) if self._at_or_after(row, index)), None
             )
@@ -262,22 +377,51 @@ class LogFile:
             if not any(row.kind in KINDS for row in kept):
                 kept = []  # the file starts over: a CSV header follows the new run's metrics
             self._commit(kept, True)
-            what = f"{self.axis}s {plain(dropped[0])}–{plain(dropped[-1])}" if dropped else "rows"
-            hint = ""
-            if self.axis == "epoch" and index == 0 and dropped:
-                hint = (
-                    " If this training continues the logged one, resume it at epoch "
-                    f"{plain(dropped[-1] + 1)} instead (Keras: fit(initial_epoch="
-                    f"{plain(dropped[-1] + 1)}))."
-                )
-            warnings.warn(
-                f"livecurve: {self.path} held {what}, and training now runs {self.axis} "
-                f"{plain(index)} again: the new rows replace them (the newer run wins). "
-                f"The file as it was is kept in {backup}.{hint}",
-                LiveCurveWarning,
-                stacklevel=2,
-            )
+            self._warn_replaced(index, dropped, backup)
             return backup
+
+    def _rewind_lines(self, index: float) -> Path | None:
+        """Rewind a JSON Lines log: keep the bytes before its first row at or after ``index``.
+
+        The file is read line by line (per-step rows are not in memory), cut, and read again.
+        """
+        data = self.path.read_bytes()[: self._size]
+        offset = 0
+        cut: int | None = None
+        dropped: list[float] = []
+        for number, chunk in enumerate(data.split(b"\n")[:-1], start=1):
+            row = self._format.parse(chunk.decode("utf-8").removesuffix("\r"), number)
+            if row.kind in KINDS and self._at_or_after(row, index):
+                cut = offset if cut is None else cut
+                if (row.kind == self.axis and not self._dense(row)) or self.axis == "step":
+                    dropped.append(row.index)
+            offset += len(chunk) + 1
+        if cut is None:
+            return None
+        backup = disk.backup(self.path, "replaced", data, self._size)
+        kept = data[:cut] if b'"epoch"' in data[:cut] or b'"step"' in data[:cut] else b""
+        disk.replace(self.path, kept, self._size)
+        self._size = len(kept)
+        self._rows = self._parse(kept)
+        self._warn_replaced(index, dropped, backup)
+        return backup
+
+    def _warn_replaced(self, index: float, dropped: list[float], backup: Path) -> None:
+        what = f"{self.axis}s {plain(dropped[0])}–{plain(dropped[-1])}" if dropped else "rows"
+        hint = ""
+        if self.axis == "epoch" and index == 0 and dropped:
+            hint = (
+                " If this training continues the logged one, resume it at epoch "
+                f"{plain(dropped[-1] + 1)} instead (Keras: fit(initial_epoch="
+                f"{plain(dropped[-1] + 1)}))."
+            )
+        warnings.warn(
+            f"livecurve: {self.path} held {what}, and training now runs {self.axis} "
+            f"{plain(index)} again: the new rows replace them (the newer run wins). "
+            f"The file as it was is kept in {backup}.{hint}",
+            LiveCurveWarning,
+            stacklevel=3,
+        )
 
     def _at_or_after(self, row: Row, index: float) -> bool:
         if row.kind == self.axis:
@@ -287,6 +431,7 @@ class LogFile:
     # -- the file ------------------------------------------------------------------------
     def _commit(self, rows: list[Row], rewrite: bool, durable: bool = True) -> None:
         """Make the file hold ``rows``: append the new ones, or rewrite it atomically."""
+        self._flush_steps()
         saved = copy.copy(self._format)
         try:
             if not rows:

@@ -21,9 +21,10 @@ read raises :class:`LogReadError` naming the file.
 
 Modules: :mod:`.files` (what a path holds), :mod:`.delimited` (text tables), :mod:`.jsonlog`
 (JSON), :mod:`.objects` (in-memory objects), :mod:`.tensorboard` (event files), :mod:`.table`
-(a table to runs), :mod:`.axis` (the x axis), :mod:`.split` (several runs in one table),
-:mod:`.columns` (names, numeric columns), :mod:`.cells` (a cell to a number), :mod:`.errors`
-(reporting).
+(rows under column names), :mod:`.runs` (a table to runs), :mod:`.axis` (the x axis),
+:mod:`.split` (several runs in one table), :mod:`.columns` (names, numeric columns),
+:mod:`.cells` (a cell to a number), :mod:`.errors` (reporting), :mod:`.quiet` (TensorFlow's
+start-up noise).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .files import read_path
 from .jsonlog import is_livecurve_export, read_export
 from .objects import from_dataframe, from_history, from_mapping, from_records, is_dataframe
 from .objects import is_history as _is_history
-from .table import to_runs
+from .runs import to_runs
 
 __all__ = ["LogReadError", "read"]
 
@@ -60,7 +61,7 @@ def read(source: Any, label: str | None = None) -> list[Run]:
 
     Raises:
         LogReadError: the file does not exist, is empty, has no rows, or is not a training log.
-        ImportError: a TensorBoard log without ``tbparse`` installed.
+        ImportError: a TensorBoard log without ``tensorboard`` installed.
         TypeError: ``source`` is none of the accepted kinds.
 
     Example:

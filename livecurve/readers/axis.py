@@ -13,7 +13,10 @@ Axis columns are recognised by name, ignoring case, spaces, ``_``/``-``/``.`` an
   livecurve's own ``.jsonl`` log writes them between epoch rows), the epoch rows are plotted on
   the epoch axis and the per-step rows are left out (one run has one x axis).
 
-The axis columns that are not chosen are counters, not metrics, and are not plotted.
+The axis columns that are not chosen are counters, not metrics, and are not plotted. Where no
+column is named like an axis, a column that only counts its rows (``0, 1, 2, ...`` or
+``1, 2, 3, ...`` under any name, in any language: ``generation``, ``Runde``, ``époque``) is the
+axis, named after the column, and its values are used as they are.
 
 livecurve's x for epochs is *epochs completed*: an ``epoch`` column of whole numbers whose smallest
 value is 0 is Keras's 0-based epoch index and is shifted by +1; fractional epochs (Hugging Face)
@@ -95,6 +98,7 @@ def choose(
     masks: Sequence[int],
     forced: str | None = None,
     forced_zero_based: bool | None = None,
+    counter: int | None = None,
 ) -> Axis:
     """Choose the x axis among the numeric ``columns`` (None where a row has no value).
 
@@ -104,6 +108,8 @@ def choose(
         masks: which metric columns each row fills (to count runs, see :mod:`.split`).
         forced: use the column of this name.
         forced_zero_based: whether that column counts epochs from 0 (None: decide from values).
+        counter: a column that only counts rows under another name (``generation``, ``Runde``):
+            the axis, named after it, when no column is named like an axis.
     """
     candidates: dict[str, list[int]] = {}
     for index, name in enumerate(names):
@@ -137,6 +143,8 @@ def choose(
         return Axis(epoch, "epoch", 1.0 if forced_zero_based else 0.0, skip)
     if step is not None:
         return Axis(step, step_kind)
+    if counter is not None:
+        return Axis(counter, names[counter])
     return Axis(None)
 
 

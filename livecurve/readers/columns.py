@@ -7,6 +7,8 @@
   warning each.
 * An unnamed first column of whole numbers (also ``Unnamed: 0`` and ``index``) is pandas's index,
   written by ``DataFrame.to_csv()``: it is not a metric.
+* A column that only counts rows (``0, 1, 2, ...`` or ``1, 2, 3, ...``, whatever its name:
+  ``generation``, ``Runde``, ``époque``) is the row's own number, not a metric (:func:`counts`).
 """
 
 from __future__ import annotations
@@ -14,13 +16,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from itertools import pairwise
+from typing import Any
 
 from .cells import BAD, to_cell
 from .errors import listing, plural, warn
-
-if TYPE_CHECKING:
-    from .table import Table
+from .table import Table
 
 _INDEX_NAMES = re.compile(r"(unnamed:?\s*0|index)", re.IGNORECASE)
 
@@ -91,3 +92,23 @@ def is_index(name: str, values: list[float | None]) -> bool:
         return False
     present = [v for v in values if v is not None]
     return bool(present) and all(math.isfinite(v) and v.is_integer() for v in present)
+
+
+def counts(values: Sequence[float | None]) -> bool:
+    """Whether a column only counts its rows: ``0, 1, 2, ...`` or ``1, 2, 3, ...``.
+
+    Every row has a whole number; the first is 0 or 1; each next one is one more, or goes back
+    (appended runs that count again), and most steps are one more. At least three rows.
+
+    >>> counts([1, 2, 3]), counts([0, 1, 2, 0, 1, 2, 3]), counts([0.1, 0.2, 0.3]), counts([2, 4, 6])
+    (True, True, False, False)
+    """
+    if len(values) < 3 or any(v is None or not math.isfinite(v) for v in values):
+        return False
+    numbers = [float(v) for v in values if v is not None]
+    if not all(v.is_integer() and v >= 0 for v in numbers) or numbers[0] not in (0.0, 1.0):
+        return False
+    steps = [b - a for a, b in pairwise(numbers)]
+    ups = steps.count(1.0)
+    jumps = sum(step > 1 for step in steps)
+    return jumps == 0 and ups >= 2 and ups * 2 > len(numbers) - 1

@@ -19,7 +19,7 @@ from ..run import Run
 from .delimited import read_table
 from .errors import LogReadError
 from .jsonlog import read_json_text
-from .table import to_runs
+from .runs import to_runs
 
 _JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 

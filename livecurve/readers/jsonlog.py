@@ -23,7 +23,8 @@ import numpy as np
 from ..run import Run
 from .errors import LogReadError, warn
 from .objects import from_mapping, from_records
-from .table import Table, to_runs
+from .runs import to_runs
+from .table import Table
 
 
 def is_livecurve_export(data: Any) -> bool:

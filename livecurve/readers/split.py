@@ -14,6 +14,8 @@ interleave their rows. Drawn as one series these make a zig-zag, so the readers 
   file far better: at least 8 runs one after another and at least 4 times as many as in turns, so
   a run resumed from an earlier checkpoint is not mistaken for two interleaved runs (and at
   most 32 runs in turns).
+* **One row per restart** (:func:`join_single_rows`): ``fit(epochs=1)`` in a loop appends a row at
+  the same epoch every time; such rows are one run of consecutive epochs, not runs of one point.
 """
 
 from __future__ import annotations
@@ -132,3 +134,26 @@ def split_runs(
             result.restarts.extend(start + i for i in block.restarts)
     result.runs.sort(key=lambda run: run[0])
     return result
+
+
+def join_single_rows(found: Split, xs: Sequence[float]) -> tuple[Split, list[float]] | None:
+    """One run of consecutive rows, when every run is one row and all rows have the same x.
+
+    ``fit(epochs=1)`` called in a loop with ``CSVLogger(append=True)`` logs epoch 0 on every row,
+    so read one after another every row would be a run of one point. When *every* run of the
+    table is a single row at the same x (and no break, such as a torn row, separates them), the
+    rows are one run whose x are x, x + 1, ... A file that also holds runs of several rows is
+    left as it is: its one-row runs are restarts that stopped after their first epoch.
+
+    Returns:
+        The joined split and the new x of each row, or None when the rule does not apply.
+    """
+    if (
+        len(found.runs) < 2
+        or found.forced
+        or any(len(run) != 1 for run in found.runs)
+        or len({xs[run[0]] for run in found.runs}) != 1
+    ):
+        return None
+    positions = [run[0] for run in found.runs]
+    return Split(runs=[positions]), [xs[positions[0]] + k for k in range(len(xs))]

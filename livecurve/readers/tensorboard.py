@@ -1,6 +1,11 @@
-"""TensorBoard event files (a log directory or one ``events.out.tfevents.*`` file), via tbparse.
+"""TensorBoard event files (a log directory or one ``events.out.tfevents.*`` file).
 
-``tbparse`` (with ``tensorboard``) is an optional extra: ``pip install livecurve[tensorboard]``.
+They are read with the ``tensorboard`` package's own event file reader (what TensorBoard itself
+uses): ``pip install livecurve[tensorboard]``, or ``livecurve[tensorflow]``, which includes it
+(TensorFlow 2.20 and later no longer install it, and Keras's ``TensorBoard`` callback needs it).
+That reader imports TensorFlow when it is installed; TensorFlow's start-up lines are kept off the
+screen (:mod:`.quiet`).
+
 Both kinds of scalar are read: ``simple_value`` scalars (PyTorch, Lightning, TF1) and scalar
 *tensors* (``tf.summary.scalar`` in TF2, Keras's ``TensorBoard`` callback); non-scalar tensors
 (histograms, images) are left out.
@@ -23,7 +28,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,20 +36,24 @@ from typing import Any
 from ..run import Run, to_scalar
 from .axis import axis_kind
 from .errors import LogReadError, listing, plural, warn
+from .quiet import quiet_stderr
 
 _TRAIN_DIRS = frozenset({"train", "training"})
 _VALIDATION_DIRS = frozenset({"validation", "val", "valid", "eval", "evaluation"})
 _KERAS_OTHER_AXIS = re.compile(r"^batch_|_vs_iterations$")
 
 
-def _summary_reader() -> Any:
+def _event_reader() -> tuple[Any, Any]:
+    """tensorboard's ``EventFileLoader`` class and its ``make_ndarray`` (tensor proto to array)."""
     try:
-        from tbparse import SummaryReader
+        from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+        from tensorboard.util.tensor_util import make_ndarray
     except ImportError as exc:
         raise ImportError(
-            f"reading TensorBoard logs needs tbparse: pip install 'livecurve[tensorboard]' ({exc})"
+            "reading TensorBoard logs needs the tensorboard package: "
+            f"pip install 'livecurve[tensorboard]' ({exc})"
         ) from exc
-    return SummaryReader
+    return EventFileLoader, make_ndarray
 
 
 def event_files(path: Path) -> list[Path]:
@@ -67,28 +75,33 @@ class _File:
     started: float = math.inf
 
 
-def _read_file(reader_class: Any, path: Path) -> _File:
-    with warnings.catch_warnings():
-        # tbparse calls pandas in ways newer pandas deprecates: not the user's concern.
-        warnings.simplefilter("ignore", FutureWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        reader = reader_class(
-            str(path), extra_columns={"wall_time"}, event_types={"scalars", "tensors"}
-        )
-        frames = (reader.scalars, reader.tensors)
+def _read_file(reader: tuple[Any, Any], path: Path) -> _File:
+    loader_class, make_ndarray = reader
     result = _File(path)
-    for frame in frames:
-        if frame is None or len(frame) == 0:
-            continue
-        for tag, step, value, wall in zip(
-            frame["tag"], frame["step"], frame["value"], frame["wall_time"]
-        ):
-            number = to_scalar(value)
-            if number is None:
-                continue  # a histogram, an image, text
-            result.points.append((str(tag), float(step), number))
-            result.started = min(result.started, float(wall))
+    with quiet_stderr():
+        for event in loader_class(str(path)).Load():
+            for value in event.summary.value:
+                number = _scalar(value, make_ndarray)
+                if number is None:
+                    continue  # a histogram, an image, text
+                result.points.append((str(value.tag), float(event.step), number))
+                result.started = min(result.started, float(event.wall_time))
     return result
+
+
+def _scalar(value: Any, make_ndarray: Any) -> float | None:
+    """The number of a summary value: a ``simple_value`` or a one-element numeric tensor."""
+    if value.HasField("simple_value"):  # the loader turns these into tensors; in case it does not
+        return float(value.simple_value)
+    if not value.HasField("tensor"):
+        return None
+    tensor = value.tensor
+    if tensor.string_val or any(dim.size != 1 for dim in tensor.tensor_shape.dim):
+        return None
+    try:
+        return to_scalar(make_ndarray(tensor))
+    except Exception:  # a dtype numpy does not know
+        return None
 
 
 def _group(root: Path, file: Path) -> tuple[str, str]:
@@ -107,18 +120,18 @@ def read_tensorboard(path: Path, source: str, label: str | None) -> list[Run]:
 
     Raises:
         LogReadError: no event files, or no scalar values in them.
-        ImportError: tbparse is not installed.
+        ImportError: tensorboard is not installed.
     """
     files = event_files(path)
     if not files:
         raise LogReadError(
             f"{source}: no TensorBoard event files (events.out.tfevents.*) in this directory"
         )
-    reader_class = _summary_reader()
+    reader = _event_reader()
     read: list[_File] = []
     for file in files:
         try:
-            read.append(_read_file(reader_class, file))
+            read.append(_read_file(reader, file))
         except Exception as exc:  # a corrupt or foreign file: report it, read the others
             warn(f"{source}: could not read event file {file.name!r} ({exc}); it is skipped.")
     root = path if path.is_dir() else path.parent

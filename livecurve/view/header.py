@@ -6,7 +6,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..names import goal
+from ..names import series_goal
 from ..progress import Progress
 from ..run import Run
 
@@ -20,7 +20,7 @@ def summary_rows(runs: list[Run]) -> list[tuple[str, str, str]]:
             for name in panel.names:
                 series = run[name]
                 last = series.last()
-                best = series.best(goal(panel.family))
+                best = series.best(series_goal(name))
                 latest = "–" if last is None else f"{last[1]:.5g}"
                 best_text = "–" if best is None else f"{best[1]:.5g} @ {best[0]:g}"
                 rows.append((prefix + name, latest, best_text))

@@ -8,6 +8,7 @@ import bqplot as bq
 import numpy as np
 
 from .. import style
+from ..decimate import ColumnDigest
 from ..downsample import minmax
 from ..names import parse
 from ..run import Run
@@ -15,30 +16,44 @@ from ..run import Run
 
 @dataclass
 class SeriesMarks:
-    """The marks that draw one series of one run: a line, and markers that carry tooltips."""
+    """The marks that draw one series of one run.
+
+    ``raw`` (faint) and ``smooth`` draw its per-batch / per-step values, when it has any; ``line``
+    and ``dots`` its points (epoch values), the dots carrying tooltips.
+    """
 
     run_index: int
     name: str
+    raw: bq.Lines
+    smooth: bq.Lines
     line: bq.Lines
     dots: bq.Scatter
     drawn_version: int = -1
+    digest: ColumnDigest | None = None
 
     @property
-    def marks(self) -> tuple[bq.Lines, bq.Scatter]:
-        return self.line, self.dots
+    def marks(self) -> tuple[bq.Lines, bq.Lines, bq.Lines, bq.Scatter]:
+        return self.raw, self.smooth, self.line, self.dots
 
 
 class PanelView:
     """A bqplot ``Figure`` showing one metric family (e.g. ``loss`` and ``val_loss``)."""
 
-    def __init__(self, family: str, axis_label: str, max_points: int) -> None:
+    def __init__(
+        self, family: str, axis_label: str, max_points: int, smoothing: float = 0.0
+    ) -> None:
         self.family = family
         self.max_points = max_points
+        self.smoothing = smoothing
         self.axis_label = axis_label
         self.x_scale = bq.LinearScale()
         self.y_scale = bq.LinearScale()
+        # Steps run to millions: "200k", "1M" rather than "1000000" ticks running into each other.
         self.x_axis = bq.Axis(
-            scale=self.x_scale, label=axis_label, grid_lines="solid", tick_format="~g"
+            scale=self.x_scale,
+            label=axis_label,
+            grid_lines="solid",
+            tick_format="~g" if axis_label == "epoch" else "~s",
         )
         y_axis = bq.Axis(
             scale=self.y_scale,
@@ -54,6 +69,7 @@ class PanelView:
             axes=[self.x_axis, y_axis],
             fig_margin={"top": 40, "bottom": 45, "left": 70, "right": 20},
             animation_duration=0,
+            padding_x=0.02,  # the last epoch's marker and best diamond are not cut in half
             layout={
                 "width": "100%",
                 "min_width": f"{style.PANEL_WIDTH_PX - 80}px",
@@ -86,7 +102,8 @@ class PanelView:
             scales=scales,
             # Validation markers look hollow but are filled white: SVG only hit-tests painted
             # areas, and an unfilled ring would show no tooltip when hovered in its centre.
-            colors=["white" if validation else colour],
+            # The fill is the theme's background (white outside JupyterLab): no glare when dark.
+            colors=[style.VALIDATION_FILL if validation else colour],
             default_size=style.MARKER_AREA_PX,
             stroke=colour,
             stroke_width=1.5,
@@ -96,21 +113,43 @@ class PanelView:
             ),
             labels=[name],
         )
-        marks = SeriesMarks(run_index, name, line, dots)
+        raw = bq.Lines(
+            x=np.zeros(0, dtype=np.float32),
+            y=np.zeros(0, dtype=np.float32),
+            scales=scales,
+            colors=[colour],
+            opacities=[style.RAW_OPACITY],
+            stroke_width=style.RAW_WIDTH,
+            labels=[f"{name} (per step)"],
+            display_legend=False,
+        )
+        smooth = bq.Lines(
+            x=np.zeros(0, dtype=np.float32),
+            y=np.zeros(0, dtype=np.float32),
+            scales=scales,
+            colors=[colour],
+            stroke_width=style.SMOOTH_WIDTH,
+            labels=[f"{name} (smoothed)"],
+            display_legend=False,
+        )
+        marks = SeriesMarks(run_index, name, raw, smooth, line, dots)
         self.series[key] = marks
-        # The live run (index 0) is drawn on top; compared runs go behind it.
+        # Per-step layers under the points; the live run (index 0) on top of compared runs.
         if run_index == 0:
-            self.figure.marks = [*self.figure.marks, line, dots]
+            self.figure.marks = [raw, smooth, *self.figure.marks, line, dots]
         else:
-            self.figure.marks = [line, dots, *self.figure.marks]
+            self.figure.marks = [raw, smooth, line, dots, *self.figure.marks]
         return marks
 
     def refresh(self, runs: list[Run]) -> None:
         """Send the arrays of every series whose data changed since the last refresh."""
         changed = False
         for marks in self.series.values():
-            series = runs[marks.run_index][marks.name]
-            if series.version == marks.drawn_version:
+            run = runs[marks.run_index]
+            if run.has_steps(marks.name):
+                changed |= self._refresh_steps(marks, run)
+            series = run.points(marks.name)
+            if series is None or series.version == marks.drawn_version:
                 continue
             marks.drawn_version = series.version
             changed = True
@@ -127,10 +166,34 @@ class PanelView:
         if changed and self.axis_label == "epoch":
             self._integer_ticks(runs)
 
+    def _refresh_steps(self, marks: SeriesMarks, run: Run) -> bool:
+        """Fold new steps into the series' digest and send its faint and smoothed lines."""
+        digest = marks.digest
+        if digest is None or digest.smoothing != self.smoothing:
+            buckets = max(self.max_points // style.RAW_POINTS_PER_BUCKET, 2)
+            digest = marks.digest = ColumnDigest(marks.name, buckets, self.smoothing)
+        if not digest.update(run.steps):
+            return False
+        x, y = run.steps.gather(marks.name, digest.raw_rows())
+        rows, smoothed = digest.smoothed()
+        sx, _ = run.steps.gather(marks.name, rows)
+        with marks.raw.hold_sync(), marks.smooth.hold_sync():
+            marks.raw.x, marks.raw.y = x.astype(np.float32), y.astype(np.float32)
+            if self.smoothing:
+                marks.smooth.x = sx.astype(np.float32)
+                marks.smooth.y = smoothed.astype(np.float32)
+            elif marks.smooth.x.size:
+                marks.smooth.x = marks.smooth.y = np.zeros(0, dtype=np.float32)
+        return True
+
+    def set_smoothing(self, smoothing: float) -> None:
+        """Draw the smoothed lines with another weight (recomputed over every step)."""
+        self.smoothing = smoothing
+
     def _integer_ticks(self, runs: list[Run]) -> None:
         """Whole-epoch ticks while few epochs are shown (auto ticks would read 1.2, 1.4, ...)."""
-        xs = [runs[m.run_index][m.name].x for m in self.series.values()]
-        xs = [x for x in xs if x.size]
+        points = [runs[m.run_index].points(m.name) for m in self.series.values()]
+        xs = [p.x for p in points if p is not None and len(p)]
         if not xs:
             return
         low = float(min(x.min() for x in xs))

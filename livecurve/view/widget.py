@@ -18,6 +18,8 @@ from .. import style
 from ..names import parse
 from ..progress import Progress
 from ..run import Run, families
+from .bands import BandPanels
+from .controls import Controls
 from .header import Header
 from .panel import PanelView
 
@@ -43,6 +45,7 @@ class CurveView:
         visible: shared ``{(run_index, name): bool}`` state, updated when a checkbox changes.
         save: called with a path when the user presses the save button; returns the saved path.
         max_points: the most points sent to the browser per series (longer series are reduced).
+        smoothing: the weight of the smoothed line over per-step values (0: none).
     """
 
     def __init__(
@@ -55,18 +58,22 @@ class CurveView:
         title: str | None = None,
         max_points: int = 2000,
         columns: int = 2,
+        smoothing: float = 0.0,
     ) -> None:
         self.runs = runs
+        self.smoothing = smoothing
         self.progress = progress
         self.visible = visible
         self.max_points = max_points
-        self._save = save
         self.header = Header(title)
         self.panels: dict[str, PanelView] = {}
         self.checkboxes: dict[SeriesKey, widgets.Checkbox] = {}
         self.run_boxes: dict[int, widgets.Checkbox] = {}
         self.run_bar = widgets.HBox([], layout={"flex_flow": "row wrap", "margin": "0 0 4px 0"})
         self._legends: dict[str, widgets.Box] = {}
+        self._swatches: dict[SeriesKey, widgets.HTML] = {}
+        self._coloured_for = 1  # the number of runs the marks are coloured for
+        self.bands = BandPanels(self._axis(), max_points)
         self.grid = widgets.GridBox(
             [],
             layout={
@@ -78,26 +85,14 @@ class CurveView:
                 "width": "100%",
             },
         )
-        self.filename = widgets.Text(
-            value="training.png",
-            description="file",
-            layout={"width": "260px"},
-            style={"description_width": "30px"},
-        )
-        self.save_button = widgets.Button(
-            description="Save",
-            icon="download",
-            tooltip="Save the figure (png, svg, pdf, html, csv, json)",
-            layout={"width": "90px"},
-        )
-        self.save_status = widgets.Label("")
-        self.save_button.on_click(self._on_save)
+        # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
+        self.controls = Controls(smoothing, self.set_smoothing, save)
         self.widget = widgets.VBox(
             [
                 self.header.box,
                 self.run_bar,
                 self.grid,
-                widgets.HBox([self.filename, self.save_button, self.save_status]),
+                self.controls,
             ],
             layout={"width": "100%"},
         )
@@ -115,7 +110,7 @@ class CurveView:
             for panel in run.panels():
                 view = self.panels.get(panel.family)
                 if view is None:
-                    view = PanelView(panel.family, self._axis(), self.max_points)
+                    view = PanelView(panel.family, self._axis(), self.max_points, self.smoothing)
                     self.panels[panel.family] = view
                     self._legends[panel.family] = widgets.HBox(
                         [], layout={"flex_flow": "row wrap", "justify_content": "center"}
@@ -123,16 +118,52 @@ class CurveView:
                     new_panels = True
                 for name in panel.names:
                     if (run_index, name) not in view.series:
-                        colour = style.colour(panel.family, order, run_index, n_runs)
+                        member = panel.member_index(name)
+                        colour = style.colour(panel.family, order, run_index, n_runs, member)
                         self._add_series(view, run_index, run, name, colour)
             if n_runs > 1 and run_index not in self.run_boxes:
                 self._add_run_box(run_index, run)
-        if new_panels:  # in panel order, as in the saved picture
+        for run_index, marks in self.bands.ensure(self.runs):
+            new_panels = True
+            if run_index in self.run_boxes:
+                for mark in marks.marks:
+                    widgets.jslink((self.run_boxes[run_index], "value"), (mark, "visible"))
+        if n_runs != self._coloured_for:
+            self._recolour(order)
+        if new_panels:  # in panel order, as in the saved picture; distributions after
             self.panels = {family: self.panels[family] for family in order}
             self.grid.children = [
                 widgets.VBox([self.panels[family].figure, self._legends[family]])
                 for family in order
-            ]
+            ] + self.bands.figures()
+
+    def _recolour(self, order: list[str]) -> None:
+        """Runs were added (a search's next trial): colour every series by its run instead."""
+        n_runs = self._coloured_for = len(self.runs)
+        for family, view in self.panels.items():
+            for (run_index, name), marks in view.series.items():
+                panel = next(p for p in self.runs[run_index].panels() if p.family == family)
+                member = panel.member_index(name)
+                colour = style.colour(family, order, run_index, n_runs, member)
+                validation = parse(name).is_validation
+                for mark in (marks.raw, marks.smooth, marks.line):
+                    mark.colors = [colour]
+                marks.dots.colors = [style.VALIDATION_FILL if validation else colour]
+                marks.dots.stroke = colour
+                self._swatches[(run_index, name)].value = swatch_html(colour, validation)
+        self.bands.recolour(n_runs)
+        self._relabel()
+
+    def _relabel(self) -> None:
+        """Show each run's current label (a search marks its best trial) on its checkboxes."""
+        many = len(self.runs) > 1
+        for (run_index, name), box in self.checkboxes.items():
+            label = f"{self.runs[run_index].label} · {name}" if many else name
+            if box.description != label:
+                box.description = label
+        for run_index, box in self.run_boxes.items():
+            if box.description != self.runs[run_index].label:
+                box.description = self.runs[run_index].label
 
     def _add_series(
         self, view: PanelView, run_index: int, run: Run, name: str, colour: str
@@ -157,7 +188,7 @@ class CurveView:
         self.checkboxes[key] = box
         legend = self._legends[view.family]
         dashed = style.dashed(parse(name).is_validation)
-        swatch = widgets.HTML(swatch_html(marks.line.colors[0], dashed))
+        swatch = self._swatches[key] = widgets.HTML(swatch_html(marks.line.colors[0], dashed))
         legend.children = [*legend.children, widgets.HBox([swatch, box])]
 
     def _add_run_box(self, run_index: int, run: Run) -> None:
@@ -171,6 +202,8 @@ class CurveView:
         for _key, marks in self._marks_of_run(run_index):
             for mark in marks.marks:
                 widgets.jslink((box, "value"), (mark, "visible"))
+        for mark in self.bands.marks_of_run(run_index):
+            widgets.jslink((box, "value"), (mark, "visible"))
 
         def follow(change: dict, run_index: int = run_index) -> None:
             # The browser moves the series boxes through the marks; Python mirrors that here.
@@ -198,12 +231,15 @@ class CurveView:
         self._ensure_marks()
         for view in self.panels.values():
             view.refresh(self.runs)
+        self.bands.refresh(self.runs)
+        self.controls.refresh(self.panels, self.runs, self.checkboxes)
+        self._relabel()
         self.header.update(self.progress, self.runs, self._axis())
 
-    def _on_save(self, _button: widgets.Button) -> None:
-        try:
-            path = self._save(self.filename.value)
-        except Exception as exc:  # shown to the user, not raised into the frontend
-            self.save_status.value = f"not saved: {exc}"
-        else:
-            self.save_status.value = f"saved {path}"
+    def set_smoothing(self, smoothing: float) -> None:
+        """Redraw every smoothed line with another weight (the slider shows it too)."""
+        self.smoothing = smoothing
+        self.controls.kernel_smoothing = self.controls.smoothing = smoothing
+        for view in self.panels.values():
+            view.set_smoothing(smoothing)
+        self.refresh()

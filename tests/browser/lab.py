@@ -97,3 +97,88 @@ def jupyterlab(root: Path, timeout: float = 90, app: str = "lab") -> Iterator[La
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def write_notebook(path: Path, *cells: str) -> None:
+    """A notebook of code ``cells`` for the python3 kernel (so no "Select Kernel" question)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+@contextmanager
+def notebook_page(
+    root: Path,
+    name: str,
+    *,
+    app: str = "lab",
+    viewport: tuple[int, int] = (1400, 1100),
+    failure_png: str | None = None,
+) -> Iterator:  # type: ignore[type-arg]
+    """A server on ``root`` and headless Chromium showing notebook ``name``, its kernel idle.
+
+    A "Select Kernel" dialog is accepted. If the body of the ``with`` fails, a screenshot named
+    ``failure_png`` is left in ``artifacts/`` for people to look at.
+    """
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with jupyterlab(root, app=app) as lab, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        try:
+            page.goto(lab.notebook_url(name))
+            page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=90_000)
+            page.wait_for_selector(
+                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
+            )
+            dismiss_dialogs(page)
+            yield page
+        except Exception:
+            if failure_png:
+                page.screenshot(path=str(ARTIFACTS / failure_png))
+            raise
+        finally:
+            browser.close()
+
+
+def cell_busy(page, index: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether cell ``index`` shows ``[*]`` (its code is still running)."""
+    prompt = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputPrompt")
+    return "[*]" in prompt.inner_text()
+
+
+def run_cell(page, index: int) -> None:  # type: ignore[no-untyped-def]
+    """Run one cell with Ctrl+Enter, retrying while JupyterLab has not taken the keypress yet."""
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    prompt = cell.locator(".jp-InputPrompt")
+    for _ in range(10):
+        cell.locator(".jp-InputArea-editor").click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+Enter")
+        try:
+            page.wait_for_function(
+                "el => /\\[[*0-9]+\\]/.test(el.innerText)",
+                arg=prompt.element_handle(),
+                timeout=3_000,
+            )
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"cell {index} did not start running")
+
+
+def dismiss_dialogs(page) -> None:  # type: ignore[no-untyped-def]
+    """Accept a "Select Kernel" dialog if JupyterLab shows one."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        dialog.locator(".jp-mod-accept").first.click()

@@ -13,13 +13,11 @@ import re
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from .lab import CHROMIUM, CHROMIUM_ARGS, jupyterlab
+from .lab import ARTIFACTS, cell_busy, notebook_page, run_cell, write_notebook
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 TRAIN_CELL = """\
 import os, time
@@ -35,7 +33,7 @@ model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(32, activation=
                           keras.layers.Dense(10, activation="softmax")])
 model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
 slow = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: time.sleep(0.35))
-curve = LiveCurve(title="browser test")
+curve = LiveCurve(title="browser test", per_batch=False)  # epoch points only (see test_per_batch)
 model.fit(x, y, validation_split=0.2, epochs=30, batch_size=128, verbose=0,
           callbacks=[curve, slow])
 """
@@ -68,76 +66,24 @@ LOSS_LINE_STATE = """
 
 
 def _write_notebook(path: Path) -> None:
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(TRAIN_CELL), nbformat.v4.new_code_cell(CHECK_CELL)]
-    )
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-
-
-def _cell_busy(page, index: int) -> bool:  # type: ignore[no-untyped-def]
-    prompt = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputPrompt")
-    return "[*]" in prompt.inner_text()
-
-
-def _run_cell(page, index: int) -> None:  # type: ignore[no-untyped-def]
-    """Run one cell with Ctrl+Enter, retrying while JupyterLab has not taken the keypress yet."""
-    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    prompt = cell.locator(".jp-InputPrompt")
-    for _ in range(10):
-        cell.locator(".jp-InputArea-editor").click()
-        page.wait_for_timeout(300)
-        page.keyboard.press("Control+Enter")
-        try:
-            page.wait_for_function(
-                "el => /\\[[*0-9]+\\]/.test(el.innerText)",
-                arg=prompt.element_handle(),
-                timeout=3_000,
-            )
-            return
-        except Exception:
-            continue
-    raise AssertionError(f"cell {index} did not start running")
-
-
-def _dismiss_dialogs(page) -> None:  # type: ignore[no-untyped-def]
-    """Accept a "Select Kernel" dialog if JupyterLab shows one."""
-    dialog = page.locator(".jp-Dialog")
-    if dialog.count():
-        dialog.locator(".jp-mod-accept").first.click()
+    write_notebook(path, TRAIN_CELL, CHECK_CELL)
 
 
 @pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_live_widget_in_a_real_frontend(tmp_path: Path, app: str) -> None:
     """JupyterLab 4 and Notebook 7: the two frontends Jupyter ships today."""
-    playwright = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     _write_notebook(tmp_path / "live.ipynb")
-    ARTIFACTS.mkdir(exist_ok=True)
     prefix = {"lab": "jupyterlab", "notebook": "notebook7"}[app]
-    with jupyterlab(tmp_path, app=app) as lab, playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.goto(lab.notebook_url("live.ipynb"))
-        page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=90_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                               timeout=90_000)  # fmt: skip
-        _dismiss_dialogs(page)
-        try:
-            _exercise(page, prefix)
-        except Exception:
-            page.screenshot(path=str(ARTIFACTS / f"{prefix}-failure.png"))
-            raise
-        finally:
-            browser.close()
+    with notebook_page(
+        tmp_path, "live.ipynb", app=app, failure_png=f"{prefix}-failure.png"
+    ) as page:
+        _exercise(page, prefix)
 
 
 def _exercise(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
     if True:
-        _run_cell(page, 0)
+        run_cell(page, 0)
         page.wait_for_selector(
             ".livecurve .bqplot.figure path.line", state="attached", timeout=60_000
         )
@@ -152,7 +98,7 @@ def _exercise(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
             if len(set(seen)) >= 3:
                 break
             time.sleep(0.3)
-        assert _cell_busy(page, 0), "training finished before the test could watch it grow"
+        assert cell_busy(page, 0), "training finished before the test could watch it grow"
         assert len(set(seen)) >= 3 and seen == sorted(seen), f"points drawn over time: {seen}"
         page.screenshot(path=str(ARTIFACTS / f"{prefix}-live-training.png"))
 
@@ -162,7 +108,7 @@ def _exercise(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
             f"() => {{ const s = ({LOSS_LINE_STATE})(); return s && s.display === 'none'; }}",
             timeout=10_000,
         )
-        assert _cell_busy(page, 0), "the click must be handled while fit() is still running"
+        assert cell_busy(page, 0), "the click must be handled while fit() is still running"
         assert page.get_by_role("checkbox", name="val_loss", exact=True).is_checked()
         page.screenshot(path=str(ARTIFACTS / f"{prefix}-loss-hidden-while-training.png"))
         after_click = page.evaluate(LOSS_LINE_STATE)["points"]
@@ -170,15 +116,15 @@ def _exercise(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
         # 3. Training goes on (the hidden line keeps receiving points) and ends.
         cell0 = page.locator(".jp-Notebook .jp-Cell").nth(0)
         deadline = time.monotonic() + 120
-        while _cell_busy(page, 0) and time.monotonic() < deadline:
+        while cell_busy(page, 0) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert not _cell_busy(page, 0)
+        assert not cell_busy(page, 0)
         final = page.evaluate(LOSS_LINE_STATE)
         assert final["points"] == 30 and final["points"] > after_click
         assert "epoch 30 / 30" in cell0.inner_text()
 
         # 4. Once the cell ends, Python has received the click; save() leaves `loss` out.
-        _run_cell(page, 1)
+        run_cell(page, 1)
         output = page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".jp-OutputArea")
         output.get_by_text("PY-SVG").wait_for(timeout=60_000)
         text = output.inner_text()
@@ -190,7 +136,7 @@ def _exercise(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
         # 5. Hovering a validation marker (epoch 15; only val_loss is visible) shows its value.
         loss_panel = page.locator(".livecurve .bqplot.figure").first
         markers = loss_panel.locator("path.dot:visible")
-        assert markers.count() == 30
+        assert markers.count() == 31  # 30 epochs and the best epoch's diamond (drawn last)
         markers.nth(14).hover(force=True)
         # bqplot keeps one tooltip element per figure; the one shown holds the hovered values.
         tooltip = page.locator(".bqplot_tooltip_div", has_text=re.compile(r"val_loss\s*\d"))

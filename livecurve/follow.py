@@ -1,0 +1,379 @@
+"""Follow a training log that another process is writing, and redraw as its rows arrive.
+
+``livecurve.show("run.jsonl", follow=True)`` in a notebook, or ``livecurve plot run.csv --follow
+-o curves.png`` in a terminal, watch a log written by ``LiveCurve(log=...)``/``LivePlot(log=...)``
+(``.jsonl``), by Keras's ``CSVLogger`` or in its layout (``.csv``, ``.log``, ``.tsv``...).
+
+How the file is read:
+
+* **Polling**, every ``interval`` seconds (0.5 by default): one ``stat`` and, when the file grew,
+  one read of the new bytes only (the offset is kept). Polling needs no dependency, works the same
+  on every OS and on network file systems (where inotify-based watchers such as ``watchdog`` miss
+  writes made on another machine), and half a second is well below an epoch.
+* **A torn last line** (the writer is mid-``write``) is held back until its newline arrives.
+* **A restart**: a file replaced (another inode, as livecurve's atomic rewrites do), truncated
+  (smaller than what was read) or rewritten in place (the bytes before the offset changed) is
+  read again from its start, after the figure's points are dropped with ``LivePlot.rewind``.
+  A Keras ``CSVLogger(append=True)`` file whose epochs start over is a restart too.
+* **A missing file** is waited for (the notebook is often started before the job): the status
+  says so. A file deleted while followed keeps the figure as it is and is waited for again.
+* **Not a log** (not text, no ``epoch``/``step`` column, not JSON objects): ``LogFileError``
+  naming the file and the line, raised by :meth:`Follower.start` (or by ``show``) when the file
+  is already there; when it only turns up later, the follower stops, ``error`` holds it, and a
+  :class:`~livecurve.LiveCurveWarning` says so.
+
+Why a thread, not an asyncio task on the kernel's loop: a daemon thread runs while the kernel is
+idle *and* while another cell is busy (the loop is blocked then), and the same code serves a
+plain Python process, which has no running loop. ipywidgets sends trait changes made on a thread
+to the browser (ipykernel's iopub channel is thread-safe). The thread ends with :meth:`stop`, at
+interpreter exit or kernel shutdown (it is a daemon, and ``atexit`` stops it), and Ctrl-C in
+:meth:`Follower.wait` stops it.
+
+Example:
+    ```python
+    import livecurve
+
+    fig = livecurve.show("run.jsonl", follow=True)   # the last line of a cell: the live widget
+    fig.follower.status                              # 'following run.jsonl: 12 rows'
+    fig.stop()
+    ```
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import json
+import math
+import os
+import re
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from .logfile.formats import CsvFormat, Format, JsonlFormat, LogFileError, Row
+from .plot import LivePlot
+from .run import LiveCurveWarning
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_SEEN = 64  # bytes before the offset compared on each read, to notice a rewrite in place
+
+
+def log_format(path: Path, axis: str) -> Format:
+    """The format that parses ``path``: JSON Lines by extension, else a CSVLogger-style table."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return JsonlFormat(str(path), axis)
+    if suffix == ".json":
+        raise ValueError(
+            f"cannot follow {str(path)!r}: a .json file is rewritten whole, not appended; follow "
+            "a .jsonl (LiveCurve(log='run.jsonl')) or a .csv log (CSVLogger layout)"
+        )
+    return CsvFormat(str(path), axis)
+
+
+def axis_of(path: str | os.PathLike[str]) -> str | None:
+    """What the rows of an existing log count, ``"epoch"`` or ``"step"``; None when unknown.
+
+    A CSV log says it in its first column. A JSON Lines log counts epochs when any of its first
+    rows is an epoch row or a step row that names its epoch, and steps when its rows are step
+    rows only (``LivePlot(axis="step", log=...)``).
+    """
+    try:
+        with open(path, "rb") as file:
+            head = file.read(1 << 16)
+    except OSError:
+        return None
+    lines = head.decode("utf-8", errors="replace").splitlines()[: head.count(b"\n")]
+    if Path(path).suffix.lower() not in JSONL_SUFFIXES:
+        first = next((line for line in lines if line.strip()), "")
+        cell = re.split(r"[,;\t|]", first.removeprefix("\ufeff"), maxsplit=1)[0]
+        cell = cell.strip().strip('"')
+        return cell if cell in ("epoch", "step") else None
+    kinds = set()
+    for line in lines:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            kinds.add("epoch" if "epoch" in obj else "step" if "step" in obj else None)
+    return "epoch" if "epoch" in kinds else "step" if "step" in kinds else None
+
+
+class Follower:
+    """Feeds a :class:`~livecurve.LivePlot` from a log file another process appends to.
+
+    Args:
+        path: the log: ``.jsonl`` (livecurve's JSON Lines) or a CSVLogger-style table (``.csv``,
+            ``.log``, ``.tsv``...). It need not exist yet.
+        plot: the figure to feed, through ``record``, ``refresh`` and ``rewind``; its x axis
+            (``"epoch"`` or ``"step"``) says which rows to draw.
+        interval: seconds between polls (> 0).
+
+    :meth:`poll` reads once (the CLI calls it in its own loop); :meth:`start` polls once, raising
+    what is wrong with the file, then goes on in a daemon thread until :meth:`stop`.
+
+    Example:
+        ```python
+        plot = LivePlot()
+        follower = Follower("run.csv", plot, interval=1.0).start()
+        ...
+        follower.stop()
+        ```
+    """
+
+    def __init__(self, path: str | os.PathLike[str], plot: LivePlot, *, interval: float = 0.5):
+        if not (isinstance(interval, (int, float)) and interval > 0 and math.isfinite(interval)):
+            raise ValueError(f"interval must be a positive number of seconds, got {interval!r}")
+        self.path = Path(path).expanduser().absolute()
+        self.plot = plot
+        self.interval = float(interval)
+        self.axis = plot.run.axis
+        self._format = log_format(self.path, self.axis)
+        self.rows = 0  # data rows drawn since the last restart
+        self.restarts = 0
+        self.bytes_read = 0  # every byte read from the file, for proof that only new ones are
+        self.error: BaseException | None = None
+        self.status = f"waiting for {self.path.name} to appear"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # one poll at a time
+        self._forget()
+
+    def __repr__(self) -> str:
+        return f"Follower({str(self.path)!r}, {self.status!r})"
+
+    # -- running -------------------------------------------------------------------------
+    def start(self) -> Follower:
+        """Poll once (raising ``LogFileError`` for a file that is not a log), then keep polling
+        in a daemon thread (again after :meth:`stop`). Returns ``self``."""
+        if self.running:
+            return self
+        self.poll()
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._loop, name=f"livecurve follow {self.path.name}", daemon=True
+        )
+        self._thread.start()
+        atexit.register(self.stop)
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop following (idempotent); the figure keeps what it has drawn."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+        atexit.unregister(self.stop)
+        if self.error is None and not self.status.startswith("stopped"):
+            self.status = f"stopped following {self.path.name}: {_rows(self.rows)}"
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the follower stops (an error, :meth:`stop`), ``timeout`` or Ctrl-C.
+
+        Ctrl-C stops the follower and returns. For scripts: ``show(path, follow=True).wait()``.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while self.running and self._thread is not None:
+                left = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
+                if left <= 0:
+                    return
+                self._thread.join(left)
+        except KeyboardInterrupt:
+            self.stop()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll()
+            except Exception as exc:  # not a log any more, unreadable: report once and stop
+                self.error = exc
+                self.status = f"stopped: {exc}"
+                warnings.warn(
+                    f"livecurve: stopped following {self.path}: {exc}", LiveCurveWarning, 1
+                )
+                return
+
+    # -- reading -------------------------------------------------------------------------
+    def poll(self) -> bool:
+        """Read what was appended since the last poll and draw it; True when the figure changed.
+
+        Raises ``LogFileError`` (a ``ValueError``) when the file is not a training log, and
+        ``OSError`` when it cannot be read (other than not existing: that is waited for).
+        """
+        with self._lock:
+            try:
+                with open(self.path, "rb") as file:
+                    info = os.fstat(file.fileno())
+                    identity = (info.st_dev, info.st_ino)
+                    why = None
+                    if not self._deleted and (identity, info.st_size, info.st_mtime_ns) == (
+                        self._identity,
+                        self._offset,
+                        self._mtime,
+                    ):
+                        return False  # nothing new: no read at all
+                    if self._deleted or self._identity not in (None, identity):
+                        why = "was replaced"
+                    elif info.st_size < self._offset:
+                        why = "was truncated"
+                    else:
+                        file.seek(self._offset - len(self._seen))
+                        data = file.read()
+                        self.bytes_read += len(data)
+                        if not data.startswith(self._seen):
+                            why = "was rewritten"
+                    changed = why is not None and self._restart()
+                    if why is not None:
+                        file.seek(0)
+                        data = file.read()
+                        self.bytes_read += len(data)
+            except FileNotFoundError:
+                if self._identity is not None and not self._deleted:
+                    self._deleted = True
+                    self.status = f"{self.path.name} was deleted; waiting for it to come back"
+                return False
+            except IsADirectoryError:
+                raise LogFileError(
+                    f"{self.path} is a directory, not a log file; follow a .csv or .jsonl log "
+                    "(TensorBoard directories are read whole with show(), not followed)"
+                ) from None
+            self._identity, self._deleted, self._mtime = identity, False, info.st_mtime_ns
+            new = data[len(self._seen) :]
+            self._offset += len(new)
+            self._seen = data[-_SEEN:]
+            changed = self._consume(new) or changed
+            self.status = f"following {self.path.name}: {_rows(self.rows)}"
+            if why is not None:
+                self.status = (
+                    f"{self.path.name} {why}; read again from its start: {_rows(self.rows)}"
+                )
+            if changed:
+                self.plot.refresh()
+            return changed
+
+    def _restart(self) -> bool:
+        """Start reading from the top; True when the figure lost points."""
+        had = self.rows > 0
+        self._forget()
+        self.restarts += 1
+        if had:
+            self.plot.rewind(-math.inf)
+        return had
+
+    def _forget(self) -> None:
+        self._format = log_format(self.path, self.axis)
+        self._identity: tuple[int, int] | None = None
+        self._deleted = False
+        self._mtime = -1
+        self._offset = 0
+        self._seen = b""
+        self._pending = b""
+        self._line = 0
+        self._last_x: float | None = None
+        self._last_batch_x: float | None = None
+        self.rows = 0
+
+    def _consume(self, new: bytes) -> bool:
+        """Parse the complete lines of ``new`` (after the held-back torn line) and draw them."""
+        data = self._pending + new
+        cut = data.rfind(b"\n") + 1
+        self._pending = data[cut:]
+        changed = False
+        for chunk in data[:cut].split(b"\n")[:-1]:
+            self._line += 1
+            changed = self._feed(self._parse(chunk, self._line)) or changed
+        if self._pending:
+            self._check_pending()
+        return changed
+
+    def _parse(self, chunk: bytes, line: int) -> Row:
+        try:
+            text = chunk.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError:
+            raise LogFileError(
+                f"{self.path}, line {line}: not UTF-8 text; not a training log"
+            ) from None
+        fmt = self._format
+        try:
+            return fmt.parse(text, line)
+        except LogFileError:
+            # A CSVLogger(append=True) file carries a second header after a restart.
+            if not isinstance(fmt, CsvFormat) or fmt.columns is None:
+                raise
+            if text.split(fmt.delimiter, 1)[0].strip().strip('"') != self.axis:
+                raise
+            fmt.forget()
+            return fmt.parse(text, line)
+
+    def _check_pending(self) -> None:
+        """A line without newline yet must look like the start of a row, or this is no log."""
+        if b"\0" in self._pending:  # a writer that crashed can leave zeros at the end
+            return
+        text = self._pending.decode("utf-8", errors="ignore").removesuffix("\r")
+        if not self._format.looks_torn(text):
+            copy.copy(self._format).parse(text, self._line + 1)  # raises unless a whole row
+
+    def _feed(self, row: Row) -> bool:
+        """Draw one parsed row; True when the figure changed. Every data row passes here.
+
+        Rows on the figure's axis are drawn: an epoch row at x = epoch + 1 (epochs completed),
+        a step row at x = step. A row at or before the last x drawn means the writer started over
+        (``CSVLogger(append=True)`` after a restart): the points from there on are dropped first.
+        Per-batch rows of an epoch log (``{"step": n, "epoch": e, "x": x, ...}``, as
+        ``LiveCurve(log="run.jsonl")`` writes them) are drawn as per-batch values at ``x``
+        (epochs completed) through ``LivePlot.record_steps``; a per-batch ``x`` before the last
+        one drawn is a restart too. Step rows of an epoch log without an ``"x"`` are not drawn.
+        """
+        if row.kind == "step" and self.axis == "epoch":
+            return self._feed_batch(row)
+        if row.kind != self.axis:
+            return False
+        x = row.index + 1 if row.kind == "epoch" else row.index
+        values: dict[str, Any] = {}
+        for name, cell in row.cells.items():
+            value = self._format.value(cell)
+            if value is not None:
+                values[name] = value
+        if not values:
+            return False
+        if self._last_x is not None and x <= self._last_x:
+            self.plot.rewind(x)
+            self._last_batch_x = None
+        self.plot.record(x, values)
+        self._last_x = x
+        self.rows += 1
+        return True
+
+    def _feed_batch(self, row: Row) -> bool:
+        """Draw one per-batch row of an epoch log at its ``"x"``; True when drawn."""
+        x = self._format.value(row.cells.get("x"))
+        if x is None or not math.isfinite(x):
+            return False
+        values = {}
+        for name, cell in row.cells.items():
+            value = self._format.value(cell) if name != "x" else None
+            if value is not None:
+                values[name] = value
+        if not values:
+            return False
+        if self._last_batch_x is not None and x < self._last_batch_x:
+            self.plot.rewind(x)
+            if self._last_x is not None and self._last_x >= x:
+                self._last_x = None
+        self.plot.record_steps(x, values)
+        self._last_batch_x = x
+        self.rows += 1
+        return True
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"

@@ -1,0 +1,27 @@
+"""The marker layer for a series' best point (which point: :mod:`livecurve.best`)."""
+
+from __future__ import annotations
+
+import bqplot as bq
+import numpy as np
+
+MARKER = "diamond"
+MARKER_AREA_PX = 90  # bqplot sizes markers by area; the epoch markers are 24
+
+
+def best_mark(colour: str, scales: dict, name: str, x_label: str) -> bq.Scatter:
+    """The marker layer for one series: filled in the series' colour, ringed in the background."""
+    return bq.Scatter(
+        x=np.zeros(0),
+        y=np.zeros(0),
+        scales=scales,
+        marker=MARKER,
+        colors=[colour],
+        default_size=MARKER_AREA_PX,
+        stroke="var(--jp-layout-color0, white)",
+        stroke_width=1.5,
+        tooltip=bq.Tooltip(
+            fields=["x", "y"], labels=[x_label, f"best {name}"], formats=["~g", ".6~g"]
+        ),
+        labels=[f"best {name}"],
+    )

@@ -1,0 +1,300 @@
+// livecurve's controls bar (see controls.py). Everything here runs in the browser, so it works
+// while the kernel is busy training. Changes made to bqplot models here are local: they are
+// removed from the model's pending diff, so no later save_changes sends them to the kernel.
+
+const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
+const resolve = (model, ref) =>
+  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
+
+function setLocal(m, attrs) {
+  m.set(attrs);
+  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
+}
+
+// -- the model-wide logic: one per controls model, whatever the number of views -------------
+function controller(model) {
+  let panels = [];
+  let applying = 0;
+  let timer = null;
+  const zoomed = new Set();
+  const C = { panels: () => panels, zoomed, listeners: new Set() };
+  const local = (fn) => { applying++; try { fn(); } finally { applying--; } };
+
+  async function load() {
+    const raw = model.get("panels") || [];
+    panels = await Promise.all(raw.map(async (p) => {
+      const get = (r) => resolve(model, r);
+      const [figure, axis, x, lin, log, pz] = await Promise.all(
+        [p.figure, p.axis, p.x_scale, p.y_lin, p.y_log, p.panzoom].map(get));
+      const marks = await Promise.all(p.marks.map(get));
+      const steps = await Promise.all(p.steps.map((pair) => Promise.all(pair.map(get))));
+      return { family: p.family, figure, axis, x, lin, log, pz, marks, steps };
+    }));
+    for (const p of panels) {
+      for (const [raw, smooth] of p.steps)
+        for (const m of [raw, smooth]) if (!m.__lc) { m.__lc = true; m.on("change:y", kernelDrew); }
+      for (const s of [p.x, p.lin, p.log]) if (!s.__lc) {
+        s.__lc = true;
+        s.on("change:min change:max", () => { if (!applying) zoomed.add(p.family); });
+      }
+    }
+    applyAll();
+  }
+  // The kernel redrew (new points): keep the browser's choices on top of them.
+  function kernelDrew() {
+    if (applying || timer) return;
+    timer = setTimeout(() => { timer = null; applyAll(); }, 20);
+  }
+
+  const isLog = (family) => (model.get("log_panels") || []).includes(family);
+  function applyScale(p) {
+    const s = isLog(p.family) ? p.log : p.lin;
+    if (p.axis.get("scale") !== s) setLocal(p.axis, { scale: s });
+    for (const m of p.marks) {
+      const sc = m.get("scales");
+      if (sc && sc.y !== s) setLocal(m, { scales: { ...sc, y: s } });
+    }
+    const pzs = p.pz.get("scales") || {};
+    if (!pzs.y || pzs.y[0] !== s) setLocal(p.pz, { scales: { x: [p.x], y: [s] } });
+  }
+  function applyRange(p) {
+    if (zoomed.has(p.family)) return;
+    const r = (model.get("ranges") || {})[p.family] || {};
+    const ignore = model.get("ignore_outliers");
+    const lin = (ignore && r.lin) || [null, null];
+    const log = (ignore && r.log) || r.log_floor || [null, null];
+    for (const [s, [min, max]] of [[p.lin, lin], [p.log, log]])
+      if (s.get("min") !== min || s.get("max") !== max) setLocal(s, { min, max });
+  }
+  // Smoothing preview: TensorBoard's debiased moving average over the drawn points, each point
+  // weighted by the steps it stands for; the kernel redraws the exact line once it is free.
+  function applySmoothing(p) {
+    const w = model.get("smoothing");
+    if (Math.abs(w - model.get("kernel_smoothing")) < 1e-9) return;
+    const dx = ((model.get("ranges") || {})[p.family] || {}).dx;
+    for (const [raw, smooth] of p.steps) {
+      const x = raw.get("x"), y = raw.get("y");
+      if (!x || !y || !x.length) continue;
+      if (w === 0) { setLocal(smooth, { x: new Float32Array(0), y: new Float32Array(0) }); continue; }
+      const out = new Float32Array(y.length);
+      let last = 0, norm = 0, prev = null;
+      for (let i = 0; i < y.length; i++) {
+        const v = y[i];
+        if (!Number.isFinite(v)) { out[i] = NaN; continue; }
+        const k = prev === null || !dx ? 1 : Math.max((x[i] - prev) / dx, 1);
+        const a = Math.pow(w, k);
+        last = a * last + (1 - a) * v; norm = a * norm + (1 - a);
+        out[i] = last / norm; prev = x[i];
+      }
+      setLocal(smooth, { x: Float32Array.from(x), y: out });
+    }
+  }
+  function applyAll() {
+    local(() => { for (const p of panels) { applyScale(p); applyRange(p); applySmoothing(p); } });
+    for (const f of C.listeners) f();
+  }
+  C.applyAll = applyAll;
+  C.setZoom = (on) => local(() => {
+    for (const p of panels) setLocal(p.figure, { interaction: on ? p.pz : null });
+  });
+  C.reset = () => {
+    zoomed.clear();
+    local(() => {
+      for (const p of panels) for (const s of [p.x, p.lin, p.log]) {
+        s.set({ min: null, max: null }); s.save_changes();  // pan/zoom told the kernel too
+      }
+    });
+    applyAll();
+  };
+  model.on("change:panels", load);
+  model.on("change:log_panels change:ranges change:ignore_outliers change:smoothing change:kernel_smoothing", applyAll);
+  C.ready = load();
+  return C;
+}
+
+// -- saving from the browser: the panels as shown, next to the notebook ----------------------
+function config() {
+  const el = document.getElementById("jupyter-config-data");
+  const c = el ? JSON.parse(el.textContent) : {};
+  let base = c.baseUrl || "/";
+  if (!base.endsWith("/")) base += "/";
+  return { base, token: c.token || new URLSearchParams(location.search).get("token") || "" };
+}
+async function api(method, path, body) {
+  const { base, token } = config();
+  const m = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+  const headers = { "Content-Type": "application/json", "X-XSRFToken": m ? decodeURIComponent(m[1]) : "" };
+  if (token) headers.Authorization = `token ${token}`;
+  const r = await fetch(base + path, { method, headers, credentials: "same-origin", body: body && JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
+  return r.json();
+}
+async function putNextToNotebook(model, name, format, content) {
+  const kid = model.widget_manager.kernel?.id || model.get("kernel_id");
+  const sessions = await api("GET", "api/sessions");
+  const s = sessions.find((s) => s.kernel && s.kernel.id === kid);
+  if (!s) throw new Error("no notebook session for this kernel");
+  const i = s.path.lastIndexOf("/");
+  const path = (i < 0 ? "" : s.path.slice(0, i + 1)) + name;
+  const r = await api("PUT", "api/contents/" + path.split("/").map(encodeURIComponent).join("/"), { type: "file", format, content });
+  return r.path;
+}
+
+// One SVG of every visible panel, laid out as on screen, with a legend line under each.
+async function composeSvg(root, C) {
+  const bg = getComputedStyle(root).getPropertyValue("--jp-layout-color0").trim() || "white";
+  const fg = getComputedStyle(root).getPropertyValue("--jp-ui-font-color1").trim() || "black";
+  const parts = [];
+  let left = Infinity, top = Infinity, right = 0, bottom = 0;
+  for (const p of C.panels()) {
+    const views = await Promise.all(Object.values(p.figure.views || {}));
+    const view = views.find((v) => v.el && root.contains(v.el) && v.el.getBoundingClientRect().width > 0);
+    if (!view) continue;
+    const r = view.el.getBoundingClientRect();
+    let svg = await view.get_svg();
+    svg = svg.replace(/<\?xml[^>]*>/, "").replace(/var\(--jp-layout-color0,\s*white\)/g, bg);
+    const legend = p.marks.filter((m) => m.get("visible") !== false && m.get("labels") && m.get("_model_name") === "LinesModel"
+      && !/\((per step|smoothed)\)$/.test(m.get("labels")[0]) && (m.get("y") || []).length);
+    parts.push({ r, svg, legend });
+    left = Math.min(left, r.left); top = Math.min(top, r.top);
+    right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom + 20);
+  }
+  if (!parts.length) throw new Error("no panel is shown");
+  const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const W = Math.ceil(right - left), H = Math.ceil(bottom - top);
+  let out = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}"><rect width="100%" height="100%" fill="${bg}"/>`;
+  for (const { r, svg, legend } of parts) {
+    const x = r.left - left, y = r.top - top;
+    out += `<g transform="translate(${x},${y})">${svg}</g>`;
+    let lx = x + 70;
+    for (const m of legend) {
+      const name = m.get("labels")[0], c = m.get("colors")[0], dash = m.get("line_style") === "dashed" ? ' stroke-dasharray="6,4"' : "";
+      out += `<line x1="${lx}" x2="${lx + 24}" y1="${y + r.height + 10}" y2="${y + r.height + 10}" stroke="${esc(c)}" stroke-width="2.5"${dash}/>`;
+      out += `<text x="${lx + 29}" y="${y + r.height + 14}" font-family="sans-serif" font-size="12" fill="${esc(fg)}">${esc(name)}</text>`;
+      lx += 45 + 7 * name.length;
+    }
+  }
+  return { svg: out + "</svg>", width: W, height: H };
+}
+function svgToPngBase64({ svg, width, height }) {
+  return new Promise((ok, fail) => {
+    const img = new Image();
+    const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml;charset=utf-8" }));
+    img.onload = () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = width * 2; canvas.height = height * 2;
+      const ctx = canvas.getContext("2d"); ctx.scale(2, 2); ctx.drawImage(img, 0, 0);
+      URL.revokeObjectURL(url);
+      ok(canvas.toDataURL("image/png").split(",")[1]);
+    };
+    img.onerror = () => fail(new Error("the browser could not draw the figure"));
+    img.src = url;
+  });
+}
+function download(name, base64, mime) {
+  const a = document.createElement("a");
+  a.href = `data:${mime};base64,${base64}`; a.download = name.split("/").pop();
+  document.body.appendChild(a); a.click(); a.remove();
+}
+
+// -- the bar ---------------------------------------------------------------------------------
+const CONTROLLERS = new WeakMap();
+
+function el(tag, props = {}, ...children) {
+  const e = Object.assign(document.createElement(tag), props);
+  for (const c of children) e.append(c);
+  return e;
+}
+
+export default {
+  async render({ model, el: host }) {
+    if (!CONTROLLERS.has(model)) CONTROLLERS.set(model, controller(model));
+    const C = CONTROLLERS.get(model);
+    host.classList.add("lc-controls");
+    const touch = (k, v) => { model.set(k, v); model.save_changes(); };
+
+    // smoothing
+    const slider = el("input", { type: "range", min: 0, max: 0.99, step: 0.01, className: "lc-smoothing", title: "smoothing of the per-step lines" });
+    const sval = el("span", { className: "lc-smoothing-value" });
+    const smoothing = el("label", { className: "lc-group lc-smoothing-group" }, "smoothing ", slider, sval);
+    slider.oninput = () => { sval.textContent = Number(slider.value).toFixed(2); };
+    slider.onchange = () => touch("smoothing", Number(slider.value));
+    // log scale, per panel
+    const logs = el("span", { className: "lc-group lc-logs" });
+    // outliers, pan/zoom, reset
+    const outliers = el("input", { type: "checkbox", className: "lc-outliers" });
+    outliers.onchange = () => touch("ignore_outliers", outliers.checked);
+    const zoom = el("button", { className: "lc-button lc-zoom", textContent: "pan/zoom", title: "drag to pan, wheel to zoom" });
+    let zooming = false;
+    zoom.onclick = () => { zooming = !zooming; zoom.classList.toggle("lc-on", zooming); C.setZoom(zooming); };
+    const reset = el("button", { className: "lc-button lc-reset", textContent: "reset", title: "back to the whole curve" });
+    reset.onclick = () => C.reset();
+    // save
+    const file = el("input", { type: "text", className: "lc-file", spellcheck: false });
+    file.onchange = () => touch("filename", file.value);
+    const save = el("button", { className: "lc-button lc-save", textContent: "Save" });
+    const status = el("span", { className: "lc-status" });
+    const note = el("span", { className: "lc-note" });
+    save.onclick = async () => {
+      const name = file.value.trim();
+      const ext = (name.match(/\.([A-Za-z]+)$/) || [])[1]?.toLowerCase();
+      if (ext !== "png" && ext !== "svg") {
+        model.send({ event: "save", name });
+        status.textContent = `${name}: .${ext || "?"} files are written by Python, when the kernel is free`;
+        return;
+      }
+      status.textContent = "saving…";
+      let content;
+      try {
+        const picture = await composeSvg(host.closest(".livecurve") || document.body, C);
+        content = ext === "svg" ? picture.svg : await svgToPngBase64(picture);
+      } catch (e) { status.textContent = `not saved: ${e.message}`; return; }
+      const format = ext === "svg" ? "text" : "base64";
+      try {
+        const path = await putNextToNotebook(model, name, format, content);
+        status.textContent = `saved ${path} (${new Date().toLocaleTimeString()})`;
+      } catch (e) {
+        const b64 = ext === "svg" ? btoa(unescape(encodeURIComponent(content))) : content;
+        download(name, b64, ext === "svg" ? "image/svg+xml" : "image/png");
+        status.textContent = `downloaded ${name} (no Jupyter server to write to: ${e.message})`;
+      }
+    };
+
+    const bar = el("div", { className: "lc-bar" }, smoothing, logs,
+      el("label", { className: "lc-group" }, outliers, " ignore outliers"), zoom, reset,
+      el("span", { className: "lc-group lc-savegroup" }, file, save, status));
+    host.append(bar, note);
+
+    function show() {
+      const w = model.get("smoothing");
+      slider.value = w; sval.textContent = w.toFixed(2);
+      smoothing.style.display = model.get("has_steps") ? "" : "none";
+      outliers.checked = model.get("ignore_outliers");
+      if (document.activeElement !== file) file.value = model.get("filename");
+      if (model.get("status")) status.textContent = model.get("status");
+      const chosen = model.get("log_panels") || [];
+      const ranges = model.get("ranges") || {};
+      logs.replaceChildren("log y:", ...C.panels().map((p) => {
+        const b = el("button", { className: "lc-button lc-log", textContent: p.family, title: `logarithmic y axis for ${p.family}` });
+        b.dataset.family = p.family;
+        b.classList.toggle("lc-on", chosen.includes(p.family));
+        b.onclick = () => {
+          const now = model.get("log_panels") || [];
+          touch("log_panels", now.includes(p.family) ? now.filter((f) => f !== p.family) : [...now, p.family]);
+        };
+        return b;
+      }));
+      const hidden = chosen.filter((f) => (ranges[f] || {}).hidden);
+      const preview = model.get("has_steps") && Math.abs(w - model.get("kernel_smoothing")) > 1e-9;
+      note.textContent = [
+        ...hidden.map((f) => `${f}: ${ranges[f].hidden} values ≤ 0 are not drawn on the log axis`),
+        preview ? "smoothing: a preview over the drawn points until the kernel is free" : "",
+      ].filter(Boolean).join(" · ");
+    }
+    C.listeners.add(show);
+    model.on("change:status change:filename change:has_steps", show);
+    await C.ready;
+    show();
+    return () => { C.listeners.delete(show); model.off("change:status change:filename change:has_steps", show); };
+  },
+};

@@ -1,0 +1,217 @@
+"""The controls bar: log scale per panel, smoothing, outlier-ignoring y range, pan/zoom, Save.
+
+While ``fit()`` runs the kernel reads no widget messages, so every control acts in the browser:
+``controls.js`` (an anywidget ES module) holds references to each panel's bqplot models and
+changes them there, without telling the kernel (a browser-only change never travels back with a
+later ``save_changes``). Its own state (``smoothing``, ``log_panels``, ``ignore_outliers``) is sent
+at once; the kernel reads it when the cell ends and then applies the same state itself (scales,
+the smoothed lines over every step), so a redisplayed or reopened widget shows what the user chose.
+
+- **Log scale, per panel**: losses span decades while accuracies sit in [0, 1]; one switch for all
+  would spoil one of them. The switch points the axis and every mark at a ``LogScale`` made in
+  advance; values <= 0 are left out of a log panel (gaps), and the bar says how many.
+- **Smoothing**: the kernel's smoothed line is computed over every step. While the kernel is busy
+  the browser only has the drawn (decimated) points, so it draws a *preview*: the same debiased
+  moving average over the drawn points, each weighted by the steps it stands for (``dx``). When the
+  kernel is free it redraws the exact line.
+- **Ignore outliers** (on by default): the kernel sends with each redraw a y range per panel that
+  leaves out values far outside the bulk (:func:`robust_range`); the browser applies it as the
+  scales' min/max unless the user zoomed that panel.
+- **Pan/zoom** (a toggle: the mouse wheel scrolls the notebook otherwise) and **reset**: bqplot's
+  ``PanZoom``, made here so no frontend has to create models.
+- **Save**: PNG and SVG are drawn by the browser from what it shows and written next to the
+  notebook through the Jupyter server (a download where there is none); other formats are written
+  by Python, when the kernel is free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pathlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import bqplot as bq
+import numpy as np
+import traitlets
+from ipywidgets import jslink, widget_serialization
+
+from ..best import best_point, marks_best
+from ..run import Run
+from ..yrange import panel_ranges
+from .best import best_mark
+
+
+def _kernel_id() -> str:
+    """This kernel's id (the browser finds the notebook's folder by it), or ""."""
+    with contextlib.suppress(Exception):
+        import ipykernel
+
+        return Path(ipykernel.get_connection_file()).stem.removeprefix("kernel-")
+    return ""
+
+
+class Controls(anywidget.AnyWidget):
+    """The bar under the panels; see the module's doc. State in traits, behaviour in controls.js.
+
+    Args:
+        smoothing: the smoothed lines' weight the slider starts at.
+        on_smoothing: called with a new weight when the slider moved (once the kernel is free).
+        save: called with a file name for formats the browser cannot draw (pdf, html, csv, json).
+    """
+
+    _esm = pathlib.Path(__file__).with_name("controls.js")
+    _css = pathlib.Path(__file__).with_name("controls.css")
+
+    panels = traitlets.List().tag(sync=True, **widget_serialization)
+    smoothing = traitlets.Float(0.6).tag(sync=True)
+    kernel_smoothing = traitlets.Float(0.6).tag(sync=True)
+    has_steps = traitlets.Bool(False).tag(sync=True)
+    log_panels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    ignore_outliers = traitlets.Bool(True).tag(sync=True)
+    ranges = traitlets.Dict().tag(sync=True)  # family -> {lin, log, log_floor, hidden, dx}
+    filename = traitlets.Unicode("training.png").tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+    kernel_id = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(
+        self,
+        smoothing: float,
+        on_smoothing: Callable[[float], None],
+        save: Callable[[str], Path],
+    ) -> None:
+        super().__init__(smoothing=smoothing, kernel_smoothing=smoothing, kernel_id=_kernel_id())
+        self._on_smoothing = on_smoothing
+        self._save = save
+        self.y_log: dict[str, bq.LogScale] = {}
+        self.panzoom: dict[str, bq.interacts.PanZoom] = {}
+        self.best: dict[tuple[str, int, str], bq.Scatter] = {}
+        self._drawn: dict[str, tuple] = {}  # family -> identity of the arrays ranges came from
+        self._marks_seen = -1
+        self.observe(self._slider_moved, "smoothing")
+        self.observe(self._apply_scales, "log_panels")
+        self.on_msg(self._message)
+
+    # -- kernel side of each control -----------------------------------------------------
+    def _slider_moved(self, change: dict) -> None:
+        if change["new"] != self.kernel_smoothing:
+            self._on_smoothing(change["new"])
+
+    def _apply_scales(self, _change: Any = None) -> None:
+        """Point each panel's axis, marks and pan/zoom at its linear or log scale."""
+        for family, view in self._views.items():
+            scale = self.y_log[family] if family in self.log_panels else view.y_scale
+            axis = view.figure.axes[1]
+            if axis.scale is not scale:
+                axis.scale = scale
+            for mark in view.figure.marks:
+                if mark.scales.get("y") is not scale:
+                    mark.scales = {**mark.scales, "y": scale}
+            zoom = self.panzoom[family]
+            if zoom.scales.get("y") != [scale]:
+                zoom.scales = {"x": [view.x_scale], "y": [scale]}
+
+    def _message(self, _widget: Any, content: dict, _buffers: list) -> None:
+        if content.get("event") != "save":
+            return
+        name = str(content.get("name", ""))
+        try:
+            path = self._save(name)
+        except Exception as exc:  # shown to the user, never raised into the frontend
+            self.status = f"not saved: {exc}"
+        else:
+            self.status = f"saved {path} (by Python)"
+
+    # -- following the view --------------------------------------------------------------
+    def refresh(self, panels: dict[str, Any], runs: list[Run], checkboxes: dict) -> None:
+        """Called after each redraw: new panels and series, best markers, y ranges."""
+        self._views = panels
+        for family, view in panels.items():
+            if family not in self.y_log:
+                self.y_log[family] = bq.LogScale()
+                self.panzoom[family] = bq.interacts.PanZoom(
+                    scales={"x": [view.x_scale], "y": [view.y_scale]}
+                )
+            for (run_index, name), marks in view.series.items():
+                self._ensure_best(family, view, run_index, name, marks, checkboxes)
+                self._update_best(family, run_index, name, runs[run_index], marks)
+        n_marks = sum(len(view.figure.marks) for view in panels.values())
+        if n_marks != self._marks_seen:
+            self._marks_seen = n_marks
+            if self.log_panels:
+                self._apply_scales()
+            self.panels = [self._panel_models(f, v) for f, v in panels.items()]
+            self.has_steps = any(run.steps is not None and len(run.steps) for run in runs)
+        self._update_ranges(panels, runs)
+
+    def _ensure_best(self, family, view, run_index, name, marks, checkboxes) -> None:  # type: ignore[no-untyped-def]
+        key = (family, run_index, name)
+        if key in self.best or not marks_best(name):
+            return
+        mark = best_mark(marks.line.colors[0], dict(marks.line.scales), name, view.axis_label)
+        self.best[key] = mark
+        view.figure.marks = [*view.figure.marks, mark]
+        box = checkboxes.get((run_index, name))
+        if box is not None:
+            mark.visible = box.value
+            jslink((box, "value"), (mark, "visible"))
+
+    def _update_best(self, family: str, run_index: int, name: str, run: Run, marks: Any) -> None:
+        mark = self.best.get((family, run_index, name))
+        if mark is None:
+            return
+        point = best_point(run, name)
+        x, y = ([point[0]], [point[1]]) if point else ([], [])
+        if list(mark.x) != x or list(mark.y) != y:
+            with mark.hold_sync():
+                mark.x, mark.y = np.array(x, dtype=float), np.array(y, dtype=float)
+        if mark.colors != marks.line.colors:
+            mark.colors = list(marks.line.colors)
+
+    def _panel_models(self, family: str, view: Any) -> dict[str, Any]:
+        return {
+            "family": family,
+            "figure": view.figure,
+            "axis": view.figure.axes[1],
+            "x_scale": view.x_scale,
+            "y_lin": view.y_scale,
+            "y_log": self.y_log[family],
+            "panzoom": self.panzoom[family],
+            "marks": list(view.figure.marks),
+            "steps": [[m.raw, m.smooth] for m in view.series.values()],
+        }
+
+    def _update_ranges(self, panels: dict[str, Any], runs: list[Run]) -> None:
+        ranges = dict(self.ranges)
+        for family, view in panels.items():
+            arrays = [
+                mark.y
+                for marks in view.series.values()
+                for mark in (marks.raw, marks.smooth, marks.line)
+                if mark.y is not None and mark.y.size
+            ]
+            identity = tuple(id(a) for a in arrays)
+            if identity == self._drawn.get(family):
+                continue
+            self._drawn[family] = identity
+            entry = panel_ranges(np.concatenate(arrays)) if arrays else panel_ranges(np.zeros(0))
+            entry["dx"] = _step_dx(view, runs)
+            ranges[family] = entry
+        if ranges != self.ranges:
+            self.ranges = ranges
+
+    def picture_options(self) -> dict[str, Any]:
+        """What a saved picture takes from the controls: log panels and the outlier range."""
+        return {"log_panels": tuple(self.log_panels), "ignore_outliers": self.ignore_outliers}
+
+
+def _step_dx(view: Any, runs: list[Run]) -> float | None:
+    """The x distance between two steps of the panel's per-step lines (for the preview)."""
+    for (run_index, _name), marks in view.series.items():
+        steps = runs[run_index].steps
+        x = marks.raw.x
+        if steps is not None and len(steps) > 1 and x is not None and x.size > 1:
+            return float(x[-1] - x[0]) / (len(steps) - 1) or None
+    return None
