@@ -132,6 +132,8 @@ class Run:
         self._series: dict[str, Series] = {}
         self.steps = StepTable()  # dense per-batch / per-step values, drawn faint and smoothed
         self._names: dict[str, MetricName] = {}
+        self._panels: list[tuple[str, tuple[str, ...]]] = []
+        self._panels_of = -1  # the number of names self._panels was grouped from
         self._lock = threading.Lock()
         self._warned: set[tuple[str, str]] = set()
         self._distributions: Any = None
@@ -199,17 +201,23 @@ class Run:
 
     def panels(self) -> list[Panel]:
         """Panels: ``loss`` first, then first-seen order, learning rate last; train before val."""
-        panels: dict[str, Panel] = {}
         with self._lock:
             items = list(self._names.items())
-        for name, metric in items:
-            panels.setdefault(metric.family, Panel(metric.family)).names.append(name)
-        for panel in panels.values():
-            panel.names.sort(key=lambda n: self._names[n].is_validation)
-        # Keras sorts its log keys, which would put "accuracy" before "loss": loss leads.
-        return sorted(
-            panels.values(), key=lambda p: (is_learning_rate(p.family), p.family != "loss")
-        )
+        # Names are only ever added: the grouping is computed again only when there are more.
+        if self._panels_of != len(items):
+            panels: dict[str, Panel] = {}
+            metrics = dict(items)
+            for name, metric in items:
+                panels.setdefault(metric.family, Panel(metric.family)).names.append(name)
+            for panel in panels.values():
+                panel.names.sort(key=lambda n: metrics[n].is_validation)
+            # Keras sorts its log keys, which would put "accuracy" before "loss": loss leads.
+            order = sorted(
+                panels.values(), key=lambda p: (is_learning_rate(p.family), p.family != "loss")
+            )
+            self._panels = [(p.family, tuple(p.names)) for p in order]
+            self._panels_of = len(items)
+        return [Panel(family, list(names)) for family, names in self._panels]
 
     def last_x(self) -> float | None:
         """The largest x logged so far (points or steps), or None for an empty run."""

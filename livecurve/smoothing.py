@@ -13,7 +13,6 @@ is smoothed once, not again at every redraw.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,9 +39,11 @@ def _block_length(weight: float) -> int:
     return max(1, min(4096, limit))
 
 
-@dataclass
 class Smoother:
-    """The running state of one smoothed series.
+    """The running state of smoothed series: one, or the columns of a 2-D block at once.
+
+    ``update`` takes the next values of a series (1-D) or the next rows of several (2-D, one
+    column per series, each smoothed on its own) and returns their smoothed values.
 
     Example:
         >>> s = Smoother(0.5)
@@ -52,37 +53,46 @@ class Smoother:
         [nan, 2.4286]
     """
 
-    weight: float
-    last: float = 0.0
-    count: int = 0
+    def __init__(self, weight: float, columns: int = 1) -> None:
+        self.weight = weight
+        self.last = np.zeros(columns)  # the undebiased average of each column
+        self.count = np.zeros(columns, dtype=np.int64)  # finite values seen per column
+
+    def add_columns(self, n: int) -> None:
+        """Start ``n`` more series (columns appended on the right)."""
+        self.last = np.concatenate((self.last, np.zeros(n)))
+        self.count = np.concatenate((self.count, np.zeros(n, dtype=np.int64)))
 
     def update(self, values: np.ndarray) -> np.ndarray:
         """The smoothed values of ``values`` (continuing the series), NaN where not finite."""
         y = np.asarray(values, dtype=np.float64)
-        out = np.full(y.shape, np.nan)
-        finite = np.flatnonzero(np.isfinite(y))
-        if finite.size == 0:
-            return out
+        flat = y.ndim == 1
+        block = y.reshape(-1, 1) if flat else y
+        out = np.empty(block.shape)
+        step = _block_length(self.weight)
+        for start in range(0, block.shape[0], step):
+            out[start : start + step] = self._block(block[start : start + step])
+        return out.ravel() if flat else out
+
+    def _block(self, y: np.ndarray) -> np.ndarray:
+        # With c_t finite values up to row t (in this block), the average after row t is
+        #   a_t = w^c_t * (a_0 + (1 - w) * sum over finite rows s <= t of v_s * w^-c_s),
+        # so one cumulative sum per column does the recurrence; rows that are not finite leave
+        # it unchanged. The block is short enough that w^-c_t stays far from overflow.
         w = self.weight
-        if w == 0.0:
-            out[finite] = y[finite]
-            self.last, self.count = float(y[finite[-1]]), self.count + finite.size
-            return out
-        v = y[finite]
-        smoothed = np.empty(v.size)
-        step = _block_length(w)
-        for start in range(0, v.size, step):
-            block = v[start : start + step]
-            powers = w ** np.arange(1, block.size + 1, dtype=np.float64)
-            # a_j = w^j * (a_0 + (1 - w) * sum_{i<=j} w^-i v_i)
-            scaled = np.cumsum(block / powers)
-            running = powers * (self.last + (1.0 - w) * scaled)
-            self.last = float(running[-1])
-            n = self.count + np.arange(start + 1, start + block.size + 1, dtype=np.float64)
-            smoothed[start : start + block.size] = running / (1.0 - w**n)
-        self.count += v.size
-        out[finite] = smoothed
-        return out
+        finite = np.isfinite(y)
+        seen = np.cumsum(finite, axis=0)
+        count = self.count + seen
+        if w == 0.0:  # no averaging: each value is its own smoothed value
+            self.count = count[-1]
+            return np.where(finite, y, np.nan)
+        powers = w ** seen.astype(np.float64)
+        scaled = np.cumsum(np.where(finite, y, 0.0) / powers, axis=0)
+        running = powers * (self.last + (1.0 - w) * scaled)
+        self.last, self.count = running[-1].copy(), count[-1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            debiased = running / (1.0 - w ** count.astype(np.float64))
+        return np.where(finite, debiased, np.nan)
 
 
 def smooth(values: np.ndarray, weight: float) -> np.ndarray:

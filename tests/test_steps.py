@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from livecurve import LivePlot, Run
-from livecurve.decimate import ColumnDigest
+from livecurve.decimate import TableDigest
 from livecurve.running_means import MEAN, ROOT_MEAN_SQUARE, RUNNING, RunningMeans
 from livecurve.smoothing import Smoother, check_weight, smooth
 from livecurve.steptable import StepTable
@@ -116,7 +116,7 @@ def test_truncating_drops_rows_from_x_on_and_starts_readers_over():
 @settings(max_examples=40, deadline=None)
 def test_the_digest_keeps_extremes_and_the_latest_point_and_stays_bounded(values, buckets, chunks):
     table = StepTable()
-    digest = ColumnDigest("y", buckets=buckets, smoothing=0.5)
+    digest = TableDigest(buckets=buckets, smoothing=0.5)
     i = 0
     for size in chunks * (len(values) // max(sum(chunks), 1) + 1):
         for value in values[i : i + size]:
@@ -125,16 +125,57 @@ def test_the_digest_keeps_extremes_and_the_latest_point_and_stays_bounded(values
         digest.update(table)
         if i >= len(values):
             break
-    rows = digest.raw_rows()
+    rows = digest.raw_rows("y")
     x, y = table.gather("y", rows)
     full = np.asarray(values[:i], dtype=np.float32).astype(np.float64)
     assert y.min() == full.min() and y.max() == full.max()
     assert x[-1] == i - 1  # the latest point is always drawn
     assert np.all(np.diff(rows) > 0)
     assert rows.size <= 3 * buckets + 1
-    smoothed_rows, smoothed = digest.smoothed()
+    smoothed_rows, smoothed = digest.smoothed("y")
     expected = smooth(full, 0.5)[smoothed_rows]
     np.testing.assert_allclose(smoothed, expected, rtol=1e-9)
+
+
+@given(
+    st.integers(1, 2500),
+    st.integers(0, 2500),
+    st.integers(2, 40),
+    st.lists(st.integers(1, 700), min_size=1, max_size=6),
+)
+@settings(max_examples=30, deadline=None)
+def test_one_digest_of_many_columns_draws_each_as_a_digest_of_it_alone(n, late, buckets, chunks):
+    """Columns that start late or skip rows are digested together exactly as one by one."""
+    rng = np.random.default_rng(n + late)
+    values = {"a": rng.normal(size=n), "b": rng.normal(size=n), "c": rng.normal(size=n)}
+    values["a"][rng.random(n) < 0.05] = np.nan
+
+    def row(i: int) -> dict[str, float]:
+        out = {"a": values["a"][i]}
+        if i >= late:
+            out["b"] = values["b"][i]  # a column that appears part way through
+        if i % 3 == 0:
+            out["c"] = values["c"][i]  # a column logged every third step
+        return out
+
+    together, digest = StepTable(), TableDigest(buckets=buckets, smoothing=0.7)
+    alone = {name: StepTable() for name in values}
+    i = 0
+    while i < n:
+        for _ in range(chunks[i % len(chunks)]):
+            if i == n:
+                break
+            together.append(float(i), row(i))
+            for name, table in alone.items():
+                table.append(float(i), {k: v for k, v in row(i).items() if k == name})
+            i += 1
+        digest.update(together)
+    for name, table in alone.items():
+        reference = TableDigest(buckets=buckets, smoothing=0.7)
+        reference.update(table)
+        np.testing.assert_array_equal(digest.raw_rows(name), reference.raw_rows(name))
+        for got, want in zip(digest.smoothed(name), reference.smoothed(name)):
+            np.testing.assert_allclose(got, want, rtol=1e-9)
 
 
 def test_the_digest_keeps_a_gap_where_a_value_was_not_finite():
@@ -142,9 +183,9 @@ def test_the_digest_keeps_a_gap_where_a_value_was_not_finite():
     values = np.ones(10_000)
     values[5000] = np.nan
     table.extend(np.arange(10_000.0), {"y": values})
-    digest = ColumnDigest("y", buckets=100)
+    digest = TableDigest(buckets=100)
     digest.update(table)
-    _, y = table.gather("y", digest.raw_rows())
+    _, y = table.gather("y", digest.raw_rows("y"))
     assert np.isnan(y).sum() == 1
 
 

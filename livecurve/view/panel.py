@@ -8,7 +8,7 @@ import bqplot as bq
 import numpy as np
 
 from .. import style
-from ..decimate import ColumnDigest
+from ..decimate import RunDigests, TableDigest
 from ..downsample import minmax
 from ..names import parse
 from ..run import Run
@@ -29,7 +29,7 @@ class SeriesMarks:
     line: bq.Lines
     dots: bq.Scatter
     drawn_version: int = -1
-    digest: ColumnDigest | None = None
+    drawn_steps: tuple[int, int] = (0, -1)  # (digest, its version for this series)
 
     @property
     def marks(self) -> tuple[bq.Lines, bq.Lines, bq.Lines, bq.Scatter]:
@@ -39,12 +39,9 @@ class SeriesMarks:
 class PanelView:
     """A bqplot ``Figure`` showing one metric family (e.g. ``loss`` and ``val_loss``)."""
 
-    def __init__(
-        self, family: str, axis_label: str, max_points: int, smoothing: float = 0.0
-    ) -> None:
+    def __init__(self, family: str, axis_label: str, max_points: int) -> None:
         self.family = family
         self.max_points = max_points
-        self.smoothing = smoothing
         self.axis_label = axis_label
         self.x_scale = bq.LinearScale()
         self.y_scale = bq.LinearScale()
@@ -141,13 +138,17 @@ class PanelView:
             self.figure.marks = [raw, smooth, line, dots, *self.figure.marks]
         return marks
 
-    def refresh(self, runs: list[Run]) -> None:
-        """Send the arrays of every series whose data changed since the last refresh."""
+    def refresh(self, runs: list[Run], digests: RunDigests) -> None:
+        """Send the arrays of every series whose data changed since the last refresh.
+
+        ``digests`` hold what to draw of the per-step values; the caller brought them up to date.
+        """
         changed = False
         for marks in self.series.values():
             run = runs[marks.run_index]
-            if run.has_steps(marks.name):
-                changed |= self._refresh_steps(marks, run)
+            digest = digests.get(marks.run_index)
+            if digest is not None and run.has_steps(marks.name):
+                changed |= self._refresh_steps(marks, run, digest)
             series = run.points(marks.name)
             if series is None or series.version == marks.drawn_version:
                 continue
@@ -166,29 +167,23 @@ class PanelView:
         if changed and self.axis_label == "epoch":
             self._integer_ticks(runs)
 
-    def _refresh_steps(self, marks: SeriesMarks, run: Run) -> bool:
-        """Fold new steps into the series' digest and send its faint and smoothed lines."""
-        digest = marks.digest
-        if digest is None or digest.smoothing != self.smoothing:
-            buckets = max(self.max_points // style.RAW_POINTS_PER_BUCKET, 2)
-            digest = marks.digest = ColumnDigest(marks.name, buckets, self.smoothing)
-        if not digest.update(run.steps):
+    def _refresh_steps(self, marks: SeriesMarks, run: Run, digest: TableDigest) -> bool:
+        """Send the series' faint and smoothed lines when its digest changed."""
+        drawn = (id(digest), digest.versions.get(marks.name, -1))
+        if drawn == marks.drawn_steps:
             return False
-        x, y = run.steps.gather(marks.name, digest.raw_rows())
-        rows, smoothed = digest.smoothed()
+        marks.drawn_steps = drawn
+        x, y = run.steps.gather(marks.name, digest.raw_rows(marks.name))
+        rows, smoothed = digest.smoothed(marks.name)
         sx, _ = run.steps.gather(marks.name, rows)
         with marks.raw.hold_sync(), marks.smooth.hold_sync():
             marks.raw.x, marks.raw.y = x.astype(np.float32), y.astype(np.float32)
-            if self.smoothing:
+            if digest.smoothing:
                 marks.smooth.x = sx.astype(np.float32)
                 marks.smooth.y = smoothed.astype(np.float32)
             elif marks.smooth.x.size:
                 marks.smooth.x = marks.smooth.y = np.zeros(0, dtype=np.float32)
         return True
-
-    def set_smoothing(self, smoothing: float) -> None:
-        """Draw the smoothed lines with another weight (recomputed over every step)."""
-        self.smoothing = smoothing
 
     def _integer_ticks(self, runs: list[Run]) -> None:
         """Whole-epoch ticks while few epochs are shown (auto ticks would read 1.2, 1.4, ...)."""

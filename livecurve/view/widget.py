@@ -15,6 +15,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from .. import style
+from ..decimate import RunDigests
 from ..names import parse
 from ..progress import Progress
 from ..run import Run, families
@@ -74,6 +75,8 @@ class CurveView:
         self._swatches: dict[SeriesKey, widgets.HTML] = {}
         self._coloured_for = 1  # the number of runs the marks are coloured for
         self.bands = BandPanels(self._axis(), max_points)
+        buckets = max(max_points // style.RAW_POINTS_PER_BUCKET, 2)
+        self.digests = RunDigests(buckets, smoothing)
         self.grid = widgets.GridBox(
             [],
             layout={
@@ -110,7 +113,7 @@ class CurveView:
             for panel in run.panels():
                 view = self.panels.get(panel.family)
                 if view is None:
-                    view = PanelView(panel.family, self._axis(), self.max_points, self.smoothing)
+                    view = PanelView(panel.family, self._axis(), self.max_points)
                     self.panels[panel.family] = view
                     self._legends[panel.family] = widgets.HBox(
                         [], layout={"flex_flow": "row wrap", "justify_content": "center"}
@@ -229,8 +232,9 @@ class CurveView:
     def refresh(self) -> None:
         """Bring the widget up to date with the runs and the progress (cheap when unchanged)."""
         self._ensure_marks()
+        self.digests.update([run.steps for run in self.runs])
         for view in self.panels.values():
-            view.refresh(self.runs)
+            view.refresh(self.runs, self.digests)
         self.bands.refresh(self.runs)
         self.controls.refresh(self.panels, self.runs, self.checkboxes)
         self._relabel()
@@ -240,6 +244,5 @@ class CurveView:
         """Redraw every smoothed line with another weight (the slider shows it too)."""
         self.smoothing = smoothing
         self.controls.kernel_smoothing = self.controls.smoothing = smoothing
-        for view in self.panels.values():
-            view.set_smoothing(smoothing)
+        self.digests.set_smoothing(smoothing)
         self.refresh()

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from livecurve import style
+
 from .lab import ARTIFACTS, cell_busy, notebook_page, run_cell, write_notebook
 
 pytestmark = pytest.mark.browser
@@ -71,18 +73,21 @@ TICKS = """
 }
 """
 
-# The loss panel's smoothed line: its number of points and mean vertical step (in pixels).
+# The loss panel's smoothed line: its number of points and mean vertical step (in pixels). It is
+# told from the faint raw line and the epoch line by its stroke width (style.SMOOTH_WIDTH): the
+# raw and the smoothed paths can hold the same number of points, so their lengths cannot tell.
 SMOOTHED = """
 () => {
   const fig = document.querySelector('.livecurve .bqplot.figure');
-  const paths = [...fig.querySelectorAll('path.line')].map(p => p.getAttribute('d') || '')
-      .filter(d => d.length).sort((a, b) => b.length - a.length);
-  const d = paths[1] || '';
+  const smooth = [...fig.querySelectorAll('path.line')].filter(p =>
+      Math.abs(parseFloat(getComputedStyle(p).strokeWidth) - SMOOTH_WIDTH) < 1e-6
+      && (p.getAttribute('d') || '').length);
+  const d = smooth.length ? smooth[0].getAttribute('d') : '';
   const ys = [...d.matchAll(/[ML]\\s*[-\\d.e]+[ ,]([-\\d.e]+)/g)].map(m => +m[1]);
   let tv = 0; for (let i = 1; i < ys.length; i++) tv += Math.abs(ys[i] - ys[i - 1]);
   return {d: d.slice(0, 200), n: ys.length, step: ys.length > 1 ? tv / (ys.length - 1) : 0};
 }
-"""
+""".replace("SMOOTH_WIDTH", str(style.SMOOTH_WIDTH))
 
 
 def _linear_fit_error(pairs: list[list[float]], log: bool = False) -> float:
