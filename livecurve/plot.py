@@ -103,6 +103,7 @@ class LivePlot:
         self._view: Any = None
         self._throttle = Throttle(redraw_interval, self._redraw)
         self._validation: dict[str, bool] = {}
+        self._training_only: set[tuple[str, ...]] = set()  # name tuples known to hold no val
         self._display_handles: list[Any] = []
         self.logfile: LogFile | None = None
         self.primary = is_primary_process()
@@ -197,9 +198,14 @@ class LivePlot:
 
     def _split(self, metrics: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Per-step values (training) and points (validation) of a step-axis ``log()``."""
+        names = tuple(metrics)
+        if names in self._training_only:  # the usual step: the same training names again
+            return metrics, {}
         validation = self._validation  # name -> bool, parsed once per name (a hot path)
         if not any(validation.get(name, True) for name in metrics):
-            return metrics, {}  # the usual step: training values only
+            if len(self._training_only) < 64:
+                self._training_only.add(names)
+            return metrics, {}
         steps: dict[str, Any] = {}
         points: dict[str, Any] = {}
         for name, value in metrics.items():

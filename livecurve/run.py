@@ -247,6 +247,15 @@ class Run:
         Values are checked as in :meth:`log`. This is the per-batch hot path: a plain finite
         float costs a type check and a dict lookup.
         """
+        # The usual row: known names, plain finite floats (a sum of Python floats and ints is a
+        # finite float only then; anything else, numpy scalars and tensors included, is not).
+        try:
+            total = sum(values.values())
+        except TypeError:
+            total = None
+        if type(total) is float and math.isfinite(total) and self._names.keys() >= values.keys():
+            self.steps.append(x, dict(values))
+            return
         row: dict[str, float] = {}
         for name, value in values.items():
             if type(value) is float and math.isfinite(value):

@@ -95,14 +95,21 @@ class StepTable:
         if n + k > self._capacity:
             self._grow(n + k)
         self._x[n : n + k] = [row[0] for row in pending]
-        names: dict[str, None] = {}
-        for _, values in pending:
-            names.update(dict.fromkeys(values))
-        for name in names:
+        first = tuple(pending[0][1])
+        if all(tuple(values) == first for _, values in pending):
+            # The usual block: every row logs the same names, so one array holds them all.
+            block = np.array([tuple(values.values()) for _, values in pending], dtype=np.float32)
+            cells = {name: block[:, j] for j, name in enumerate(first)}
+        else:
+            names: dict[str, None] = {}
+            for _, values in pending:
+                names.update(dict.fromkeys(values))
+            cells = {name: [values.get(name, _INF) for _, values in pending] for name in names}
+        for name, cell in cells.items():
             column = self._columns.get(name)
             if column is None:
                 column = self._columns[name] = np.full(self._capacity, ABSENT, dtype=np.float32)
-            column[n : n + k] = [values.get(name, _INF) for _, values in pending]
+            column[n : n + k] = cell
             self._update_stats(name, n, n + k)
         self._n = n + k
 
@@ -234,12 +241,24 @@ class StepTable:
         present = y != ABSENT
         return x[present], y[present].astype(np.float64)
 
-    def gather(self, name: str, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """x and ``name``'s values at row numbers ``index`` (the rows a view chose to draw)."""
+    def gather(
+        self, name: str, index: np.ndarray, dtype: type = np.float64
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """x and ``name``'s values at row numbers ``index`` (the rows a view chose to draw).
+
+        The values come as ``dtype`` (float64 unless asked otherwise; float32 is how they are
+        held, so asking for it copies nothing more than the rows).
+        """
         with self._lock:
             self._flush()
             index = index[index < self._n]
-            return self._x[index].copy(), self._columns[name][index].astype(np.float64)
+            return self._x[index], self._columns[name][index].astype(dtype, copy=False)
+
+    def x_at(self, index: np.ndarray) -> np.ndarray:
+        """The x of row numbers ``index``."""
+        with self._lock:
+            self._flush()
+            return self._x[index[index < self._n]]
 
 
 class StepColumn:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from livecurve import LivePlot, Run
+from livecurve import LiveCurveWarning, LivePlot, Run
 from livecurve.decimate import TableDigest
 from livecurve.running_means import MEAN, ROOT_MEAN_SQUARE, RUNNING, RunningMeans
 from livecurve.smoothing import Smoother, check_weight, smooth
@@ -281,3 +281,26 @@ def test_bursts_from_a_worker_thread_while_the_view_redraws_lose_nothing():
     marks = view.panels["loss"].series[(0, "loss")]
     assert marks.raw.x[-1] == 50_000 and marks.raw.y.min() == pytest.approx(1 / 50_000)
     assert len(plot.run.steps) == 50_000
+
+
+def test_step_rows_are_stored_alike_whatever_their_names_order_or_number_types():
+    """The fast path (known names, plain floats) and the checked path store the same values."""
+    run = Run(axis="step")
+    run.log_steps(1, {"a": 1.0, "b": 2.0})
+    row = {"a": 3.0, "b": 4.0}
+    run.log_steps(2, row)
+    row["a"] = 99.0  # the caller reuses its dict: the logged row must not change
+    run.log_steps(3, {"b": 6.0, "a": 5.0})  # another order
+    run.log_steps(4, {"a": np.float32(7.0), "b": 8})  # a numpy scalar and an int
+    run.log_steps(5, {"a": 9.0})  # b not logged at this step
+    with pytest.warns(LiveCurveWarning, match="gap"):
+        run.log_steps(6, {"a": float("nan"), "b": 10.0})
+    for _ in range(600):  # a full block of identical rows, moved at once
+        run.log_steps(7, {"a": 11.0, "b": 12.0})
+    x, a = run.steps.column("a")
+    np.testing.assert_array_equal(x[:6], [1, 2, 3, 4, 5, 6])
+    np.testing.assert_array_equal(a[:6], [1, 3, 5, 7, 9, np.nan])
+    x, b = run.steps.column("b")
+    np.testing.assert_array_equal(x[:5], [1, 2, 3, 4, 6])
+    np.testing.assert_array_equal(b[:5], [2, 4, 6, 8, 10])
+    assert len(a) == 606 and set(a[6:]) == {11.0} and set(b[5:]) == {12.0}

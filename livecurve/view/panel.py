@@ -173,13 +173,12 @@ class PanelView:
         if drawn == marks.drawn_steps:
             return False
         marks.drawn_steps = drawn
-        x, y = run.steps.gather(marks.name, digest.raw_rows(marks.name))
-        rows, smoothed = digest.smoothed(marks.name)
-        sx, _ = run.steps.gather(marks.name, rows)
+        x, y = run.steps.gather(marks.name, digest.raw_rows(marks.name), np.float32)
         with marks.raw.hold_sync(), marks.smooth.hold_sync():
-            marks.raw.x, marks.raw.y = x.astype(np.float32), y.astype(np.float32)
+            marks.raw.x, marks.raw.y = x.astype(np.float32), y
             if digest.smoothing:
-                marks.smooth.x = sx.astype(np.float32)
+                rows, smoothed = digest.smoothed(marks.name)
+                marks.smooth.x = run.steps.x_at(rows).astype(np.float32)
                 marks.smooth.y = smoothed.astype(np.float32)
             elif marks.smooth.x.size:
                 marks.smooth.x = marks.smooth.y = np.zeros(0, dtype=np.float32)
