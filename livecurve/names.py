@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 Split = Literal["train", "val"]
@@ -73,6 +74,7 @@ class MetricName:
         return self.split == "val"
 
 
+@lru_cache(maxsize=4096)  # names repeat at every redraw; MetricName is immutable
 def parse(name: str) -> MetricName:
     """Split a metric name into its family and split.
 

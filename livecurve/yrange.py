@@ -36,7 +36,7 @@ def _quartiles(v: np.ndarray) -> tuple[float, float]:
     at = np.array([0.25 * last, 0.75 * last])
     below = np.floor(at).astype(np.intp)
     above = np.minimum(below + 1, last)
-    part = np.partition(v, np.unique(np.concatenate((below, above))))
+    part = np.partition(v, sorted({*below.tolist(), *above.tolist()}))
     q = part[below] + (at - below) * (part[above] - part[below])
     return float(q[0]), float(q[1])
 

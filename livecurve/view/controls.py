@@ -186,10 +186,11 @@ class Controls(anywidget.AnyWidget):
     def _update_ranges(self, panels: dict[str, Any], runs: list[Run]) -> None:
         ranges = dict(self.ranges)
         for family, view in panels.items():
+            # The smoothed lines are averages of the raw values: they add nothing to the range.
             arrays = [
                 mark.y
                 for marks in view.series.values()
-                for mark in (marks.raw, marks.smooth, marks.line)
+                for mark in (marks.raw, marks.line)
                 if mark.y is not None and mark.y.size
             ]
             identity = tuple(id(a) for a in arrays)
