@@ -12,6 +12,8 @@ over the decimated ones.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .smoothing import Smoother
@@ -19,6 +21,9 @@ from .steptable import ABSENT, StepTable
 
 _NONE = -1
 _NO_ROW = np.iinfo(np.int64).max
+# Versions of drawn rows come from one counter for every digest, so a version is never repeated:
+# not by a digest that started over (truncated table), nor by a new one (another smoothing).
+_CHANGES = itertools.count(1)
 
 
 class TableDigest:
@@ -48,7 +53,7 @@ class TableDigest:
         self.size = 1  # rows per bucket
         self.rows = 0  # rows folded in so far
         self.names: list[str] = []
-        self.versions: dict[str, int] = {}  # per column: bumped when its drawn rows change
+        self.versions: dict[str, int] = {}  # per column: a new number when its drawn rows change
         self._column: dict[str, int] = {}
         cap = self.buckets + 1
         # Per bucket and column: rows of the extremes, of a gap and of the last finite value,
@@ -96,7 +101,7 @@ class TableDigest:
         for name in names:
             self._column[name] = len(self.names)
             self.names.append(name)
-            self.versions[name] = 0
+            self.versions[name] = next(_CHANGES)
         for attr, empty in self._STATE:
             old = getattr(self, attr)
             extra = np.full((old.shape[0], len(names)), empty, dtype=old.dtype)
@@ -156,7 +161,8 @@ class TableDigest:
             at = np.where(has_last, last_row - start, 0)
             keep("_smooth", np.take_along_axis(smoothed, at, axis=0), has_last)
         for name, touched in zip(self.names[cols], present.any(axis=0)):
-            self.versions[name] += int(touched)
+            if touched:
+                self.versions[name] = next(_CHANGES)
         if first == 0:
             self.rows = stop
 

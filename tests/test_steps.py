@@ -304,3 +304,18 @@ def test_step_rows_are_stored_alike_whatever_their_names_order_or_number_types()
     np.testing.assert_array_equal(x[:5], [1, 2, 3, 4, 6])
     np.testing.assert_array_equal(b[:5], [2, 4, 6, 8, 10])
     assert len(a) == 606 and set(a[6:]) == {11.0} and set(b[5:]) == {12.0}
+
+
+def test_a_rewound_loop_redraws_its_lines_from_the_rows_that_are_left():
+    """A truncated table starts its digest over: the lines are drawn again, not kept stale."""
+    plot = LivePlot(axis="step", smoothing=0.5)
+    for step in range(1, 101):
+        plot.log(step, loss=1.0 / step)
+    marks = plot.view.panels["loss"].series[(0, "loss")]
+    assert marks.raw.x.max() == 100
+    plot.rewind(50)  # the loop went back to step 50: rows from 50 on are dropped
+    assert marks.raw.x.max() == 49 and marks.smooth.x.max() == 49
+    plot.log(50, loss=0.5)
+    plot.refresh()
+    assert marks.raw.x.max() == 50 and marks.smooth.x.max() == 50
+    assert marks.raw.y[-1] == pytest.approx(0.5)

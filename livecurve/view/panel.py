@@ -29,7 +29,7 @@ class SeriesMarks:
     line: bq.Lines
     dots: bq.Scatter
     drawn_version: int = -1
-    drawn_steps: tuple[int, int] = (0, -1)  # (digest, its version for this series)
+    drawn_steps: int = -1  # the digest's version of this series' rows, as drawn
 
     @property
     def marks(self) -> tuple[bq.Lines, bq.Lines, bq.Lines, bq.Scatter]:
@@ -169,7 +169,7 @@ class PanelView:
 
     def _refresh_steps(self, marks: SeriesMarks, run: Run, digest: TableDigest) -> bool:
         """Send the series' faint and smoothed lines when its digest changed."""
-        drawn = (id(digest), digest.versions.get(marks.name, -1))
+        drawn = digest.versions.get(marks.name, -1)  # never repeated, whichever the digest
         if drawn == marks.drawn_steps:
             return False
         marks.drawn_steps = drawn
