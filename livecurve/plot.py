@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import os
-import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -258,32 +257,28 @@ class LivePlot:
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.flush)
         self.refresh()
-        # The picture takes matplotlib a moment: draw it beside the training loop, not in it.
-        # fit() returns at once; the cell waits for the picture when its code is done, so the
-        # PNG is in the cell's output before it ends (and in notebooks run by nbconvert).
         if self._display_handles:
-            self._final_picture = threading.Thread(
-                target=self.guard.call,
-                args=("showing the final picture", self._update_displays),
-                daemon=True,
-            )
-            self._final_picture.start()
-            self.guard.call("waiting for the final picture", self._join_at_cell_end)
+            self.guard.call("showing the final picture", self._picture_at_cell_end)
 
-    def _join_at_cell_end(self) -> None:
-        """Wait for the final picture once the running cell's code has finished."""
+    def _picture_at_cell_end(self) -> None:
+        """Give the notebook output a static picture once the running cell's code is done.
+
+        The picture takes matplotlib a moment: drawn at the cell's ``post_run_cell``, it costs
+        ``fit()`` nothing and is still in the cell's output when the cell ends (and in notebooks
+        run by nbconvert). Without IPython's events it is drawn at once.
+        """
         from IPython import get_ipython
 
         shell = get_ipython()
         if shell is None:
+            self._update_displays()
             return
-        thread = self._final_picture
 
-        def join(*_: Any) -> None:
-            shell.events.unregister("post_run_cell", join)
-            thread.join(timeout=60)
+        def draw(*_: Any) -> None:
+            shell.events.unregister("post_run_cell", draw)
+            self.guard.call("showing the final picture", self._update_displays)
 
-        shell.events.register("post_run_cell", join)
+        shell.events.register("post_run_cell", draw)
 
     # -- showing -------------------------------------------------------------------------
     @property

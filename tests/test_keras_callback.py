@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+from types import SimpleNamespace
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -14,12 +15,11 @@ import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
-from ipywidgets.widgets import widget as widget_module  # noqa: E402
-from ipywidgets.widgets.widget_link import Link  # noqa: E402
 from keras import ops  # noqa: E402
 
 from livecurve import LiveCurve  # noqa: E402
 from livecurve.names import parse  # noqa: E402
+from livecurve.view.legend import entry_id  # noqa: E402
 from livecurve.view.widget import CurveView  # noqa: E402
 
 pytestmark = [pytest.mark.keras, pytest.mark.backends]
@@ -80,24 +80,25 @@ def test_panels_are_loss_first_and_learning_rate_last(trained) -> None:
     assert list(curve.plot.view.panels) == ["loss", "accuracy", "learning_rate"]
 
 
-def test_every_series_has_a_checkbox_jslinked_to_its_marks_visibility(trained) -> None:
+def test_every_series_has_a_checkbox_that_drives_all_its_marks(trained) -> None:
     curve, history = trained
     view = curve.plot.view
-    assert set(view.checkboxes) == {(0, name) for name in history}
-    links = [w for w in list(widget_module._instances.values()) if isinstance(w, Link)]
-    for key, box in view.checkboxes.items():
-        assert box.description == key[1]
+    assert set(view.series_keys()) == {(0, name) for name in history}
+    for key in view.series_keys():
+        assert view.label(key) == key[1]
         marks = marks_of(curve, key[1])
-        targets = {
-            (id(link.target[0]), link.target[1])
-            for link in links
-            if link.source[0] is box and link.source[1] == "value"
-        }
+        legend = view.legends[parse(key[1]).family]
         # the epoch line and markers, the faint per-batch and smoothed lines, the best marker
         best = [m for (_f, r, n), m in view.controls.best.items() if (r, n) == key]
         assert len(best) == key[1].startswith("val_")
-        assert targets == {(id(mark), "visible") for mark in (*marks.marks, *best)}, key
-        assert len(marks.marks) == 4
+        driven = legend.marks[entry_id(key)]
+        assert {id(m) for m in driven} == {id(m) for m in (*marks.marks, *best)}, key
+        # per-batch layers are built only for series that have per-batch values
+        assert len(marks.marks) == (4 if curve.run.has_steps(key[1]) else 2)
+        view.show(key, False)
+        assert not any(m.visible for m in driven) and curve.plot.visible[key] is False
+        view.show(key, True)
+        assert all(m.visible for m in driven) and curve.plot.visible[key] is True
 
 
 def test_progress_reaches_the_last_epoch(trained) -> None:
@@ -105,7 +106,9 @@ def test_progress_reaches_the_last_epoch(trained) -> None:
     progress = curve.plot.progress
     assert (progress.epoch, progress.total) == (4, 4)
     assert progress.finished is not None
-    assert curve.plot.view.header.bar.value == 1.0
+    header = curve.plot.view.header
+    assert header.fraction == 1.0 and header.bar_style == "success"
+    assert "width:100.00%" in header.box.value
 
 
 def test_initial_epoch_puts_the_first_point_after_it() -> None:
@@ -197,9 +200,11 @@ def test_a_view_failing_on_every_refresh_warns_once_and_fit_completes(
 class _Handle:
     def __init__(self) -> None:
         self.updates = 0
+        self.bundle: dict = {}
 
-    def update(self, *args, **kwargs) -> None:
+    def update(self, bundle, **kwargs) -> None:
         self.updates += 1
+        self.bundle = bundle
 
 
 @pytest.fixture
@@ -225,8 +230,25 @@ def test_in_a_notebook_fit_displays_the_widget_once(fake_notebook) -> None:
     make_model().fit(X, Y, epochs=2, callbacks=[curve], **FIT)
     assert len(fake_notebook) == 1
     assert "application/vnd.jupyter.widget-view+json" in fake_notebook[0]
-    curve.plot._final_picture.join(30)  # drawn beside the training loop, not inside fit()
-    assert curve.plot._display_handles[0].updates == 1  # the final picture
+    assert curve.plot._display_handles[0].updates == 1  # the final picture (no cell to wait for)
+
+
+def test_in_a_notebook_the_final_picture_is_drawn_when_the_cell_ends(
+    fake_notebook, monkeypatch
+) -> None:
+    import IPython
+    from IPython.core.events import EventManager, available_events
+
+    shell = SimpleNamespace(events=EventManager(None, available_events))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    curve = LiveCurve()
+    make_model().fit(X, Y, epochs=2, callbacks=[curve], **FIT)
+    handle = curve.plot._display_handles[0]
+    assert handle.updates == 0, "fit() does not wait for matplotlib"
+    shell.events.trigger("post_run_cell", None)
+    assert handle.updates == 1 and "image/png" in handle.bundle
+    shell.events.trigger("post_run_cell", None)
+    assert handle.updates == 1, "drawn once"
 
 
 def test_in_a_notebook_a_view_failing_on_every_refresh_warns_once(

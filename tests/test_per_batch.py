@@ -257,6 +257,14 @@ def test_the_widget_draws_faint_batches_and_a_smoothed_line(fitted):
     assert marks.raw.x.size == 3 * STEPS and marks.raw.opacities[0] < 0.5
     assert 0 < marks.smooth.x.size <= 3 * STEPS
     assert marks.line.x.tolist() == [1.0, 2.0, 3.0]
+    # the loss checkbox hides the per-batch layers made after it, too
+    view = curve.plot.view
+    driven = view.legends["loss"].marks["0:loss"]
+    assert {id(marks.raw), id(marks.smooth), id(marks.line)} <= {id(m) for m in driven}
+    view.show((0, "loss"), False)
+    assert marks.raw.visible is False and marks.smooth.visible is False
+    view.show((0, "loss"), True)
+    assert marks.raw.visible and marks.smooth.visible
 
 
 @pytest.mark.parametrize("value", ["yes", 1, None])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import matplotlib.image
 import numpy as np
 import pytest
 
+import livecurve.view.legend
 from livecurve import LivePlot, style
 from livecurve.view.header import summary_rows
 
@@ -81,21 +83,22 @@ def test_header_escapes_html_in_names_and_title() -> None:
     plot = LivePlot(title="<i>run</i>")
     plot.log(**{"<b>x</b>": 0.5, "val_<b>x</b>": 0.25})
     view = plot.view
-    table = view.header.table.value
-    assert "&lt;b&gt;x&lt;/b&gt;" in table
-    assert "<b>x</b>" not in table
-    assert "&lt;i&gt;run&lt;/i&gt;" in view.header.title.value
-    assert "<i>" not in view.header.title.value
+    html = view.header.box.value
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<b>x</b>" not in html
+    assert "&lt;i&gt;run&lt;/i&gt;" in html
+    assert "<i>" not in html
 
 
-def test_checkbox_descriptions_are_plain_text() -> None:
+def test_checkbox_labels_are_the_names_as_text() -> None:
     plot = LivePlot()
     plot.log(**{"<b>x</b>": 0.5, "val_<b>x</b>": 0.25})
-    boxes = plot.view.checkboxes
-    assert set(boxes) == {(0, "<b>x</b>"), (0, "val_<b>x</b>")}
-    for (_, name), box in boxes.items():
-        assert box.description == name
-        assert box.description_allow_html is False
+    view = plot.view
+    assert set(view.series_keys()) == {(0, "<b>x</b>"), (0, "val_<b>x</b>")}
+    for key in view.series_keys():
+        assert view.label(key) == key[1]  # legend.js sets it as textContent, never as markup
+    js = (Path(livecurve.view.legend.__file__).with_name("legend.js")).read_text()
+    assert "textContent = entry.label" in js and "innerHTML" not in js
 
 
 def test_header_shows_latest_and_best_per_goal() -> None:
@@ -104,19 +107,22 @@ def test_header_shows_latest_and_best_per_goal() -> None:
         plot.log(loss=loss, accuracy=acc, lr=0.1)
     rows = {name: (latest, best) for name, latest, best in summary_rows(plot.runs)}
     assert rows == {"loss": ("0.6", "0.4 @ 2"), "accuracy": ("0.7", "0.8 @ 2"), "lr": ("0.1", "–")}
-    assert "0.4 @ 2" in plot.view.header.table.value
+    assert "0.4 @ 2" in plot.view.header.box.value
 
 
 def test_unchecking_a_checkbox_updates_visible_and_save_omits_the_series(tmp_path) -> None:
     plot = fed_plot(3)
-    boxes = plot.view.checkboxes
-    assert all(box.value for box in boxes.values())
-    boxes[(0, "val_loss")].value = False
+    view = plot.view
+    assert all(view.is_shown(key) for key in view.series_keys())
+    # As the browser does: the legend's state arrives from the frontend.
+    legend = view.legends["loss"]
+    legend.set_state({"shown": {**legend.shown, "0:val_loss": False}})
     assert plot.visible[(0, "val_loss")] is False
+    assert view.panels["loss"].series[(0, "val_loss")].line.visible is False
     texts = svg_texts(plot.save(tmp_path / "curves.svg"))
     assert "val_loss" not in texts
     assert "loss" in texts and "accuracy" in texts
-    boxes[(0, "val_loss")].value = True
+    view.show((0, "val_loss"), True)
     assert plot.visible[(0, "val_loss")] is True
     assert "val_loss" in svg_texts(plot.save(tmp_path / "again.svg"))
 
@@ -125,9 +131,9 @@ def test_series_hidden_before_the_view_exists_start_unchecked_and_hidden() -> No
     plot = fed_plot(2)
     plot.visible[(0, "lr")] = False
     view = plot.view
-    assert view.checkboxes[(0, "lr")].value is False
+    assert view.is_shown((0, "lr")) is False
     assert view.panels["lr"].series[(0, "lr")].line.visible is False
-    assert view.checkboxes[(0, "loss")].value is True
+    assert view.is_shown((0, "loss")) is True
 
 
 @pytest.mark.parametrize("max_points", [4, 100, 2000])

@@ -32,16 +32,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import bqplot as bq
 import numpy as np
 import traitlets
-from ipywidgets import jslink, widget_serialization
+from ipywidgets import widget_serialization
 
 from ..best import best_point, marks_best
 from ..run import Run
 from ..yrange import panel_ranges
 from .best import best_mark
+from .module_widget import ModuleWidget, module_text
 
 
 def _kernel_id() -> str:
@@ -53,7 +53,7 @@ def _kernel_id() -> str:
     return ""
 
 
-class Controls(anywidget.AnyWidget):
+class Controls(ModuleWidget):
     """The bar under the panels; see the module's doc. State in traits, behaviour in controls.js.
 
     Args:
@@ -62,8 +62,8 @@ class Controls(anywidget.AnyWidget):
         save: called with a file name for formats the browser cannot draw (pdf, html, csv, json).
     """
 
-    _esm = pathlib.Path(__file__).with_name("controls.js")
-    _css = pathlib.Path(__file__).with_name("controls.css")
+    _esm = module_text(pathlib.Path(__file__).with_name("controls.js"))
+    _css = module_text(pathlib.Path(__file__).with_name("controls.css"))
 
     panels = traitlets.List().tag(sync=True, **widget_serialization)
     smoothing = traitlets.Float(0.6).tag(sync=True)
@@ -125,8 +125,13 @@ class Controls(anywidget.AnyWidget):
             self.status = f"saved {path} (by Python)"
 
     # -- following the view --------------------------------------------------------------
-    def refresh(self, panels: dict[str, Any], runs: list[Run], checkboxes: dict) -> None:
-        """Called after each redraw: new panels and series, best markers, y ranges."""
+    def refresh(
+        self, panels: dict[str, Any], runs: list[Run], attach: Callable[[tuple, Any], None]
+    ) -> None:
+        """Called after each redraw: new panels and series, best markers, y ranges.
+
+        ``attach(key, mark)`` lets a series' checkbox show and hide a best marker made here.
+        """
         self._views = panels
         for family, view in panels.items():
             if family not in self.y_log:
@@ -135,7 +140,7 @@ class Controls(anywidget.AnyWidget):
                     scales={"x": [view.x_scale], "y": [view.y_scale]}
                 )
             for (run_index, name), marks in view.series.items():
-                self._ensure_best(family, view, run_index, name, marks, checkboxes)
+                self._ensure_best(family, view, run_index, name, marks, attach)
                 self._update_best(family, run_index, name, runs[run_index], marks)
         n_marks = sum(len(view.figure.marks) for view in panels.values())
         if n_marks != self._marks_seen:
@@ -146,17 +151,14 @@ class Controls(anywidget.AnyWidget):
             self.has_steps = any(run.steps is not None and len(run.steps) for run in runs)
         self._update_ranges(panels, runs)
 
-    def _ensure_best(self, family, view, run_index, name, marks, checkboxes) -> None:  # type: ignore[no-untyped-def]
+    def _ensure_best(self, family, view, run_index, name, marks, attach) -> None:  # type: ignore[no-untyped-def]
         key = (family, run_index, name)
         if key in self.best or not marks_best(name):
             return
         mark = best_mark(marks.line.colors[0], dict(marks.line.scales), name, view.axis_label)
         self.best[key] = mark
         view.figure.marks = [*view.figure.marks, mark]
-        box = checkboxes.get((run_index, name))
-        if box is not None:
-            mark.visible = box.value
-            jslink((box, "value"), (mark, "visible"))
+        attach((run_index, name), mark)
 
     def _update_best(self, family: str, run_index: int, name: str, run: Run, marks: Any) -> None:
         mark = self.best.get((family, run_index, name))
@@ -180,7 +182,7 @@ class Controls(anywidget.AnyWidget):
             "y_log": self.y_log[family],
             "panzoom": self.panzoom[family],
             "marks": list(view.figure.marks),
-            "steps": [[m.raw, m.smooth] for m in view.series.values()],
+            "steps": [[m.raw, m.smooth] for m in view.series.values() if m.raw is not None],
         }
 
     def _update_ranges(self, panels: dict[str, Any], runs: list[Run]) -> None:
@@ -191,7 +193,7 @@ class Controls(anywidget.AnyWidget):
                 mark.y
                 for marks in view.series.values()
                 for mark in (marks.raw, marks.line)
-                if mark.y is not None and mark.y.size
+                if mark is not None and mark.y is not None and mark.y.size
             ]
             identity = tuple(id(a) for a in arrays)
             if identity == self._drawn.get(family):
@@ -212,7 +214,7 @@ def _step_dx(view: Any, runs: list[Run]) -> float | None:
     """The x distance between two steps of the panel's per-step lines (for the preview)."""
     for (run_index, _name), marks in view.series.items():
         steps = runs[run_index].steps
-        x = marks.raw.x
+        x = None if marks.raw is None else marks.raw.x
         if steps is not None and len(steps) > 1 and x is not None and x.size > 1:
             return float(x[-1] - x[0]) / (len(steps) - 1) or None
     return None

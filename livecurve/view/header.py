@@ -47,34 +47,70 @@ def summary_html(runs: list[Run], axis: str) -> str:
     )
 
 
+BAR_COLOURS = {
+    "info": "var(--jp-info-color1, #0288d1)",
+    "success": "var(--jp-success-color1, #388e3c)",
+}
+
+
+def header_html(
+    title: str | None, fraction: float | None, bar_style: str, status: str, table: str
+) -> str:
+    """Title, progress bar (``fraction`` None: no bar), status line and table, as one HTML text."""
+    parts = [f"<b style='font-size:14px'>{escape(title)}</b>"] if title else []
+    line = []
+    if fraction is not None:
+        width = f"{100 * min(max(fraction, 0.0), 1.0):.2f}%"
+        line.append(
+            "<div role='progressbar' aria-valuemin='0' aria-valuemax='100' "
+            f"aria-valuenow='{100 * fraction:.0f}' style='flex:none;width:240px;height:10px;"
+            "border-radius:2px;background:var(--jp-layout-color3, #ddd);overflow:hidden'>"
+            f"<div style='width:{width};height:100%;background:{BAR_COLOURS[bar_style]}'></div>"
+            "</div>"
+        )
+    line.append(f"<span>{escape(status)}</span>")
+    parts.append(
+        "<div style='display:flex;align-items:center;gap:10px;min-height:28px'>"
+        + "".join(line)
+        + "</div>"
+    )
+    parts.append(table)
+    return "".join(parts)
+
+
 class Header:
-    """Progress bar, time line and summary table; :meth:`update` is cheap and idempotent."""
+    """Progress bar, time line and summary table, as one HTML widget (one message per update).
+
+    :meth:`update` is cheap and idempotent: the widget's text is sent only when it changed.
+    """
 
     def __init__(self, title: str | None = None) -> None:
-        self.title = widgets.HTML(f"<b style='font-size:14px'>{escape(title)}</b>" if title else "")
-        self.bar = widgets.FloatProgress(
-            value=0.0, min=0.0, max=1.0, layout={"width": "240px"}, bar_style="info"
-        )
-        self.status = widgets.Label("waiting for the first epoch")
-        self.table = widgets.HTML("")
-        self.box = widgets.VBox(
-            [self.title, widgets.HBox([self.bar, self.status]), self.table],
-            layout={"margin": "0 0 6px 0"},
-        )
+        self.title = title
+        self.fraction: float | None = 0.0  # None: no bar (a figure loaded from logs)
+        self.bar_style = "info"
+        self.status = "waiting for the first epoch"
+        self.table = ""
+        self.box = widgets.HTML(self._html(), layout={"margin": "2px 2px 6px 2px"})
+
+    def _html(self) -> str:
+        return header_html(self.title, self.fraction, self.bar_style, self.status, self.table)
 
     def update(self, progress: Progress, runs: list[Run], axis: str) -> None:
-        self.bar.value = progress.fraction
+        self.fraction = progress.fraction
         if progress.started is not None:
-            self.status.value = progress.describe()
+            self.status = progress.describe()
         elif progress.finished is not None:
             # Loaded from logs (show()): no training to follow, so no bar; say what is shown.
-            self.bar.layout.display = "none"
-            self.status.value = loaded_summary(runs, axis)
+            self.fraction = None
+            self.status = loaded_summary(runs, axis)
         if progress.finished is not None:
-            self.bar.bar_style = "success"
-            if progress.total is None:
-                self.bar.value = 1.0  # an open-ended loop that finished is complete
-        self.table.value = summary_html(runs, axis)
+            self.bar_style = "success"
+            if progress.total is None and self.fraction is not None:
+                self.fraction = 1.0  # an open-ended loop that finished is complete
+        self.table = summary_html(runs, axis)
+        html = self._html()
+        if self.box.value != html:
+            self.box.value = html
 
 
 def loaded_summary(runs: list[Run], axis: str) -> str:

@@ -18,28 +18,38 @@ from ..run import Run
 class SeriesMarks:
     """The marks that draw one series of one run.
 
-    ``raw`` (faint) and ``smooth`` draw its per-batch / per-step values, when it has any; ``line``
-    and ``dots`` its points (epoch values), the dots carrying tooltips.
+    ``line`` and ``dots`` draw its points (epoch values), the dots carrying tooltips; ``raw``
+    (faint) and ``smooth`` its per-batch / per-step values, made when it first has some (a
+    validation series or an epoch-only ``fit()`` never has: fewer widgets to build in ``fit()``).
     """
 
     run_index: int
     name: str
-    raw: bq.Lines
-    smooth: bq.Lines
     line: bq.Lines
     dots: bq.Scatter
+    raw: bq.Lines | None = None
+    smooth: bq.Lines | None = None
     drawn_version: int = -1
     drawn_steps: int = -1  # the digest's version of this series' rows, as drawn
 
     @property
-    def marks(self) -> tuple[bq.Lines, bq.Lines, bq.Lines, bq.Scatter]:
+    def marks(self) -> tuple[bq.Mark, ...]:
+        if self.raw is None or self.smooth is None:
+            return self.line, self.dots
         return self.raw, self.smooth, self.line, self.dots
 
 
 class PanelView:
     """A bqplot ``Figure`` showing one metric family (e.g. ``loss`` and ``val_loss``)."""
 
-    def __init__(self, family: str, axis_label: str, max_points: int) -> None:
+    def __init__(
+        self,
+        family: str,
+        axis_label: str,
+        max_points: int,
+        frame: tuple[bq.Scale, bq.Scale] | None = None,
+    ) -> None:
+        """``frame``: the figure's own 0–1 scales, one pair for all the panels of a view."""
         self.family = family
         self.max_points = max_points
         self.axis_label = axis_label
@@ -66,6 +76,7 @@ class PanelView:
             axes=[self.x_axis, y_axis],
             fig_margin={"top": 40, "bottom": 45, "left": 70, "right": 20},
             animation_duration=0,
+            **({} if frame is None else {"scale_x": frame[0], "scale_y": frame[1]}),
             padding_x=0.02,  # the last epoch's marker and best diamond are not cut in half
             layout={
                 "width": "100%",
@@ -75,6 +86,7 @@ class PanelView:
         )
         self.figure.title_style = {"font-size": "15px", "font-weight": "600"}
         self.series: dict[tuple[int, str], SeriesMarks] = {}
+        self.new_marks: list[tuple[tuple[int, str], bq.Mark]] = []  # made by refresh, for the view
 
     def add_series(self, run_index: int, name: str, colour: str) -> SeriesMarks:
         """Create (once) the marks for ``name`` of run ``run_index``, drawn in ``colour``."""
@@ -110,6 +122,19 @@ class PanelView:
             ),
             labels=[name],
         )
+        marks = SeriesMarks(run_index, name, line, dots)
+        self.series[key] = marks
+        # The live run (index 0) on top of compared runs.
+        if run_index == 0:
+            self.figure.marks = [*self.figure.marks, line, dots]
+        else:
+            self.figure.marks = [line, dots, *self.figure.marks]
+        return marks
+
+    def _add_step_marks(self, marks: SeriesMarks) -> tuple[bq.Lines, bq.Lines]:
+        """Make the faint and smoothed lines of a series that now has per-step values."""
+        scales = dict(marks.line.scales)
+        colour = marks.line.colors[0]
         raw = bq.Lines(
             x=np.zeros(0, dtype=np.float32),
             y=np.zeros(0, dtype=np.float32),
@@ -117,7 +142,7 @@ class PanelView:
             colors=[colour],
             opacities=[style.RAW_OPACITY],
             stroke_width=style.RAW_WIDTH,
-            labels=[f"{name} (per step)"],
+            labels=[f"{marks.name} (per step)"],
             display_legend=False,
         )
         smooth = bq.Lines(
@@ -126,17 +151,15 @@ class PanelView:
             scales=scales,
             colors=[colour],
             stroke_width=style.SMOOTH_WIDTH,
-            labels=[f"{name} (smoothed)"],
+            labels=[f"{marks.name} (smoothed)"],
             display_legend=False,
         )
-        marks = SeriesMarks(run_index, name, raw, smooth, line, dots)
-        self.series[key] = marks
-        # Per-step layers under the points; the live run (index 0) on top of compared runs.
-        if run_index == 0:
-            self.figure.marks = [raw, smooth, *self.figure.marks, line, dots]
-        else:
-            self.figure.marks = [raw, smooth, line, dots, *self.figure.marks]
-        return marks
+        marks.raw, marks.smooth = raw, smooth
+        # Per-step layers under every series' points.
+        self.figure.marks = [raw, smooth, *self.figure.marks]
+        key = (marks.run_index, marks.name)
+        self.new_marks += [(key, raw), (key, smooth)]
+        return raw, smooth
 
     def refresh(self, runs: list[Run], digests: RunDigests) -> None:
         """Send the arrays of every series whose data changed since the last refresh.
@@ -173,15 +196,19 @@ class PanelView:
         if drawn == marks.drawn_steps:
             return False
         marks.drawn_steps = drawn
+        if marks.raw is None or marks.smooth is None:
+            raw, smooth = self._add_step_marks(marks)
+        else:
+            raw, smooth = marks.raw, marks.smooth
         x, y = run.steps.gather(marks.name, digest.raw_rows(marks.name), np.float32)
-        with marks.raw.hold_sync(), marks.smooth.hold_sync():
-            marks.raw.x, marks.raw.y = x.astype(np.float32), y
+        with raw.hold_sync(), smooth.hold_sync():
+            raw.x, raw.y = x.astype(np.float32), y
             if digest.smoothing:
                 rows, smoothed = digest.smoothed(marks.name)
-                marks.smooth.x = run.steps.x_at(rows).astype(np.float32)
-                marks.smooth.y = smoothed.astype(np.float32)
-            elif marks.smooth.x.size:
-                marks.smooth.x = marks.smooth.y = np.zeros(0, dtype=np.float32)
+                smooth.x = run.steps.x_at(rows).astype(np.float32)
+                smooth.y = smoothed.astype(np.float32)
+            elif smooth.x.size:
+                smooth.x = smooth.y = np.zeros(0, dtype=np.float32)
         return True
 
     def _integer_ticks(self, runs: list[Run]) -> None:

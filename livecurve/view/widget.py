@@ -1,9 +1,9 @@
 """The live figure: header, one panel per metric family, a checkbox per series, a save button.
 
 A thin adapter over the data model: :meth:`CurveView.refresh` reads the runs and changes the arrays
-of the marks it already has; it never rebuilds the figure. Checkboxes are linked to the marks'
-``visible`` trait in the browser (``jslink``), so a click hides a line while ``fit()`` is still
-running and the kernel cannot read widget messages; Python sees the same state once the cell ends.
+of the marks it already has; it never rebuilds the figure. Each panel's :class:`Legend` shows and
+hides the marks in the browser, so a click hides a line while ``fit()`` is still running and the
+kernel cannot read widget messages; Python sees the same state once the cell ends.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
+import bqplot as bq
 import ipywidgets as widgets
 
 from .. import style
@@ -22,6 +23,7 @@ from ..run import Run, families
 from .bands import BandPanels
 from .controls import Controls
 from .header import Header
+from .legend import Legend
 from .panel import PanelView
 
 SeriesKey = tuple[int, str]
@@ -68,12 +70,12 @@ class CurveView:
         self.max_points = max_points
         self.header = Header(title)
         self.panels: dict[str, PanelView] = {}
-        self.checkboxes: dict[SeriesKey, widgets.Checkbox] = {}
+        self.legends: dict[str, Legend] = {}  # family -> the checkboxes under its panel
+        self._legend_of: dict[SeriesKey, Legend] = {}
         self.run_boxes: dict[int, widgets.Checkbox] = {}
         self.run_bar = widgets.HBox([], layout={"flex_flow": "row wrap", "margin": "0 0 4px 0"})
-        self._legends: dict[str, widgets.Box] = {}
-        self._swatches: dict[SeriesKey, widgets.HTML] = {}
         self._coloured_for = 1  # the number of runs the marks are coloured for
+        self._frame_scales: tuple[bq.Scale, bq.Scale] | None = None
         self.bands = BandPanels(self._axis(), max_points)
         buckets = max(max_points // style.RAW_POINTS_PER_BUCKET, 2)
         self.digests = RunDigests(buckets, smoothing)
@@ -102,6 +104,15 @@ class CurveView:
         self.widget.add_class("livecurve")
 
     # -- building ------------------------------------------------------------------------
+    def _frame(self) -> tuple[bq.Scale, bq.Scale]:
+        """The 0–1 scales every panel's figure needs for itself: one pair for all panels."""
+        if self._frame_scales is None:
+            self._frame_scales = (
+                bq.LinearScale(min=0, max=1, allow_padding=False),
+                bq.LinearScale(min=0, max=1, allow_padding=False),
+            )
+        return self._frame_scales
+
     def _axis(self) -> str:
         return style.axis_label(self.runs[0].axis) if self.runs else "epoch"
 
@@ -113,11 +124,9 @@ class CurveView:
             for panel in run.panels():
                 view = self.panels.get(panel.family)
                 if view is None:
-                    view = PanelView(panel.family, self._axis(), self.max_points)
+                    view = PanelView(panel.family, self._axis(), self.max_points, self._frame())
                     self.panels[panel.family] = view
-                    self._legends[panel.family] = widgets.HBox(
-                        [], layout={"flex_flow": "row wrap", "justify_content": "center"}
-                    )
+                    self.legends[panel.family] = Legend(self._shown_changed)
                     new_panels = True
                 for name in panel.names:
                     if (run_index, name) not in view.series:
@@ -136,8 +145,7 @@ class CurveView:
         if new_panels:  # in panel order, as in the saved picture; distributions after
             self.panels = {family: self.panels[family] for family in order}
             self.grid.children = [
-                widgets.VBox([self.panels[family].figure, self._legends[family]])
-                for family in order
+                widgets.VBox([self.panels[family].figure, self.legends[family]]) for family in order
             ] + self.bands.figures()
 
     def _recolour(self, order: list[str]) -> None:
@@ -150,20 +158,21 @@ class CurveView:
                 colour = style.colour(family, order, run_index, n_runs, member)
                 validation = parse(name).is_validation
                 for mark in (marks.raw, marks.smooth, marks.line):
-                    mark.colors = [colour]
+                    if mark is not None:
+                        mark.colors = [colour]
                 marks.dots.colors = [style.VALIDATION_FILL if validation else colour]
                 marks.dots.stroke = colour
-                self._swatches[(run_index, name)].value = swatch_html(colour, validation)
+                self.legends[family].restyle((run_index, name), colour=colour)
         self.bands.recolour(n_runs)
         self._relabel()
 
     def _relabel(self) -> None:
         """Show each run's current label (a search marks its best trial) on its checkboxes."""
         many = len(self.runs) > 1
-        for (run_index, name), box in self.checkboxes.items():
-            label = f"{self.runs[run_index].label} · {name}" if many else name
-            if box.description != label:
-                box.description = label
+        for legend in self.legends.values():
+            for run_index, name in legend.series():
+                label = f"{self.runs[run_index].label} · {name}" if many else name
+                legend.restyle((run_index, name), label=label)
         for run_index, box in self.run_boxes.items():
             if box.description != self.runs[run_index].label:
                 box.description = self.runs[run_index].label
@@ -171,28 +180,42 @@ class CurveView:
     def _add_series(
         self, view: PanelView, run_index: int, run: Run, name: str, colour: str
     ) -> None:
-        n_runs = len(self.runs)
         marks = view.add_series(run_index, name, colour)
         key = (run_index, name)
-        shown = self.visible.setdefault(key, True)
-        label = f"{run.label} · {name}" if n_runs > 1 else name
-        box = widgets.Checkbox(
-            value=shown,
-            description=label,
-            indent=False,
-            layout={"width": "auto", "margin": "0 10px 0 2px"},
-        )
-        for mark in marks.marks:
-            mark.visible = shown
-            widgets.jslink((box, "value"), (mark, "visible"))
-            if run_index in self.run_boxes:
-                widgets.jslink((self.run_boxes[run_index], "value"), (mark, "visible"))
-        box.observe(lambda change, key=key: self.visible.__setitem__(key, change["new"]), "value")
-        self.checkboxes[key] = box
-        legend = self._legends[view.family]
+        label = f"{run.label} · {name}" if len(self.runs) > 1 else name
+        legend = self._legend_of[key] = self.legends[view.family]
         dashed = style.dashed(parse(name).is_validation)
-        swatch = self._swatches[key] = widgets.HTML(swatch_html(marks.line.colors[0], dashed))
-        legend.children = [*legend.children, widgets.HBox([swatch, box])]
+        shown = self.visible.setdefault(key, True)
+        legend.add(key, label, colour, dashed=dashed, marks=marks.marks, shown=shown)
+        if run_index in self.run_boxes:
+            for mark in marks.marks:
+                widgets.jslink((self.run_boxes[run_index], "value"), (mark, "visible"))
+
+    def attach(self, key: SeriesKey, mark: object) -> None:
+        """Let series ``key``'s checkbox show and hide ``mark`` too (a best marker)."""
+        legend = self._legend_of.get(key)
+        if legend is not None:
+            legend.attach(key, mark)
+
+    def _shown_changed(self, key: SeriesKey, shown: bool) -> None:
+        self.visible[key] = shown
+
+    # -- the checkboxes, for Python ------------------------------------------------------
+    def series_keys(self) -> list[SeriesKey]:
+        """Every series with a checkbox, panel by panel."""
+        return [key for legend in self.legends.values() for key in legend.series()]
+
+    def is_shown(self, key: SeriesKey) -> bool:
+        """Whether series ``key``'s checkbox is ticked."""
+        return self._legend_of[key].is_shown(key)
+
+    def show(self, key: SeriesKey, shown: bool = True) -> None:
+        """Tick or untick series ``key``'s checkbox, as a click would: it shows or hides it."""
+        self._legend_of[key].show(key, shown)
+
+    def label(self, key: SeriesKey) -> str:
+        """The text beside series ``key``'s checkbox."""
+        return self._legend_of[key].label(key)
 
     def _add_run_box(self, run_index: int, run: Run) -> None:
         """A checkbox that shows or hides every series of one run (in the browser, and here)."""
@@ -209,10 +232,10 @@ class CurveView:
             widgets.jslink((box, "value"), (mark, "visible"))
 
         def follow(change: dict, run_index: int = run_index) -> None:
-            # The browser moves the series boxes through the marks; Python mirrors that here.
-            for (index, _name), series_box in self.checkboxes.items():
-                if index == run_index:
-                    series_box.value = change["new"]
+            # The browser moves the marks through the links; the series' boxes follow here.
+            for key in self.series_keys():
+                if key[0] == run_index:
+                    self.show(key, change["new"])
 
         box.observe(follow, "value")
         self.run_boxes[run_index] = box
@@ -235,8 +258,13 @@ class CurveView:
         self.digests.update([run.steps for run in self.runs])
         for view in self.panels.values():
             view.refresh(self.runs, self.digests)
+            for key, mark in view.new_marks:  # per-step lines made now: the boxes drive them too
+                self.attach(key, mark)
+                if key[0] in self.run_boxes:
+                    widgets.jslink((self.run_boxes[key[0]], "value"), (mark, "visible"))
+            view.new_marks.clear()
         self.bands.refresh(self.runs)
-        self.controls.refresh(self.panels, self.runs, self.checkboxes)
+        self.controls.refresh(self.panels, self.runs, self.attach)
         self._relabel()
         self.header.update(self.progress, self.runs, self._axis())
 
