@@ -231,6 +231,42 @@ def test_the_throttle_runs_at_most_once_per_interval_and_then_catches_up():
     assert calls[-1] > start + 0.55
 
 
+def test_the_throttle_waits_on_one_thread_that_ends_when_idle(monkeypatch):
+    import livecurve.throttle
+
+    monkeypatch.setattr(livecurve.throttle, "IDLE_SECONDS", 0.3)
+    calls: list[float] = []
+    throttle = Throttle(0.05, lambda: calls.append(time.monotonic()))
+
+    def waiters() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "livecurve-redraw" and t.is_alive()]
+
+    before = len(waiters())
+    seen: set[int] = set()
+    start = time.monotonic()
+    while time.monotonic() - start < 0.4:  # about eight due runs, all carried by one thread
+        throttle.poke()
+        seen.update(t.ident or 0 for t in waiters())
+        time.sleep(0.002)
+    assert len(seen - {0}) <= before + 1 and len(calls) >= 3
+    deadline = time.monotonic() + 5
+    while len(waiters()) > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(waiters()) == before, "the waiting thread ends once nothing is due"
+    drawn = len(calls)
+    throttle.poke()  # runs at once (the interval has long passed)...
+    throttle.poke()  # ...so this one is due later, and a new waiting thread will run it
+    assert throttle.pending
+    time.sleep(0.3)
+    assert len(calls) == drawn + 2 and not throttle.pending
+    throttle.poke()
+    throttle.poke()
+    assert throttle.pending
+    throttle.cancel()  # a pending run that is cancelled never runs
+    time.sleep(0.3)
+    assert len(calls) == drawn + 3 and not throttle.pending
+
+
 def test_a_step_loop_draws_training_values_per_step_and_validation_as_points():
     plot = LivePlot(axis="step", smoothing=0.9)
     for step in range(1, 101):
