@@ -73,7 +73,7 @@ class CurveView:
         self.legends: dict[str, Legend] = {}  # family -> the checkboxes under its panel
         self._legend_of: dict[SeriesKey, Legend] = {}
         self.run_boxes: dict[int, widgets.Checkbox] = {}
-        self.run_bar = widgets.HBox([], layout={"flex_flow": "row wrap", "margin": "0 0 4px 0"})
+        self.run_bar: widgets.HBox | None = None  # made when a second run comes
         self._coloured_for = 1  # the number of runs the marks are coloured for
         self._frame_scales: tuple[bq.Scale, bq.Scale] | None = None
         self.bands = BandPanels(self._axis(), max_points)
@@ -93,12 +93,7 @@ class CurveView:
         # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
         self.controls = Controls(smoothing, self.set_smoothing, save)
         self.widget = widgets.VBox(
-            [
-                self.header.box,
-                self.run_bar,
-                self.grid,
-                self.controls,
-            ],
+            [self.header.box, self.grid, self.controls],
             layout={"width": "100%"},
         )
         self.widget.add_class("livecurve")
@@ -241,8 +236,13 @@ class CurveView:
         self.run_boxes[run_index] = box
         colour = style.run_colour(run_index, len(self.runs))
         swatch = widgets.HTML(swatch_html(colour, dashed=False))
-        if not self.run_bar.children:
-            self.run_bar.children = [widgets.Label("runs:", layout={"margin": "0 8px 0 0"})]
+        if self.run_bar is None:
+            self.run_bar = widgets.HBox(
+                [widgets.Label("runs:", layout={"margin": "0 8px 0 0"})],
+                layout={"flex_flow": "row wrap", "margin": "0 0 4px 0"},
+            )
+            header, *rest = self.widget.children
+            self.widget.children = [header, self.run_bar, *rest]
         self.run_bar.children = [*self.run_bar.children, widgets.HBox([swatch, box])]
 
     def _marks_of_run(self, run_index: int):  # type: ignore[no-untyped-def]
