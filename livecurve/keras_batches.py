@@ -124,8 +124,9 @@ class BatchReader:
         self.offset = offset
         self.stride = 1  # read every stride-th batch
         self._cost = 0.0  # smoothed seconds per read
-        self._gap = 0.0  # smoothed seconds between hook calls
-        self._previous_call = 0.0
+        self._gap = 0.0  # smoothed seconds between two batches (measured between reads)
+        self._previous_call = 0.0  # when the last read batch ended, and its number
+        self._previous_done = 0
         self._epoch = 0
         self._guess: int | None = self.steps  # batches per epoch used for x
         self._rows: list[tuple[float, int]] = []  # (x, batches done) of this epoch's rows
@@ -157,19 +158,27 @@ class BatchReader:
             exact = [self.offset + self._epoch + k / done for _x, k in rows]
             return None if all(x == e for (x, _k), e in zip(rows, exact)) else exact
 
+    def due(self, batch: int) -> bool:
+        """Whether batch index ``batch`` is one to read (the hook's cheap first question)."""
+        done = batch + 1
+        steps = self.steps
+        return (steps is not None and done >= steps) or done % self.stride == 0
+
     def batch_end(self, batch: int, logs: Mapping[str, Any] | None) -> bool:
         """One batch hook: read the logs when it is this batch's turn; True if it recorded."""
-        now = time.perf_counter()
-        if self._previous_call:
-            self._gap += 0.1 * ((now - self._previous_call) - self._gap)
-        self._previous_call = now
         done = batch + 1
         steps = self.steps
         if steps is not None:
             done = min(done, steps)  # steps_per_execution reports past the last batch
         if (done % self.stride and done != steps) or not logs:
-            return False  # the common case, kept cheap: no lock, no copy
+            return False  # the common case, kept cheap: no clock, no lock, no copy
+        now = time.perf_counter()
         with self._lock:
+            batches = done - self._previous_done
+            if self._previous_call and batches > 0:  # the time between batches, per batch
+                per_batch = (now - self._previous_call) / batches
+                self._gap += 0.2 * (per_batch - self._gap) if self._gap else per_batch
+            self._previous_call, self._previous_done = now, done
             if done <= self._means.batches:
                 return False
             self._waiting[done] = _floats(logs)
