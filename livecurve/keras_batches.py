@@ -17,11 +17,11 @@ What it needs to know, and where it comes from:
   ``steps_per_epoch``), batches are placed by the previous epoch's count, or, in the first epoch,
   by a count that doubles as needed, and moved to their exact places when the epoch ends.
 
-It reads no more often than it can afford: when reading costs more than ``budget`` of the time
-between batches (a tiny model on a fast machine), it reads every m-th batch instead; the values are
-then exact interval means. Hooks may arrive on Keras's worker threads, concurrently and out of
-order (JAX, torch): a lock orders them, and a read older than the last one is dropped (the later
-read covers its batches exactly).
+It reads no more often than it can afford: when reading (and announcing the new values, which may
+redraw) costs more than ``budget`` of the time between batches (a tiny model on a fast machine), it
+reads every m-th batch instead; the values are then exact interval means. Hooks may arrive on
+Keras's worker threads, concurrently and out of order (JAX, torch): a lock orders them, and a read
+older than the last one is dropped (the later read covers its batches exactly).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import math
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .running_means import MEAN, ROOT_MEAN_SQUARE, RUNNING, RunningMeans
@@ -92,11 +92,15 @@ class BatchReader:
 
     Args:
         record: called with ``(x, values)`` for every per-batch row.
+        notify: called after a read recorded rows (outside the lock), e.g. to ask for a redraw.
         budget: the largest share of the time between batches that reading may take.
     """
 
-    def __init__(self, record: Any, budget: float = 0.005) -> None:
+    def __init__(
+        self, record: Any, notify: Callable[[], None] | None = None, budget: float = 0.003
+    ) -> None:
         self._record = record
+        self._notify = notify
         self.budget = budget
         self._lock = threading.Lock()
         self._means = RunningMeans(lambda name: RUNNING)
@@ -183,8 +187,10 @@ class BatchReader:
                 return False
             self._waiting[done] = _floats(logs)
             self._drain(final=False)
-            spent = time.perf_counter() - now
-            self._cost += 0.2 * (spent - self._cost)
+        if self._notify is not None:
+            self._notify()
+        with self._lock:
+            self._cost += 0.2 * (time.perf_counter() - now - self._cost)
             self._adapt()
         return True
 

@@ -138,7 +138,7 @@ class LiveCurve(keras.callbacks.Callback):
             compare=compare,
             smoothing=smoothing,
         )
-        self.batches = BatchReader(self.plot.record_steps)
+        self.batches = BatchReader(self.plot.record_steps, self.plot.changed)
         self._reading = False  # per-batch values on for this fit()
         self._first_row = 0
         self.display_widget = display
@@ -156,7 +156,7 @@ class LiveCurve(keras.callbacks.Callback):
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         memo[id(self)] = clone
-        clone.batches = BatchReader(self.plot.record_steps)
+        clone.batches = BatchReader(clone.plot.record_steps, clone.plot.changed)
         clone._reading, clone._offset, clone._fits = False, 0.0, 0
         clone._awaiting_first_epoch, clone._last_logs = False, None
         trial, tuner = find_trial()
@@ -267,8 +267,7 @@ class LiveCurve(keras.callbacks.Callback):
             self._sizes = batch_sizes()
 
     def _read_batch(self, batch: int, logs: dict[str, Any] | None) -> None:
-        if self.batches.batch_end(batch, logs):
-            self.plot.changed()
+        self.batches.batch_end(batch, logs)  # records, then asks the plot for a redraw
 
     def _place_batches(self) -> None:
         exact = self.batches.end_epoch()

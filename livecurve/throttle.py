@@ -11,9 +11,11 @@ The waiting thread lives as long as runs keep falling due and ends after a few i
 starting a thread costs the caller a wait for the new thread to get the interpreter lock (about
 a millisecond on a busy machine), too much to pay in a batch hook each time.
 
-The interval also stretches with the action's own cost: a redraw that takes ``c`` seconds waits at
-least ``c / budget`` after the previous one, so throttled redraws never take more than ``budget``
-(1 %) of the time, however heavy the figure or slow the machine.
+The interval also stretches with the action's own cost: a redraw that takes ``c`` seconds of CPU
+waits at least ``c / budget`` after the previous one, so throttled redraws never take more than
+``budget`` (1 %) of the time, however heavy the figure or slow the machine. The cost is the
+thread's CPU time, not its wall time: a redraw on the waiting thread that waits for the
+interpreter lock while training runs costs training nothing for that wait.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Throttle:
             raise ValueError(f"the redraw interval must be >= 0 seconds, got {interval!r}")
         self.interval = float(interval)
         self.budget = budget
-        self.cost = 0.0  # seconds the action took, smoothed
+        self.cost = 0.0  # CPU seconds the action took, smoothed
         self._action = action
         self._last = -float("inf")
         self._due: float | None = None  # when the pending run is due (monotonic), if one is
@@ -129,10 +131,10 @@ class Throttle:
                 if self._due is None:
                     self._set_due(time.monotonic() + self.wait_between())
             return
-        start = time.perf_counter()
+        start = time.thread_time()
         try:
             self.runs += 1
             self._action()
         finally:
-            self.cost += 0.5 * (time.perf_counter() - start - self.cost)
+            self.cost += 0.5 * (time.thread_time() - start - self.cost)
             self._running.release()
