@@ -54,7 +54,7 @@ class LiveCurve(keras.callbacks.Callback):
     own value for ``loss`` and mean-type metrics (accuracy, crossentropy, MSE, MAE...; RMSE on
     its square), weighted by batch size, so that they average to the epoch value. Ratio metrics
     (AUC, precision, recall, F1, IoU) cannot be split per batch: their running value is shown.
-    Reading costs microseconds per batch; when even that is more than 0.5 % of the time between
+    Reading costs microseconds per batch; when even that is more than 0.3 % of the time between
     batches, livecurve reads every m-th batch and shows the exact mean of each interval. The
     callback is ``async_safe``, so on JAX and torch Keras keeps running batch hooks off the
     training loop. Redraws happen at most four times a second, and at every epoch end.
