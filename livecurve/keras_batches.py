@@ -19,9 +19,10 @@ What it needs to know, and where it comes from:
 
 It reads no more often than it can afford: when reading (and announcing the new values, which may
 redraw) costs more than ``budget`` of the time between batches (a tiny model on a fast machine), it
-reads every m-th batch instead; the values are then exact interval means. Hooks may arrive on
-Keras's worker threads, concurrently and out of order (JAX, torch): a lock orders them, and a read
-older than the last one is dropped (the later read covers its batches exactly).
+reads every m-th batch instead (but at least 64 times an epoch); the values are then exact interval
+means. Hooks may arrive on Keras's worker threads, concurrently and out of order (JAX, torch): a
+lock orders them, and a read older than the last one is dropped (the later read covers its batches
+exactly).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .running_means import MEAN, ROOT_MEAN_SQUARE, RUNNING, RunningMeans
 
 _FRAMES = 12  # how far up the stack fit()'s locals are looked for
 _MAX_WAITING = 64  # reads held back for an earlier one still on a worker thread
+MIN_READS_PER_EPOCH = 64  # a line, however short the epoch: at most ~2 ms per epoch
 
 
 def metric_kinds(model: Any) -> dict[str, str]:
@@ -234,14 +236,22 @@ class BatchReader:
         return float(guess)
 
     def _adapt(self) -> None:
-        """Read less often when reading costs more than the budget of the time between batches."""
+        """Read less often when reading costs more than the budget of the time between batches.
+
+        Never less than :data:`MIN_READS_PER_EPOCH` times per epoch, whatever the budget: on
+        short epochs of tiny batches those reads cost about as much as the epoch's own redraw,
+        and the faint line keeps its shape.
+        """
         if self._gap <= 0:
             return
         per_batch = self._cost / self.stride
+        batches = self.steps or self._guess
+        most = max(1, batches // MIN_READS_PER_EPOCH) if batches else 1 << 16
         if per_batch > self.budget * self._gap:
-            self.stride = min(self.stride * 2, 1 << 16)
+            self.stride = min(self.stride * 2, most, 1 << 16)
         elif self.stride > 1 and self._cost / (self.stride // 2) < 0.5 * self.budget * self._gap:
             self.stride //= 2
+        self.stride = max(1, min(self.stride, most))
 
 
 def _floats(logs: Mapping[str, Any]) -> dict[str, float]:

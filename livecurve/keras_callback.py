@@ -55,9 +55,9 @@ class LiveCurve(keras.callbacks.Callback):
     its square), weighted by batch size, so that they average to the epoch value. Ratio metrics
     (AUC, precision, recall, F1, IoU) cannot be split per batch: their running value is shown.
     Reading costs microseconds per batch; when even that is more than 0.3 % of the time between
-    batches, livecurve reads every m-th batch and shows the exact mean of each interval. The
-    callback is ``async_safe``, so on JAX and torch Keras keeps running batch hooks off the
-    training loop. Redraws happen at most four times a second, and at every epoch end.
+    batches, livecurve reads every m-th batch (at least 64 times an epoch) and shows the exact mean
+    of each interval. The callback is ``async_safe``, so on JAX and torch Keras keeps running batch
+    hooks off the training loop. Redraws happen at most four times a second, and at every epoch end.
 
     **Hyperparameter searches.** ``tuner.search(..., callbacks=[curve])`` draws every trial in
     this one figure: KerasTuner deep-copies the callback for each trial, and each copy records a

@@ -18,7 +18,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from livecurve import LiveCurve  # noqa: E402
+from livecurve import LiveCurve, keras_batches  # noqa: E402
 
 pytestmark = [pytest.mark.keras, pytest.mark.backends]
 
@@ -273,13 +273,25 @@ def test_per_batch_rejects_other_values(value):
         LiveCurve(per_batch=value)
 
 
+def test_however_expensive_reading_is_an_epoch_keeps_its_least_number_of_reads(monkeypatch):
+    monkeypatch.setattr(keras_batches, "MIN_READS_PER_EPOCH", 4)  # 13 batches: stride <= 3
+    curve = LiveCurve(display=False, per_batch=True)
+    curve.batches.budget = 0.0
+    make_model().fit(X, Y, batch_size=BATCH, epochs=2, verbose=0, callbacks=[curve])
+    assert curve.batches.stride == 3
+    for epoch in (0, 1):
+        x, _ = epoch_rows(curve, "loss", epoch)
+        assert x.size >= 4 and x[-1] == pytest.approx(epoch + 1.0), x
+
+
 @pytest.mark.parametrize("value", [-0.1, 1.0, 2])
 def test_smoothing_outside_zero_to_one_is_rejected(value):
     with pytest.raises(ValueError, match=str(value)):
         LiveCurve(smoothing=value)
 
 
-def test_reading_less_often_when_reading_is_expensive_gives_interval_means():
+def test_reading_less_often_when_reading_is_expensive_gives_interval_means(monkeypatch):
+    monkeypatch.setattr(keras_batches, "MIN_READS_PER_EPOCH", 1)  # 13 batches: let it thin out
     curve = LiveCurve(display=False, per_batch=True)
     curve.batches.budget = 0.0  # any cost is too much: the stride doubles after each read
     history = make_model().fit(X, Y, batch_size=BATCH, epochs=1, verbose=0, callbacks=[curve])
