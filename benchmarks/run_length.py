@@ -3,9 +3,10 @@
 A ``LivePlot(axis="step")`` with its widget view holds runs of 10^3 … 10^6 steps of 8 series.
 For each length it measures, with the same code in the same run:
 
-* one redraw after 100 new steps (what a redraw four times a second sees at 400 steps/s):
-  kernel time, and the bytes of the binary x/y buffers bqplot sends for the marks that changed
-  (it sends a mark's whole arrays on a change; the JSON around them is a few hundred bytes);
+* one redraw after 100 new steps (what a redraw four times a second sees at 400 steps/s): kernel
+  time (the least of three medians of 20, taken a moment apart), and the bytes of the binary x/y
+  buffers bqplot sends for the marks that changed (it sends a mark's whole arrays on a change; the
+  JSON around them is a few hundred bytes);
 * ``log()`` of one step with 8 values, amortised over many calls (throttled redraws included);
 * memory: the bytes the run's buffers hold for 10^6 steps, against float64 x/y series
   (16 bytes per point), the baseline of a plain implementation.
@@ -57,21 +58,30 @@ def filled(n: int) -> LivePlot:
     return plot
 
 
-def per_redraw(plot: LivePlot, n: int, repeats: int) -> tuple[float, float]:
-    """Median seconds and mean bytes of a redraw after 100 new steps."""
-    times, sizes = [], []
+def per_redraw(plot: LivePlot, n: int, repeats: int, blocks: int = 3) -> tuple[float, float]:
+    """Seconds and mean bytes of a redraw after 100 new steps.
+
+    The seconds are the least of ``blocks`` medians of ``repeats`` redraws, a moment apart: a
+    noisy spell of a shared machine (it lasts seconds) inflates a whole block, never all.
+    """
+    medians, sizes = [], []
     step = n
-    for _ in range(repeats):
-        for _ in range(100):
-            step += 1
-            plot.run.log_steps(step, dict.fromkeys(NAMES, 0.5))
-        _ = plot.run.steps.names  # queued rows move into the columns: log()'s cost
-        before = arrays(plot)
-        start = time.perf_counter()
-        plot.refresh()
-        times.append(time.perf_counter() - start)
-        sizes.append(sent_bytes(before, arrays(plot)))
-    return float(np.median(times)), float(np.mean(sizes))
+    for block in range(blocks):
+        if block:
+            time.sleep(0.5)
+        times = []
+        for _ in range(repeats):
+            for _ in range(100):
+                step += 1
+                plot.run.log_steps(step, dict.fromkeys(NAMES, 0.5))
+            _ = plot.run.steps.names  # queued rows move into the columns: log()'s cost
+            before = arrays(plot)
+            start = time.perf_counter()
+            plot.refresh()
+            times.append(time.perf_counter() - start)
+            sizes.append(sent_bytes(before, arrays(plot)))
+        medians.append(float(np.median(times)))
+    return min(medians), float(np.mean(sizes))
 
 
 def per_log(plot: LivePlot, n: int, calls: int) -> float:
@@ -92,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n in lengths:
         plot = filled(n)
-        seconds, size = per_redraw(plot, n, repeats=5 if args.quick else 20)
+        seconds, size = per_redraw(plot, n, 5 if args.quick else 20, 1 if args.quick else 3)
         log_s = per_log(plot, n, calls=2_000 if args.quick else 20_000)
         rows.append((n, seconds, size, log_s, plot.run.steps.nbytes))
         plot._throttle.cancel()
