@@ -55,6 +55,12 @@ def test_several_sources_are_compared_runs_with_their_labels(tmp_path: Path) -> 
     view = plot.view
     assert set(view.run_boxes) == {0, 1}
     assert view.run_boxes[1].description == "wide"
+    # every series' checkbox names its run, and each run has its own colour in the legend
+    assert view.label((1, "loss")) == "wide · loss" and view.label((0, "loss")) == "small · loss"
+    colours = {e["id"]: e["colour"] for e in view.legends["loss"].entries}
+    assert colours["0:loss"] != colours["1:loss"]
+    line = view.panels["loss"].series[(1, "loss")].line
+    assert line.colors == [colours["1:loss"]]
 
 
 def test_labels_must_match_the_sources(tmp_path: Path) -> None:

@@ -97,22 +97,14 @@ class Legend(ModuleWidget):
         mark.visible = self.shown.get(entry, True)
         self.marks = {**self.marks, entry: [*self.marks.get(entry, []), mark]}
 
-    def restyle(self, key: SeriesKey, *, label: str | None = None, colour: str | None = None):  # type: ignore[no-untyped-def]
-        """Change a series' label or colour (runs added: colour by run, labels with the run)."""
-        entry = entry_id(key)
-        changed = False
-        entries = []
-        for item in self.entries:
-            if item["id"] == entry:
-                new = {
-                    **item,
-                    **({"label": label} if label is not None else {}),
-                    **({"colour": colour} if colour is not None else {}),
-                }
-                changed |= new != item
-                item = new
-            entries.append(item)
-        if changed:
+    def restyle(self, changes: dict[SeriesKey, dict[str, str]]) -> None:
+        """Change series' ``label`` or ``colour`` (runs added: coloured by run, labelled by it).
+
+        One pass, and nothing is sent unless something changed (it is asked at every redraw).
+        """
+        by_id = {entry_id(key): change for key, change in changes.items()}
+        entries = [{**item, **by_id.get(item["id"], {})} for item in self.entries]
+        if entries != self.entries:
             self.entries = entries
 
     # -- state -----------------------------------------------------------------------------

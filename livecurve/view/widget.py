@@ -127,7 +127,7 @@ class CurveView:
                     if (run_index, name) not in view.series:
                         member = panel.member_index(name)
                         colour = style.colour(panel.family, order, run_index, n_runs, member)
-                        self._add_series(view, run_index, run, name, colour)
+                        self._add_series(view, run_index, name, colour)
             if n_runs > 1 and run_index not in self.run_boxes:
                 self._add_run_box(run_index, run)
         for run_index, marks in self.bands.ensure(self.runs):
@@ -147,6 +147,7 @@ class CurveView:
         """Runs were added (a search's next trial): colour every series by its run instead."""
         n_runs = self._coloured_for = len(self.runs)
         for family, view in self.panels.items():
+            colours = {}
             for (run_index, name), marks in view.series.items():
                 panel = next(p for p in self.runs[run_index].panels() if p.family == family)
                 member = panel.member_index(name)
@@ -157,27 +158,27 @@ class CurveView:
                         mark.colors = [colour]
                 marks.dots.colors = [style.VALIDATION_FILL if validation else colour]
                 marks.dots.stroke = colour
-                self.legends[family].restyle((run_index, name), colour=colour)
+                colours[(run_index, name)] = {"colour": colour}
+            self.legends[family].restyle(colours)
         self.bands.recolour(n_runs)
         self._relabel()
 
+    def _label(self, run_index: int, name: str) -> str:
+        """The text beside a series' checkbox: its name, after its run's label when compared."""
+        return f"{self.runs[run_index].label} · {name}" if len(self.runs) > 1 else name
+
     def _relabel(self) -> None:
         """Show each run's current label (a search marks its best trial) on its checkboxes."""
-        many = len(self.runs) > 1
         for legend in self.legends.values():
-            for run_index, name in legend.series():
-                label = f"{self.runs[run_index].label} · {name}" if many else name
-                legend.restyle((run_index, name), label=label)
+            legend.restyle({key: {"label": self._label(*key)} for key in legend.series()})
         for run_index, box in self.run_boxes.items():
             if box.description != self.runs[run_index].label:
                 box.description = self.runs[run_index].label
 
-    def _add_series(
-        self, view: PanelView, run_index: int, run: Run, name: str, colour: str
-    ) -> None:
+    def _add_series(self, view: PanelView, run_index: int, name: str, colour: str) -> None:
         marks = view.add_series(run_index, name, colour)
         key = (run_index, name)
-        label = f"{run.label} · {name}" if len(self.runs) > 1 else name
+        label = self._label(run_index, name)
         legend = self._legend_of[key] = self.legends[view.family]
         dashed = style.dashed(parse(name).is_validation)
         shown = self.visible.setdefault(key, True)
