@@ -39,9 +39,9 @@ shuffled order, so drift on a shared machine hits them alike; rounds are interle
 The verdict per LiveCurve variant compares its own work with the targets (issue #7): at most
 1 % of ``fit()`` time with ``per_batch=False``, 2 % with ``per_batch=True``.
 
-Run: ``.venv/bin/python benchmarks/overhead.py [--backends tensorflow jax] [--rounds 5]
-[--epochs 3] [--epoch-seconds 5 | --samples N] [--variants per-batch ...]`` (about 5 minutes per backend with the
-defaults); ``--quick`` runs one short round without calibration (CI checks that the benchmark
+Run: ``.venv/bin/python benchmarks/overhead.py [--backends tensorflow jax] [--rounds 5] [--epochs
+3] [--epoch-seconds 5 | --samples N] [--variants per-batch ...]`` (about 5 minutes per backend with
+the defaults); ``--quick`` runs one short round without calibration (CI checks that the benchmark
 runs, not its numbers).
 """
 
