@@ -13,7 +13,7 @@ a millisecond on a busy machine), too much to pay in a batch hook each time.
 
 The interval also stretches with the action's own cost: a redraw that takes ``c`` seconds of CPU
 waits at least ``c / budget`` after the previous one, so throttled redraws never take more than
-``budget`` (1 %) of the time, however heavy the figure or slow the machine. The cost is the
+``budget`` (0.5 %) of the time, however heavy the figure or slow the machine. The cost is the
 thread's CPU time, not its wall time: a redraw on the waiting thread that waits for the
 interpreter lock while training runs costs training nothing for that wait.
 """
@@ -41,7 +41,7 @@ class Throttle:
         >>> throttle.cancel()
     """
 
-    def __init__(self, interval: float, action: Callable[[], None], budget: float = 0.01) -> None:
+    def __init__(self, interval: float, action: Callable[[], None], budget: float = 0.005) -> None:
         if interval < 0:
             raise ValueError(f"the redraw interval must be >= 0 seconds, got {interval!r}")
         self.interval = float(interval)
