@@ -172,12 +172,11 @@ class BatchReader:
 
     def batch_end(self, batch: int, logs: Mapping[str, Any] | None) -> bool:
         """One batch hook: read the logs when it is this batch's turn; True if it recorded."""
-        done = batch + 1
-        steps = self.steps
-        if steps is not None:
-            done = min(done, steps)  # steps_per_execution reports past the last batch
-        if (done % self.stride and done != steps) or not logs:
+        if not logs or not self.due(batch):
             return False  # the common case, kept cheap: no clock, no lock, no copy
+        done = batch + 1
+        if self.steps is not None:
+            done = min(done, self.steps)  # steps_per_execution reports past the last batch
         now = time.perf_counter()
         with self._lock:
             batches = done - self._previous_done
