@@ -113,6 +113,7 @@ class LivePlot:
             if len(self.logfile.steps):
                 self.run.adopt_steps(self.logfile.steps)  # per-step rows, drawn again
             self.logfile.steps = StepTable()  # the run holds them now
+        self._last: tuple[Run, float | None] = (self.run, self.run.last_x())  # see _latest()
         if compare:
             from .sources import load
 
@@ -129,13 +130,13 @@ class LivePlot:
         point: the values from there on are dropped and the new ones drawn instead (a log file
         keeps the old rows in a backup first).
         """
+        last = self._latest()
         if x is None:
-            last = self.run.last_x()
             x = 1.0 if last is None else last + 1
         if self.progress.started is None:
             self.progress.start(None, max(int(x) - 1, 0))  # elapsed time counts from here
         logged = None if self.logfile is None else self.logfile.last_x
-        if logged is not None and x < logged:
+        if (last is not None and x < last) or (logged is not None and x < logged):
             self.rewind(x)  # the loop went back: the newer values win, the old rows are kept aside
         if self.run.axis == "step":
             steps, points = self._split(metrics)
@@ -194,6 +195,7 @@ class LivePlot:
                 if own is not None and at <= own:
                     distributions[name].truncate_from(at)  # the loop went back: newer wins
             distributions.ensure(name).append(float(at), array)
+            self._saw(float(at))
 
     def _split(self, metrics: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Per-step values (training) and points (validation) of a step-axis ``log()``."""
@@ -214,6 +216,18 @@ class LivePlot:
             (points if known else steps)[name] = value
         return steps, points
 
+    def _latest(self) -> float | None:
+        """The live run's largest x, kept as rows are recorded: a ``log()`` never scans the run."""
+        run, last = self._last
+        if run is not self.run:  # a new run (a search's next trial)
+            self._last = (self.run, last := self.run.last_x())
+        return last
+
+    def _saw(self, x: float) -> None:
+        run, last = self._last
+        if run is self.run and (last is None or x > last):
+            self._last = (run, x)
+
     def record(self, x: float, values: Mapping[str, Any]) -> None:
         """Add ``values`` at ``x`` to the run and to the log file, if any (no redraw).
 
@@ -221,6 +235,7 @@ class LivePlot:
         the log is reported once and never raised.
         """
         self.run.log(x, values)
+        self._saw(x)
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.write, x, values)
 
@@ -230,6 +245,7 @@ class LivePlot:
         A ``.jsonl`` log file keeps them as step rows; a ``.csv`` log keeps epoch rows only.
         """
         self.run.log_steps(x, values)
+        self._saw(x)
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.write_steps, x, values)
 
@@ -240,6 +256,7 @@ class LivePlot:
         file next to it (a warning names it). Returns the backup's path, or None.
         """
         self.run.truncate_from(x)
+        self._last = (self.run, self.run.last_x())
         backup = None
         if self.logfile is not None:
             backup = self.guard.call("rewinding the log file", self.logfile.rewind, x)

@@ -355,3 +355,31 @@ def test_a_rewound_loop_redraws_its_lines_from_the_rows_that_are_left():
     plot.refresh()
     assert marks.raw.x.max() == 50 and marks.smooth.x.max() == 50
     assert marks.raw.y[-1] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("axis", ["epoch", "step"])
+def test_logging_an_earlier_x_without_a_log_file_replaces_the_later_values(axis):
+    """A loop restarted from a checkpoint: the new values win, with or without a log file."""
+    plot = LivePlot(axis=axis)
+    for x in range(1, 6):
+        plot.log(x, loss=float(x))
+        plot.log(x, val_loss=x + 0.5)  # the same x again merges, it does not go back
+    plot.log(3, loss=30.0, val_loss=30.5)  # back to x = 3
+    plot.log(loss=40.0)  # the default x is one past the last one left: 4
+    assert plot.run["loss"].x.tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert plot.run["loss"].y.tolist() == [1.0, 2.0, 30.0, 40.0]
+    assert plot.run["val_loss"].x.tolist() == [1.0, 2.0, 3.0]
+    assert plot.run.last_x() == 4.0
+
+
+def test_a_new_run_in_the_same_plot_starts_its_own_x():
+    """A search's next trial records from epoch 1 again without dropping the last trial."""
+    plot = LivePlot()
+    for x in range(1, 4):
+        plot.log(x, loss=float(x))
+    first = plot.run
+    plot.run = Run("trial 2")
+    plot.runs.append(plot.run)
+    plot.log(1, loss=5.0)
+    assert first["loss"].x.tolist() == [1.0, 2.0, 3.0]
+    assert plot.run["loss"].x.tolist() == [1.0]
