@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import base64
 import os
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .cell_output import CellOutput
 from .distributed import is_primary_process
 from .environment import in_notebook
 from .export.save import render as render_file
@@ -103,7 +103,7 @@ class LivePlot:
         self._throttle = Throttle(redraw_interval, self._redraw)
         self._validation: dict[str, bool] = {}
         self._training_only: set[tuple[str, ...]] = set()  # name tuples known to hold no val
-        self._display_handles: list[Any] = []
+        self._output = CellOutput(self._mimebundle, self.guard)  # where display() showed it
         self.logfile: LogFile | None = None
         self.primary = is_primary_process()
         if log is not None and self.primary:
@@ -274,28 +274,7 @@ class LivePlot:
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.flush)
         self.refresh()
-        if self._display_handles:
-            self.guard.call("showing the final picture", self._picture_at_cell_end)
-
-    def _picture_at_cell_end(self) -> None:
-        """Give the notebook output a static picture once the running cell's code is done.
-
-        The picture takes matplotlib a moment: drawn at the cell's ``post_run_cell``, it costs
-        ``fit()`` nothing and is still in the cell's output when the cell ends (and in notebooks
-        run by nbconvert). Without IPython's events it is drawn at once.
-        """
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is None:
-            self._update_displays()
-            return
-
-        def draw(*_: Any) -> None:
-            shell.events.unregister("post_run_cell", draw)
-            self.guard.call("showing the final picture", self._update_displays)
-
-        shell.events.register("post_run_cell", draw)
+        self.guard.call("showing the final picture", self._output.picture_at_cell_end)
 
     # -- showing -------------------------------------------------------------------------
     @property
@@ -347,13 +326,8 @@ class LivePlot:
     def display(self) -> None:
         """Show the live widget in the current notebook cell (nothing outside a notebook, and
         nothing in a process of a distributed job other than the primary one)."""
-        if not self.primary or not in_notebook():
-            return
-        from IPython.display import display
-
-        handle = display(self._mimebundle(), raw=True, display_id=uuid.uuid4().hex)
-        if handle is not None:
-            self._display_handles.append(handle)
+        if self.primary and in_notebook():
+            self._output.show()
 
     def _mimebundle(self) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_())
@@ -370,13 +344,6 @@ class LivePlot:
             )
             bundle["image/png"] = base64.b64encode(png).decode()
         return bundle
-
-    def _update_displays(self) -> None:
-        if not self._display_handles:
-            return
-        bundle = self._mimebundle()
-        for handle in self._display_handles:
-            handle.update(bundle, raw=True)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         return self._mimebundle()

@@ -230,7 +230,7 @@ def test_in_a_notebook_fit_displays_the_widget_once(fake_notebook) -> None:
     make_model().fit(X, Y, epochs=2, callbacks=[curve], **FIT)
     assert len(fake_notebook) == 1
     assert "application/vnd.jupyter.widget-view+json" in fake_notebook[0]
-    assert curve.plot._display_handles[0].updates == 1  # the final picture (no cell to wait for)
+    assert curve.plot._output.handles[0].updates == 1  # the final picture (no cell to wait for)
 
 
 def test_in_a_notebook_the_final_picture_is_drawn_when_the_cell_ends(
@@ -243,7 +243,7 @@ def test_in_a_notebook_the_final_picture_is_drawn_when_the_cell_ends(
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
     curve = LiveCurve()
     make_model().fit(X, Y, epochs=2, callbacks=[curve], **FIT)
-    handle = curve.plot._display_handles[0]
+    handle = curve.plot._output.handles[0]
     assert handle.updates == 0, "fit() does not wait for matplotlib"
     shell.events.trigger("post_run_cell", None)
     assert handle.updates == 1 and "image/png" in handle.bundle
@@ -270,7 +270,7 @@ def test_outside_a_notebook_nothing_is_displayed_and_save_works(
     monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append(a))
     curve = LiveCurve()
     history = make_model().fit(X, Y, validation_split=0.25, epochs=3, callbacks=[curve], **FIT)
-    assert shown == [] and curve.plot._display_handles == []
+    assert shown == [] and curve.plot._output.handles == []
     assert capsys.readouterr() == ("", "")
     png = curve.save(tmp_path / "training.png", dpi=50)
     assert matplotlib.image.imread(png).shape[:2] == (150, 440)  # loss and accuracy panels
