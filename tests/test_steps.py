@@ -231,6 +231,36 @@ def test_the_throttle_runs_at_most_once_per_interval_and_then_catches_up():
     assert calls[-1] > start + 0.55
 
 
+def test_a_costly_redraw_stretches_the_interval_by_its_cpu_time_only(monkeypatch):
+    """20 ms of CPU per redraw may run once per 4 s at 0.5 %; 20 ms of waiting costs nothing."""
+    import livecurve.throttle
+
+    monkeypatch.setattr(livecurve.throttle, "IDLE_SECONDS", 0.1)
+
+    def busy() -> None:
+        end = time.thread_time() + 0.02
+        while time.thread_time() < end:
+            pass
+
+    costly = Throttle(0.01, busy, budget=0.005)
+    costly.flush()
+    assert costly.cost >= 0.01  # smoothed: half-way to the 20 ms after one run
+    assert costly.wait_between() >= 0.01 / 0.005
+    waiting = Throttle(0.01, lambda: time.sleep(0.02), budget=0.005)
+    waiting.flush()
+    assert waiting.cost < 0.005 and waiting.wait_between() < 1.0
+    calls: list[float] = []
+    costly._action = lambda: (calls.append(time.monotonic()), busy())
+    for _ in range(20):
+        costly.poke()
+        time.sleep(0.01)
+    assert len(calls) == 0  # the pokes of the next 0.2 s all wait: the last run was costly
+    costly.cancel()
+    waiter = costly._waiter
+    if waiter is not None:
+        waiter.join(5)  # it ends when idle: no thread left behind for the tests that count them
+
+
 def test_the_throttle_waits_on_one_thread_that_ends_when_idle(monkeypatch):
     import livecurve.throttle
 
