@@ -124,7 +124,7 @@ class BatchReader:
         self._classify = kinds
         self._kinds: dict[str, str] = {}
         self._means = RunningMeans(self._kind)
-        self.steps = steps if steps and steps > 0 else None
+        self.steps = steps
         self.batch_size = batch_size
         self.last_batch = last_batch
         self.offset = offset
@@ -137,6 +137,16 @@ class BatchReader:
         self._guess: int | None = self.steps  # batches per epoch used for x
         self._rows: list[tuple[float, int]] = []  # (x, batches done) of this epoch's rows
         self._waiting: dict[int, dict[str, float]] = {}  # reads that arrived before earlier ones
+
+    @property
+    def steps(self) -> int | None:
+        """Batches per epoch, if known (``params["steps"]``)."""
+        return self._steps
+
+    @steps.setter
+    def steps(self, steps: int | None) -> None:
+        self._steps = steps if steps and steps > 0 else None
+        self.final = self._steps or sys.maxsize  # the last batch of an epoch is always read
 
     def _kind(self, name: str) -> str:
         kind = self._kinds.get(name)
@@ -167,8 +177,7 @@ class BatchReader:
     def due(self, batch: int) -> bool:
         """Whether batch index ``batch`` is one to read (the hook's cheap first question)."""
         done = batch + 1
-        steps = self.steps
-        return (steps is not None and done >= steps) or done % self.stride == 0
+        return done >= self.final or done % self.stride == 0
 
     def batch_end(self, batch: int, logs: Mapping[str, Any] | None) -> bool:
         """One batch hook: read the logs when it is this batch's turn; True if it recorded."""

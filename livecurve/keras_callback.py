@@ -216,12 +216,14 @@ class LiveCurve(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if not self._reading:
             return
-        try:  # most batches are not read: answer that without the guard's call
-            due = self.batches.due(batch)
+        reader = self.batches
+        try:  # most batches are not read: answered here, without a call (BatchReader.due)
+            done = batch + 1
+            if done % reader.stride and done < reader.final:
+                return
         except Exception:
-            due = True  # the guarded read below reports what is wrong
-        if due:
-            self.plot.guard.call("reading a batch", self._read_batch, batch, logs)
+            pass  # the guarded read below reports what is wrong
+        self.plot.guard.call("reading a batch", self._read_batch, batch, logs)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self._awaiting_first_epoch:
