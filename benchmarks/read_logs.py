@@ -1,9 +1,14 @@
-"""How fast does livecurve read a CSVLogger file? Ratio against pandas.read_csv, same run.
+"""How fast does livecurve read logs? Ratios against a plain reader, measured in the same run.
 
-livecurve's reader does more than pandas (sniffing, torn rows, appended runs, per-column sparse
-series), so the ratio says what that care costs. Files of 1k to 100k epochs with 8 metric columns
-are written to a temporary folder; the best of 3 reads is compared.
-Run: ``.venv/bin/python benchmarks/read_logs.py``.
+* A CSVLogger file, against ``pandas.read_csv``. livecurve's reader does more than pandas
+  (sniffing, torn rows, appended runs, per-column sparse series), so the ratio says what that care
+  costs. Files of 1k to 100k epochs with 8 metric columns.
+* A TensorBoard event file of scalar tensors as ``tf.summary.scalar`` writes them (2 tags per
+  step, 1k to 100k steps), against iterating the events with tensorboard's own
+  ``EventFileLoader`` (which livecurve uses): the ratio is what turning events into runs adds.
+
+The files are written to a temporary folder; the best of 3 reads is compared.
+Run: ``.venv/bin/python benchmarks/read_logs.py [--quick]``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,42 @@ def write_log(path: Path, rows: int) -> None:
     frame.to_csv(path, index=False)
 
 
+def write_events(folder: Path, steps: int) -> Path:
+    """An event file of float32 scalar tensors (packed bytes, as tf.summary.scalar writes)."""
+    from tensorboard.compat.proto import event_pb2, summary_pb2, tensor_pb2
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+    folder.mkdir()
+    writer = EventFileWriter(str(folder))
+    metadata = summary_pb2.SummaryMetadata(
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name="scalars")
+    )
+    values = np.random.default_rng(0).random((steps, 2), dtype=np.float32)
+    for step in range(steps):
+        summary = summary_pb2.Summary(
+            value=[
+                summary_pb2.Summary.Value(
+                    tag=tag,
+                    metadata=metadata,
+                    tensor=tensor_pb2.TensorProto(
+                        dtype=1, tensor_content=values[step, i].tobytes()
+                    ),
+                )
+                for i, tag in enumerate(("loss", "accuracy"))
+            ]
+        )
+        writer.add_event(event_pb2.Event(step=step, wall_time=1.0 + step, summary=summary))
+    writer.close()
+    return folder
+
+
+def iterate_events(folder: Path) -> int:
+    """What tensorboard's loader alone does: every event of every file, nothing kept."""
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+
+    return sum(1 for f in folder.iterdir() for _ in EventFileLoader(str(f)).Load())
+
+
 def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
     return min(timeit.repeat(fn, number=1, repeat=repeat))
 
@@ -46,6 +87,14 @@ def main(quick: bool = False) -> None:
             ours = best_of(lambda path=path: read(path))
             ratio = ours / best_of(lambda path=path: pd.read_csv(path))
             print(f"{rows:>7,} {ratio:12.2f}")
+        print("  steps   livecurve.read / tensorboard EventFileLoader time ratio (2 tags a step)")
+        for steps in (1_000, 10_000) if quick else (1_000, 10_000, 100_000):
+            events = write_events(Path(folder) / f"tb{steps}", steps)
+            (run,) = read(events)
+            assert len(run["loss"]) == steps and iterate_events(events) == steps + 1
+            ours = best_of(lambda events=events: read(events))
+            ratio = ours / best_of(lambda events=events: iterate_events(events))
+            print(f"{steps:>7,} {ratio:12.2f}")
 
 
 if __name__ == "__main__":

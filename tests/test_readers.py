@@ -809,6 +809,37 @@ def test_tensorboard_simple_values_on_the_step_axis(tensorboard_logs) -> None:
     assert points(run, "hp_metric") == ([0.0], [-1.0]), "a repeated identical point kept once"
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "float16"])
+def test_tensorboard_scalar_tensors_of_every_dtype_and_layout_read_as_numpy_reads_them(
+    tmp_path, dtype
+) -> None:
+    """Packed bytes (tf.summary.scalar) and value fields (the loader's migration) alike."""
+    from tensorboard.compat.proto import event_pb2, summary_pb2, tensor_pb2
+    from tensorboard.util.tensor_util import make_ndarray
+
+    value = np.array(-3 if dtype.startswith("int") else 0.1, dtype=dtype)
+    dtype_enum = {"float32": 1, "float64": 2, "int32": 3, "int64": 9, "float16": 19}[dtype]
+    field = {"float32": "float_val", "float64": "double_val", "int32": "int_val"}
+    field.update(int64="int64_val", float16="half_val")
+    fields = {field[dtype]: [int(value.view(np.uint16)) if dtype == "float16" else value.item()]}
+    tensors = {
+        "packed": tensor_pb2.TensorProto(dtype=dtype_enum, tensor_content=value.tobytes()),
+        "fields": tensor_pb2.TensorProto(dtype=dtype_enum, **fields),
+        "pair": tensor_pb2.TensorProto(dtype=dtype_enum, tensor_content=value.tobytes() * 2),
+    }
+    writer = _event_writer(tmp_path)
+    for tag, proto in tensors.items():
+        summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=tag, tensor=proto)])
+        writer.add_event(event_pb2.Event(step=1, wall_time=time.time(), summary=summary))
+    writer.close()
+    (run,) = read(tmp_path)
+    expected = float(make_ndarray(tensors["packed"]))
+    assert expected == float(value)
+    assert points(run, "packed") == ([1.0], [expected])
+    assert points(run, "fields") == ([1.0], [expected])
+    assert "pair" not in run.names, "two values are not a scalar"
+
+
 def test_tensorboard_restart_into_the_same_folder_and_several_runs(
     tensorboard_logs, livecurve_warnings
 ) -> None:
