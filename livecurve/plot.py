@@ -7,6 +7,7 @@ the widget view. The Keras callback is a thin adapter around it; custom loops ca
 from __future__ import annotations
 
 import base64
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -113,7 +114,8 @@ class LivePlot:
             if len(self.logfile.steps):
                 self.run.adopt_steps(self.logfile.steps)  # per-step rows, drawn again
             self.logfile.steps = StepTable()  # the run holds them now
-        self._last: tuple[Run, float | None] = (self.run, self.run.last_x())  # see _latest()
+        # The live run's largest x, kept by record(): a log() never scans the run for it.
+        self._last_run, self._last_x = self.run, _or_minus_inf(self.run.last_x())
         if compare:
             from .sources import load
 
@@ -130,13 +132,15 @@ class LivePlot:
         point: the values from there on are dropped and the new ones drawn instead (a log file
         keeps the old rows in a backup first).
         """
-        last = self._latest()
+        if self._last_run is not self.run:  # a new run (a search's next trial)
+            self._last_run, self._last_x = self.run, _or_minus_inf(self.run.last_x())
+        last = self._last_x
         if x is None:
-            x = 1.0 if last is None else last + 1
+            x = 1.0 if last == -math.inf else last + 1
         if self.progress.started is None:
             self.progress.start(None, max(int(x) - 1, 0))  # elapsed time counts from here
         logged = None if self.logfile is None else self.logfile.last_x
-        if (last is not None and x < last) or (logged is not None and x < logged):
+        if x < last or (logged is not None and x < logged):
             self.rewind(x)  # the loop went back: the newer values win, the old rows are kept aside
         if self.run.axis == "step":
             steps, points = self._split(metrics)
@@ -195,7 +199,7 @@ class LivePlot:
                 if own is not None and at <= own:
                     distributions[name].truncate_from(at)  # the loop went back: newer wins
             distributions.ensure(name).append(float(at), array)
-            self._saw(float(at))
+            self._last_x = max(self._last_x, float(at))
 
     def _split(self, metrics: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Per-step values (training) and points (validation) of a step-axis ``log()``."""
@@ -216,18 +220,6 @@ class LivePlot:
             (points if known else steps)[name] = value
         return steps, points
 
-    def _latest(self) -> float | None:
-        """The live run's largest x, kept as rows are recorded: a ``log()`` never scans the run."""
-        run, last = self._last
-        if run is not self.run:  # a new run (a search's next trial)
-            self._last = (self.run, last := self.run.last_x())
-        return last
-
-    def _saw(self, x: float) -> None:
-        run, last = self._last
-        if run is self.run and (last is None or x > last):
-            self._last = (run, x)
-
     def record(self, x: float, values: Mapping[str, Any]) -> None:
         """Add ``values`` at ``x`` to the run and to the log file, if any (no redraw).
 
@@ -235,7 +227,8 @@ class LivePlot:
         the log is reported once and never raised.
         """
         self.run.log(x, values)
-        self._saw(x)
+        if x > self._last_x:
+            self._last_x = x
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.write, x, values)
 
@@ -245,7 +238,8 @@ class LivePlot:
         A ``.jsonl`` log file keeps them as step rows; a ``.csv`` log keeps epoch rows only.
         """
         self.run.log_steps(x, values)
-        self._saw(x)
+        if x > self._last_x:
+            self._last_x = x
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.write_steps, x, values)
 
@@ -256,7 +250,7 @@ class LivePlot:
         file next to it (a warning names it). Returns the backup's path, or None.
         """
         self.run.truncate_from(x)
-        self._last = (self.run, self.run.last_x())
+        self._last_run, self._last_x = self.run, _or_minus_inf(self.run.last_x())
         backup = None
         if self.logfile is not None:
             backup = self.guard.call("rewinding the log file", self.logfile.rewind, x)
@@ -377,3 +371,7 @@ class LivePlot:
         if self._view is None:
             return {"smoothing": self.smoothing}
         return {"smoothing": self._view.smoothing, **self._view.controls.picture_options()}
+
+
+def _or_minus_inf(x: float | None) -> float:
+    return -math.inf if x is None else x
