@@ -92,7 +92,8 @@ def _read_file(reader: tuple[Any, Any], path: Path) -> _File:
 
 # TensorFlow's DataType numbers of the usual scalars: the repeated field that holds a value (the
 # loader's simple_value migration), and the layout of ``tensor_content`` (tf.summary.scalar).
-# One value is read without numpy, 20x faster than make_ndarray; anything else goes through it.
+# One value is read without numpy (about 4 µs a value, against 22 µs through make_ndarray and
+# to_scalar); any other tensor goes through them.
 _VALUE_FIELDS = {1: "float_val", 2: "double_val", 3: "int_val", 9: "int64_val"}
 _CONTENT = {
     1: struct.Struct("<f"),
@@ -185,9 +186,9 @@ def _group_runs(members: list[tuple[str, _File]], base: str, source: str) -> lis
     for prefix, file in members:
         points = []
         for tag, step, value in file.points:
-            name = names.get((tag, prefix), "?")
-            if name == "?":
-                name = names[tag, prefix] = _name(tag, prefix, keras)
+            if (tag, prefix) not in names:
+                names[tag, prefix] = _name(tag, prefix, keras)
+            name = names[tag, prefix]
             if name is None:
                 folder = file.path.parent.name
                 split_dir = folder.lower() in _TRAIN_DIRS | _VALIDATION_DIRS
