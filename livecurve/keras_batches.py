@@ -183,9 +183,7 @@ class BatchReader:
         """One batch hook: read the logs when it is this batch's turn; True if it recorded."""
         if not logs or not self.due(batch):
             return False  # the common case, kept cheap: no clock, no lock, no copy
-        done = batch + 1
-        if self.steps is not None:
-            done = min(done, self.steps)  # steps_per_execution reports past the last batch
+        done = min(batch + 1, self.final)  # steps_per_execution reports past the last batch
         now = time.perf_counter()
         with self._lock:
             batches = done - self._previous_done

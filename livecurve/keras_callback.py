@@ -216,14 +216,12 @@ class LiveCurve(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if not self._reading:
             return
-        reader = self.batches
-        try:  # most batches are not read: answered here, without a call (BatchReader.due)
-            done = batch + 1
-            if done % reader.stride and done < reader.final:
-                return
+        try:  # most batches are not read: answer that without the guard's call
+            due = self.batches.due(batch)
         except Exception:
-            pass  # the guarded read below reports what is wrong
-        self.plot.guard.call("reading a batch", self._read_batch, batch, logs)
+            due = True  # the guarded read below reports what is wrong
+        if due:
+            self.plot.guard.call("reading a batch", self._read_batch, batch, logs)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self._awaiting_first_epoch:
