@@ -30,8 +30,8 @@ shuffled order, so drift on a shared machine hits them alike; rounds are interle
 * LiveCurve's own work, which noise cannot fake, from ``--counted-rounds`` more fits per variant
   with its hooks timed: the time spent inside its Keras hooks (less the timer's own cost, measured
   on a hook that does nothing), plus the CPU time of its redraws that run off the hooks (on the
-  throttle's waiting thread, see :mod:`livecurve.throttle`). Their wall time is shown too, and a
-  second share that counts it: the bound if every wait of such a redraw for the interpreter lock
+  throttle's waiting thread, see :mod:`livecurve.live.throttle`). Their wall time is shown too, and
+  a second share that counts it: the bound if every wait of such a redraw for the interpreter lock
   delayed training (while a redraw waits for the lock, training runs). A thread-local flag marks
   the threads inside a hook, so a redraw run by a hook is counted once, in the hook. It is
   reported as a share of ``fit()`` time and split into: per ``fit()`` (``on_train_begin`` +

@@ -15,7 +15,7 @@ import timeit
 import numpy as np
 from bqplot.traits import array_to_json
 
-from livecurve.downsample import minmax
+from livecurve.model.downsample import minmax
 
 
 def payload(x: np.ndarray, y: np.ndarray) -> int:

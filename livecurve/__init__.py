@@ -53,18 +53,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .distributed import is_primary_process
-from .distribution import Distribution, Distributions
 from .export.save import FORMATS, SaveError
+from .live.distributed import is_primary_process
+from .live.plot import LivePlot
 from .logfile import LogFileError
-from .plot import LivePlot
+from .model.distribution import Distribution, Distributions
+from .model.run import LiveCurveWarning, Panel, Run
+from .model.series import Series
 from .readers import LogReadError
-from .run import LiveCurveWarning, Panel, Run
-from .series import Series
 from .show import load, show
 
 if TYPE_CHECKING:
-    from .keras_callback import LiveCurve
+    from .keras.callback import LiveCurve
 
 __all__ = [
     "FORMATS",
@@ -90,7 +90,7 @@ def __getattr__(name: str) -> Any:
     # LiveCurve subclasses keras.callbacks.Callback: import Keras only when it is asked for.
     if name == "LiveCurve":
         try:
-            from .keras_callback import LiveCurve
+            from .keras.callback import LiveCurve
         except ImportError as exc:
             raise ImportError(
                 f"livecurve.LiveCurve needs Keras 3: pip install 'livecurve[tensorflow]' ({exc})"

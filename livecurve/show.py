@@ -6,15 +6,15 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from .follow import Follower, axis_of
-from .plot import LivePlot
-from .sources import is_many, load
+from .live.follow import Follower, axis_of
+from .live.plot import LivePlot
+from .readers.sources import is_many, load
 
 __all__ = ["FollowedPlot", "load", "show"]
 
 
 class FollowedPlot(LivePlot):
-    """A figure fed by a :class:`~livecurve.follow.Follower` from a log another process writes.
+    """A figure fed by a :class:`~livecurve.live.follow.Follower` from a log another process writes.
 
     Args:
         path: the log, ``.jsonl`` or a CSVLogger-style ``.csv``; it need not exist yet.
@@ -76,8 +76,8 @@ def show(
         labels: one name per source, for the legend and the run checkboxes (default: file names).
         title: a heading above the panels.
         follow: keep reading ``source``, one ``.jsonl`` or CSVLogger-style ``.csv`` log another
-            process is writing, and redraw as rows arrive (see :mod:`livecurve.follow`). Returns
-            a :class:`FollowedPlot`: ``.stop()`` ends following, ``.follower.status`` tells
+            process is writing, and redraw as rows arrive (see :mod:`livecurve.live.follow`).
+            Returns a :class:`FollowedPlot`: ``.stop()`` ends following, ``.follower.status`` tells
             where it stands. A file that does not exist yet is waited for.
         interval: with ``follow``, seconds between reads of the file.
 

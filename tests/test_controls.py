@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from livecurve import LivePlot
-from livecurve.best import best_point
 from livecurve.export.static import figure
-from livecurve.run import Run
-from livecurve.yrange import panel_ranges, positive_range, robust_range
+from livecurve.model.best import best_point
+from livecurve.model.run import Run
+from livecurve.model.yrange import panel_ranges, positive_range, robust_range
 
 
 def _plot(steps: int = 400) -> LivePlot:

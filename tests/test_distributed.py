@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from livecurve import distributed
-from livecurve.distributed import ProcessRole, is_primary_process, process_rank, process_role
+from livecurve.live import distributed
+from livecurve.live.distributed import ProcessRole, is_primary_process, process_rank, process_role
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,7 +114,7 @@ def test_no_framework_is_imported_to_answer() -> None:
     out = _run(
         """
         import sys
-        from livecurve.distributed import is_primary_process
+        from livecurve.live.distributed import is_primary_process
         print(is_primary_process(), [m for m in ("torch", "jax", "tensorflow") if m in sys.modules])
         """,
         env={"RANK": "1", "TF_CONFIG": ""},
@@ -159,7 +159,7 @@ TORCH_RANK = """
 import json, os, sys
 import torch
 import torch.distributed as dist
-from livecurve.distributed import is_primary_process, process_role
+from livecurve.live.distributed import is_primary_process, process_role
 
 rank = int(sys.argv[1])
 before = is_primary_process()  # no RANK variable, no process group yet: a lone process
@@ -196,7 +196,7 @@ def test_the_rule_is_documented_with_the_multi_worker_caveat() -> None:
 JAX_PROCESS = """
 import json, sys
 import jax
-from livecurve.distributed import process_role
+from livecurve.live.distributed import process_role
 
 jax.distributed.initialize(
     coordinator_address=sys.argv[2], num_processes=2, process_id=int(sys.argv[1]),

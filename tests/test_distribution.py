@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from livecurve import LiveCurveWarning
-from livecurve.distribution import (
+from livecurve.model.distribution import (
     LABELS,
     MEDIAN,
     QUANTILES,

@@ -27,7 +27,11 @@ MODULES = modules_with_examples()
 
 
 def test_the_examples_are_found() -> None:
-    assert {"livecurve.plot", "livecurve.distribution", "livecurve.cell_output"} <= set(MODULES)
+    assert {
+        "livecurve.live.plot",
+        "livecurve.model.distribution",
+        "livecurve.live.cell_output",
+    } <= set(MODULES)
 
 
 @pytest.mark.filterwarnings("ignore::livecurve.LiveCurveWarning")  # Guard's example warns

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from livecurve.downsample import minmax
+from livecurve.model.downsample import minmax
 
 
 def _noisy(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

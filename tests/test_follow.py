@@ -17,7 +17,7 @@ import pytest
 import livecurve
 from livecurve import LivePlot, LogFileError
 from livecurve.cli import main
-from livecurve.follow import Follower, axis_of
+from livecurve.live.follow import Follower, axis_of
 from livecurve.show import FollowedPlot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -341,7 +341,7 @@ def test_stop_ends_the_thread_and_the_atexit_hook(tmp_path) -> None:
 
 
 def test_show_still_re_exports_load_from_its_new_module() -> None:
-    from livecurve import sources
+    from livecurve.readers import sources
 
     assert sys.modules["livecurve.show"].load is sources.load is livecurve.load
 

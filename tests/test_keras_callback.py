@@ -18,7 +18,7 @@ keras = pytest.importorskip("keras")
 from keras import ops  # noqa: E402
 
 from livecurve import LiveCurve  # noqa: E402
-from livecurve.names import parse  # noqa: E402
+from livecurve.model.names import parse  # noqa: E402
 from livecurve.view.legend import entry_id  # noqa: E402
 from livecurve.view.widget import CurveView  # noqa: E402
 
@@ -212,7 +212,7 @@ def fake_notebook(monkeypatch):
     """Make LivePlot believe it runs in a Jupyter kernel; record what it displays."""
     import IPython.display
 
-    import livecurve.plot
+    import livecurve.live.plot
 
     shown: list[dict] = []
 
@@ -220,7 +220,7 @@ def fake_notebook(monkeypatch):
         shown.append(bundle)
         return _Handle()
 
-    monkeypatch.setattr(livecurve.plot, "in_notebook", lambda: True)
+    monkeypatch.setattr(livecurve.live.plot, "in_notebook", lambda: True)
     monkeypatch.setattr(IPython.display, "display", display)
     return shown
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from livecurve import LivePlot
-from livecurve.distribution import LABELS, MEDIAN
+from livecurve.model.distribution import LABELS, MEDIAN
 
 
 def _plot_with_kernel(steps: int = 5) -> LivePlot:

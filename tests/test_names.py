@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from livecurve.names import goal, is_learning_rate, parse
+from livecurve.model.names import goal, is_learning_rate, parse
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_grouped_statistics_share_one_panel_in_distinct_colours() -> None:
 
 
 def test_series_goal_reads_the_member_when_the_group_has_none() -> None:
-    from livecurve.names import series_goal
+    from livecurve.model.names import series_goal
 
     assert series_goal("metrics/precision(B)") == "max"
     assert series_goal("layer1/grad_loss") == "min"

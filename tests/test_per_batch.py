@@ -18,7 +18,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from livecurve import LiveCurve, keras_batches  # noqa: E402
+from livecurve import LiveCurve  # noqa: E402
+from livecurve.keras import batches as keras_batches  # noqa: E402
 
 pytestmark = [pytest.mark.keras, pytest.mark.backends]
 

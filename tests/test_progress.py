@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from livecurve.progress import Progress, format_duration
+from livecurve.model.progress import Progress, format_duration
 
 
 class FakeClock:

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from livecurve import LiveCurveWarning, LivePlot, Run
-from livecurve.decimate import TableDigest
-from livecurve.running_means import MEAN, ROOT_MEAN_SQUARE, RUNNING, RunningMeans
-from livecurve.smoothing import Smoother, check_weight, smooth
-from livecurve.steptable import StepTable
-from livecurve.throttle import Throttle
+from livecurve.keras.running_means import MEAN, ROOT_MEAN_SQUARE, RUNNING, RunningMeans
+from livecurve.live.throttle import Throttle
+from livecurve.model.decimate import TableDigest
+from livecurve.model.smoothing import Smoother, check_weight, smooth
+from livecurve.model.steptable import StepTable
 
 
 def tensorboard_smoothing(values, weight):
@@ -233,9 +233,9 @@ def test_the_throttle_runs_at_most_once_per_interval_and_then_catches_up():
 
 def test_a_costly_redraw_stretches_the_interval_by_its_cpu_time_only(monkeypatch):
     """20 ms of CPU per redraw may run once per 4 s at 0.5 %; 20 ms of waiting costs nothing."""
-    import livecurve.throttle
+    import livecurve.live.throttle
 
-    monkeypatch.setattr(livecurve.throttle, "IDLE_SECONDS", 0.1)
+    monkeypatch.setattr(livecurve.live.throttle, "IDLE_SECONDS", 0.1)
 
     def busy() -> None:
         end = time.thread_time() + 0.02
@@ -262,9 +262,9 @@ def test_a_costly_redraw_stretches_the_interval_by_its_cpu_time_only(monkeypatch
 
 
 def test_the_throttle_waits_on_one_thread_that_ends_when_idle(monkeypatch):
-    import livecurve.throttle
+    import livecurve.live.throttle
 
-    monkeypatch.setattr(livecurve.throttle, "IDLE_SECONDS", 0.3)
+    monkeypatch.setattr(livecurve.live.throttle, "IDLE_SECONDS", 0.3)
     calls: list[float] = []
     throttle = Throttle(0.05, lambda: calls.append(time.monotonic()))
 

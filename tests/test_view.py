@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import livecurve.view.legend
-from livecurve import LivePlot, style
+from livecurve import LivePlot
+from livecurve.model import style
 from livecurve.view.header import summary_rows
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

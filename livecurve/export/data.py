@@ -11,10 +11,11 @@ JSON cannot write; a :class:`Run` never holds one). ``series`` holds the points 
 validation), ``steps`` the per-batch / per-step values (present only when there are some).
 
 Distributions (``LivePlot.log_distribution``) are columns of the CSV named ``<name>/<quantile>``
-for each of :data:`~livecurve.distribution.LABELS` (``dense_kernel/min``, ``dense_kernel/p6.7``,
-... ``dense_kernel/p50``, ... ``dense_kernel/max``), after the metrics, on the same axis; in JSON
-they are ``"distributions": {name: {"x": [...], "min": [...], "p6.7": [...], ..., "max": [...]}}``
-beside ``series`` (present only when there are some).
+for each of :data:`~livecurve.model.distribution.LABELS` (``dense_kernel/min``,
+``dense_kernel/p6.7``, ... ``dense_kernel/p50``, ... ``dense_kernel/max``), after the metrics,
+on the same axis; in JSON they are
+``"distributions": {name: {"x": [...], "min": [...], "p6.7": [...], ..., "max": [...]}}`` beside
+``series`` (present only when there are some).
 
 Per-batch values of an epoch run: the CSV above keeps the epoch table, and :func:`steps_csv` writes
 them as a second table, ``<name>.steps.csv`` beside it: ``[run,] x, <metrics>``, one row per batch
@@ -33,8 +34,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..distribution import LABELS
-from ..run import Run, align
+from ..model.distribution import LABELS
+from ..model.run import Run, align
 
 SeriesKey = tuple[int, str]
 JSON_FORMAT_VERSION = 1

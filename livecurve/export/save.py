@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ..run import Run
+from ..model.run import Run
 from . import data, static
 
 SeriesKey = tuple[int, str]

@@ -1,7 +1,8 @@
 """Render runs to a static picture with matplotlib (no browser, no frontend needed).
 
 Draws the same layout and style as the live widget: one panel per metric family, colours from
-:mod:`livecurve.style`, validation dashed with hollow markers, only the series that are visible.
+:mod:`livecurve.model.style`, validation dashed with hollow markers, only the series that are
+visible.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from .. import style
-from ..best import STATIC_MARKER, STATIC_SIZE, best_point
-from ..downsample import minmax
-from ..names import parse
-from ..run import Run
-from ..run import families as panel_order
-from ..smoothing import smooth
-from ..yrange import positive_range, robust_range
+from ..model import style
+from ..model.best import STATIC_MARKER, STATIC_SIZE, best_point
+from ..model.downsample import minmax
+from ..model.names import parse
+from ..model.run import Run
+from ..model.run import families as panel_order
+from ..model.smoothing import smooth
+from ..model.yrange import positive_range, robust_range
 from .bands import distribution_names, draw_distribution
 
 # Points drawn of a per-step line: matplotlib draws 10^6 points slowly and no picture shows them.
@@ -46,7 +47,8 @@ def figure(
     Per-step values are drawn as in the widget: a faint line (min/max decimated) and, with
     ``smoothing`` > 0, the smoothed line computed over every step. Each validation series' best
     point is marked. Panels named in ``log_panels`` get a log y axis (values <= 0 left out);
-    ``ignore_outliers`` sets each panel's y range as the widget does (:mod:`livecurve.yrange`).
+    ``ignore_outliers`` sets each panel's y range as the widget does
+    (:mod:`livecurve.model.yrange`).
     """
     runs = list(runs)  # one list throughout, even if another thread adds a run meanwhile
     visible = visible or {}

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..names import parse as parse_name
-from ..run import LiveCurveWarning, to_scalar
-from ..steptable import StepTable
+from ..model.names import parse as parse_name
+from ..model.run import LiveCurveWarning, to_scalar
+from ..model.steptable import StepTable
 from . import disk
 from .formats import FORMATS, KINDS, JsonlFormat, LogFileError, Row, plain
 

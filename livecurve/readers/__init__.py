@@ -1,4 +1,4 @@
-"""Read the logs users already have into :class:`~livecurve.run.Run` objects.
+"""Read the logs users already have into :class:`~livecurve.model.run.Run` objects.
 
 ``read(source)`` accepts:
 
@@ -16,7 +16,7 @@ several runs). The first run is labelled ``label`` (default: the file name witho
 ``"run"`` for objects), later ones ``"<label> (run 2)"``...
 
 What a reader skips or changes (a text column, a torn row, runs it split) is reported as a
-:class:`~livecurve.run.LiveCurveWarning` naming the file, and the column or line. Input it cannot
+:class:`~livecurve.LiveCurveWarning` naming the file, and the column or line. Input it cannot
 read raises :class:`LogReadError` naming the file.
 
 Modules: :mod:`.files` (what a path holds), :mod:`.delimited` (text tables), :mod:`.jsonlog`
@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..run import Run
+from ..model.run import Run
 from .errors import LogReadError
 from .files import read_path
 from .jsonlog import is_livecurve_export, read_export

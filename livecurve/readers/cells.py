@@ -14,7 +14,7 @@ import math
 import re
 from typing import Any, Final
 
-from ..run import to_scalar
+from ..model.run import to_scalar
 
 
 class _NotANumber:

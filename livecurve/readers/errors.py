@@ -10,7 +10,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from ..run import LiveCurveWarning
+from ..model.run import LiveCurveWarning
 
 
 class LogReadError(ValueError):

@@ -15,7 +15,7 @@ import codecs
 import gzip
 from pathlib import Path
 
-from ..run import Run
+from ..model.run import Run
 from .delimited import read_table
 from .errors import LogReadError
 from .jsonlog import read_json_text

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..run import Run
+from ..model.run import Run
 from .errors import LogReadError, warn
 from .objects import from_mapping, from_records
 from .runs import to_runs

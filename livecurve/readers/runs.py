@@ -1,4 +1,4 @@
-"""A :class:`~.table.Table` to :class:`~livecurve.run.Run` objects.
+"""A :class:`~.table.Table` to :class:`~livecurve.model.run.Run` objects.
 
 Every reader ends here. This module
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from ..run import Run
+from ..model.run import Run
 from . import axis as axes
 from .cells import to_cell
 from .columns import clean_names, counts, is_index, numeric_columns

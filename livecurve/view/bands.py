@@ -1,7 +1,7 @@
 """Distribution panels of the live widget: nested percentile bands around a median line.
 
 One bqplot figure per distribution name (``log_distribution(kernel=...)``), one set of marks per
-run that logged it. Each row of a :class:`~livecurve.distribution.Distribution` holds the minimum,
+run that logged it. Each row of a :class:`~livecurve.Distribution` holds the minimum,
 seven percentiles and the maximum; the bands fill between symmetric pairs (min–max, 6.7–93.3,
 15.9–84.1, 30.9–69.1), each one a bqplot ``Lines`` with ``fill="between"`` over a two-row ``y``,
 so the inner bands look darker where they overlap, and the median is a solid line over them.
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import bqplot as bq
 import numpy as np
 
-from .. import style
-from ..distribution import MEDIAN, PAIRS, QUANTILES
-from ..run import Run
-from ..style import BAND_OPACITY, band_colour
+from ..model import style
+from ..model.distribution import MEDIAN, PAIRS, QUANTILES
+from ..model.run import Run
+from ..model.style import BAND_OPACITY, band_colour
 
 
 def thin(n: int, max_points: int) -> np.ndarray:

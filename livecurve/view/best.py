@@ -1,4 +1,4 @@
-"""The marker layer for a series' best point (which point: :mod:`livecurve.best`)."""
+"""The marker layer for a series' best point (which point: :mod:`livecurve.model.best`)."""
 
 from __future__ import annotations
 

@@ -37,9 +37,9 @@ import numpy as np
 import traitlets
 from ipywidgets import widget_serialization
 
-from ..best import best_point, marks_best
-from ..run import Run
-from ..yrange import panel_ranges
+from ..model.best import best_point, marks_best
+from ..model.run import Run
+from ..model.yrange import panel_ranges
 from .best import best_mark
 from .module_widget import ModuleWidget, module_text
 

@@ -6,9 +6,9 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..names import series_goal
-from ..progress import Progress
-from ..run import Run
+from ..model.names import series_goal
+from ..model.progress import Progress
+from ..model.run import Run
 
 
 def summary_rows(runs: list[Run]) -> list[tuple[str, str, str]]:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import bqplot as bq
 import numpy as np
 
-from .. import style
-from ..decimate import RunDigests, TableDigest
-from ..downsample import minmax
-from ..names import parse
-from ..run import Run
+from ..model import style
+from ..model.decimate import RunDigests, TableDigest
+from ..model.downsample import minmax
+from ..model.names import parse
+from ..model.run import Run
 
 
 @dataclass

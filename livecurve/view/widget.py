@@ -15,11 +15,11 @@ from pathlib import Path
 import bqplot as bq
 import ipywidgets as widgets
 
-from .. import style
-from ..decimate import RunDigests
-from ..names import parse
-from ..progress import Progress
-from ..run import Run, families
+from ..model import style
+from ..model.decimate import RunDigests
+from ..model.names import parse
+from ..model.progress import Progress
+from ..model.run import Run, families
 from .bands import BandPanels
 from .controls import Controls
 from .header import Header

@@ -53,9 +53,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .logfile.formats import CsvFormat, Format, JsonlFormat, LogFileError, Row
+from ..logfile.formats import CsvFormat, Format, JsonlFormat, LogFileError, Row
+from ..model.run import LiveCurveWarning
 from .plot import LivePlot
-from .run import LiveCurveWarning
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SEEN = 64  # bytes before the offset compared on each read, to notice a rewrite in place

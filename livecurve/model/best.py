@@ -1,6 +1,6 @@
 """The best epoch of each validation series, marked on the curve (live and in saved pictures).
 
-A validation series whose metric has a direction (:func:`livecurve.names.series_goal`: min for
+A validation series whose metric has a direction (:func:`livecurve.model.names.series_goal`: min for
 losses and errors, max for accuracy-like metrics) gets one marker at its best point, the first one
 on ties, as the header's "best" column reports it. Training series and series without a direction
 (the learning rate, unknown names) get none: a "best" training loss says little about the model.

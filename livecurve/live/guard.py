@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .run import LiveCurveWarning
+from ..model.run import LiveCurveWarning
 
 T = TypeVar("T")
 

@@ -28,8 +28,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from .names import goal
-from .run import Run
+from ..model.names import goal
+from ..model.run import Run
 
 BEST = " ★"
 _MAX_FRAMES = 40

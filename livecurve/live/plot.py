@@ -13,17 +13,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..export.save import render as render_file
+from ..export.save import save as save_file
+from ..logfile import LogFile
+from ..model.progress import Progress
+from ..model.run import Run
+from ..model.smoothing import check_weight
+from ..model.steptable import StepTable
 from .cell_output import CellOutput
 from .distributed import is_primary_process
 from .environment import in_notebook
-from .export.save import render as render_file
-from .export.save import save as save_file
 from .guard import Guard
-from .logfile import LogFile
-from .progress import Progress
-from .run import Run
-from .smoothing import check_weight
-from .steptable import StepTable
 from .throttle import Throttle
 
 SeriesKey = tuple[int, str]
@@ -61,7 +61,7 @@ class LivePlot:
 
     In a job of several processes (``torch.distributed``, ``jax.distributed``, ``TF_CONFIG``,
     ``torchrun``'s ``RANK``) only the primary process draws and writes: on the others (see
-    :mod:`livecurve.distributed`) ``log=`` opens no file, ``display()`` shows nothing and
+    :mod:`livecurve.live.distributed`) ``log=`` opens no file, ``display()`` shows nothing and
     ``save()`` writes nothing, silently, while values are still recorded in memory.
 
     Example:
@@ -117,7 +117,7 @@ class LivePlot:
         # The live run's largest x, kept by record(): a log() never scans the run for it.
         self._last_run, self._last_x = self.run, _or_minus_inf(self.run.last_x())
         if compare:
-            from .sources import load
+            from ..readers.sources import load
 
             self.run.label = "this run"
             self.runs.extend(load(list(compare)))  # drawn behind the live run
@@ -157,9 +157,10 @@ class LivePlot:
         """Record the distribution of each array (weights, gradients, activations) at ``x``.
 
         Each array or tensor (numpy, TensorFlow, torch, JAX) is reduced at once to its minimum,
-        seven percentiles and maximum (see :mod:`livecurve.distribution`), so memory and redraws
-        do not grow with its size; each name gets a panel of nested percentile bands around the
-        median line, in the widget, saved pictures and exported data (``name/p50`` columns).
+        seven percentiles and maximum (see :mod:`livecurve.model.distribution`), so memory and
+        redraws do not grow with its size; each name gets a panel of nested percentile bands
+        around the median line, in the widget, saved pictures and exported data (``name/p50``
+        columns).
         ``x`` defaults to the x of the latest :meth:`log` (1 before any), or one past it when
         this name already has a row there. Logging at or before a name's last x replaces its
         rows from there on (a restarted loop).
@@ -178,7 +179,7 @@ class LivePlot:
             >>> x.tolist(), quantiles[0, 4].item()  # at step 10; the median
             ([10.0], 50.0)
         """
-        from .distribution import to_array
+        from ..model.distribution import to_array
 
         checked = {name: to_array(value) for name, value in arrays.items()}  # TypeError here
         self.guard.call("recording a distribution", self._record_distributions, x, checked)
@@ -275,7 +276,7 @@ class LivePlot:
     def view(self) -> Any:
         """The :class:`~livecurve.view.widget.CurveView`, created on first use."""
         if self._view is None:
-            from .view.widget import CurveView
+            from ..view.widget import CurveView
 
             self._view = CurveView(
                 self.runs,

@@ -10,9 +10,9 @@ from typing import Any
 
 import keras
 
-from .keras_batches import BatchReader, batch_sizes, metric_kinds
-from .plot import LivePlot
-from .run import LiveCurveWarning, Run
+from ..live.plot import LivePlot
+from ..model.run import LiveCurveWarning, Run
+from .batches import BatchReader, batch_sizes, metric_kinds
 from .search import Search, find_trial
 
 PER_BATCH_CHOICES = (True, False, "auto")
@@ -63,7 +63,7 @@ class LiveCurve(keras.callbacks.Callback):
     this one figure: KerasTuner deep-copies the callback for each trial, and each copy records a
     new run of the same figure, labelled with the trial's hyperparameter values, with a checkbox
     per run; the best trial so far is marked ``★`` (by the tuner's objective; see
-    :mod:`livecurve.search`). ``curve.runs`` lists the trials in order. A ``log=`` file is not
+    :mod:`livecurve.keras.search`). ``curve.runs`` lists the trials in order. A ``log=`` file is not
     written by trials (save the figure's data with ``curve.save("search.csv")``). A pickled
     ``LiveCurve`` unpickles as a new, empty one with the same settings and no log file.
 

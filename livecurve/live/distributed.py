@@ -27,7 +27,7 @@ real multi-worker job. Single-process ``MirroredStrategy`` needs no rule: its on
 primary, and Keras hands callbacks the values already aggregated over replicas.
 
 Example:
-    >>> import livecurve.distributed as distributed
+    >>> import livecurve.live.distributed as distributed
     >>> distributed.is_primary_process()  # a plain process
     True
 """
@@ -71,7 +71,7 @@ def is_primary_process() -> bool:
     Example:
         ```python
         from livecurve import LivePlot
-        from livecurve.distributed import is_primary_process
+        from livecurve.live.distributed import is_primary_process
 
         plot = LivePlot(log="run.csv") if is_primary_process() else None
         ```

@@ -6,8 +6,8 @@ largest value (min/max decimation: spikes and the envelope of a noisy curve surv
 is not finite (so a gap stays a gap), and its last finite row. New rows are folded in as they
 arrive, every column at once; when the buckets run out, neighbours merge in pairs. So a redraw
 costs O(new rows + buckets) and sends O(buckets) points per series, whatever the length of the
-run, while the smoothed line is computed over every row (see :mod:`livecurve.smoothing`), never
-over the decimated ones.
+run, while the smoothed line is computed over every row (see :mod:`livecurve.model.smoothing`),
+never over the decimated ones.
 """
 
 from __future__ import annotations

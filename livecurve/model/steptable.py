@@ -4,7 +4,7 @@ One ``float64`` x column is shared by every metric and each metric has a ``float
 10^6 steps of 8 metrics take 40 MB (5 bytes per point and series, where separate float64 x/y
 series would take 16). Keras computes its metrics in float32, so the narrower column loses
 nothing there; values from custom loops are rounded to float32's 7 significant digits (epoch
-values, kept in :class:`~livecurve.series.Series`, stay float64).
+values, kept in :class:`~livecurve.model.series.Series`, stay float64).
 
 A cell holds NaN for a logged value that was not finite (a gap when drawn) and ``+inf`` where the
 metric was not logged at that step (left out when drawn and exported as empty). Appends are
@@ -262,7 +262,7 @@ class StepTable:
 
 
 class StepColumn:
-    """One column of a :class:`StepTable`, read like a :class:`~livecurve.series.Series`."""
+    """One column of a :class:`StepTable`, read like a :class:`~livecurve.model.series.Series`."""
 
     def __init__(self, table: StepTable, name: str) -> None:
         self.table = table

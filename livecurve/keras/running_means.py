@@ -10,7 +10,7 @@ so reading every batch gives each batch's own value, and reading at intervals gi
 interval's mean; either way the values, weighted by their sample counts, average to the epoch's
 value. A root-mean-square metric is recovered on its square. Other metrics (AUC, precision,
 recall, F-scores, IoU, R²) are ratios of totals that cannot be split per batch: their running value
-is passed through. Pure arithmetic: no Keras here (see :mod:`livecurve.keras_batches`).
+is passed through. Pure arithmetic: no Keras here (see :mod:`livecurve.keras.batches`).
 """
 
 from __future__ import annotations

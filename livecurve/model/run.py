@@ -140,7 +140,7 @@ class Run:
 
     @property
     def distributions(self) -> Any:
-        """The run's :class:`~livecurve.distribution.Distributions` (quantiles over time)."""
+        """The run's :class:`~livecurve.model.distribution.Distributions` (quantiles over time)."""
         if self._distributions is None:
             from .distribution import Distributions  # it imports this module
 

@@ -1,7 +1,7 @@
 """``load(source)``: any source livecurve reads (histories, logs, TensorBoard) into runs.
 
 The readers are imported when first needed, and this module imports neither the figure
-(:mod:`livecurve.plot`) nor :mod:`livecurve.show`, so both can use it without an import circle.
+(:mod:`livecurve.live.plot`) nor :mod:`livecurve.show`, so both can use it without an import circle.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .run import Run
+from ..model.run import Run
 
 
 def is_many(source: Any) -> bool:
@@ -27,7 +27,7 @@ def load(source: Any, labels: Sequence[str] | None = None) -> list[Run]:
         >>> runs[0]["loss"].y.tolist()
         [0.9, 0.5]
     """
-    from .readers import read
+    from . import read
 
     sources = list(source) if is_many(source) else [source]
     if labels is not None and len(labels) != len(sources):

@@ -1,7 +1,7 @@
 """Per-batch values during ``model.fit()``: the Keras-specific half of per-batch curves.
 
 :class:`BatchReader` turns what a Keras 3 batch hook sees (running means, see
-:mod:`livecurve.running_means`) into one value per batch, or per interval between two reads,
+:mod:`livecurve.keras.running_means`) into one value per batch, or per interval between two reads,
 placed at fractional epochs (batch k of n in epoch e sits at e − 1 + k/n epochs completed).
 
 What it needs to know, and where it comes from:
@@ -90,7 +90,7 @@ def batch_sizes() -> tuple[int | None, int | None]:
 
 
 class BatchReader:
-    """Reads Keras batch logs into per-batch rows for a :class:`~livecurve.plot.LivePlot`.
+    """Reads Keras batch logs into per-batch rows for a :class:`~livecurve.live.plot.LivePlot`.
 
     Args:
         record: called with ``(x, values)`` for every per-batch row.
