@@ -53,14 +53,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .export.save import FORMATS, SaveError
+from .errors import LiveCurveWarning, LogFileError, LogReadError, SaveError
+from .export.save import FORMATS
 from .live.distributed import is_primary_process
 from .live.plot import LivePlot
-from .logfile import LogFileError
 from .model.distribution import Distribution, Distributions
-from .model.run import LiveCurveWarning, Panel, Run
+from .model.run import Panel, Run
 from .model.series import Series
-from .readers import LogReadError
 from .show import load, show
 
 if TYPE_CHECKING:

@@ -18,10 +18,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from livecurve import FORMATS, LiveCurveWarning, Run, SaveError
+from livecurve import FORMATS, LiveCurveWarning, Run, SaveError, style
 from livecurve.export import data, static
 from livecurve.export.save import render, save
-from livecurve.model import style
 from tests.conftest import ACCURACY, LOSS, LR, VAL_ACCURACY, VAL_LOSS
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from livecurve import LiveCurveWarning, Run
 from livecurve.export.data import to_json
-from livecurve.model.run import to_scalar
+from livecurve.model.values import to_scalar
 
 finite_floats = st.floats(allow_nan=False, allow_infinity=False)
 

@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 import livecurve.view.legend
-from livecurve import LivePlot
-from livecurve.model import style
+from livecurve import LivePlot, style
 from livecurve.view.header import summary_rows
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..model import style
+from .. import style
 from ..model.distribution import MEDIAN, PAIRS, QUANTILES
 from ..model.run import Run
-from ..model.style import BAND_OPACITY, band_colour
+from ..style import BAND_OPACITY, band_colour
 
 SeriesKey = tuple[int, str]
 

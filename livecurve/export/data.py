@@ -35,7 +35,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..model.distribution import LABELS
-from ..model.run import Run, align
+from ..model.run import Run
+from ..model.values import align
 
 SeriesKey = tuple[int, str]
 JSON_FORMAT_VERSION = 1

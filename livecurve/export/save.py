@@ -14,16 +14,15 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..errors import SaveError
 from ..model.run import Run
-from . import data, static
+from . import data
+
+__all__ = ["FORMATS", "SaveError", "render", "save"]
 
 SeriesKey = tuple[int, str]
 PICTURE_FORMATS = ("png", "svg", "pdf")
 FORMATS = (*PICTURE_FORMATS, "html", "csv", "json")
-
-
-class SaveError(OSError):
-    """The figure or data could not be written; the message names the path and the reason."""
 
 
 def render(
@@ -42,6 +41,8 @@ def render(
     ``look``: ``log_panels`` and ``ignore_outliers`` for pictures (see :func:`static.figure`).
     """
     if fmt in PICTURE_FORMATS:
+        from . import static  # matplotlib: imported when a picture is drawn
+
         return static.render(
             runs, fmt, visible, title=title, dpi=dpi, columns=columns, smoothing=smoothing, **look
         )
@@ -63,6 +64,8 @@ def _html(
     **look: Any,
 ) -> str:
     """A self-contained page: the picture inline (works offline) and the data as a CSV download."""
+    from . import static
+
     svg = static.render(
         runs, "svg", visible, title=title, columns=columns, smoothing=smoothing, **look
     ).decode()

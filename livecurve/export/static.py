@@ -1,7 +1,7 @@
 """Render runs to a static picture with matplotlib (no browser, no frontend needed).
 
 Draws the same layout and style as the live widget: one panel per metric family, colours from
-:mod:`livecurve.model.style`, validation dashed with hollow markers, only the series that are
+:mod:`livecurve.style`, validation dashed with hollow markers, only the series that are
 visible.
 """
 
@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from ..model import style
+from .. import style
 from ..model.best import STATIC_MARKER, STATIC_SIZE, best_point
 from ..model.downsample import minmax
 from ..model.names import parse

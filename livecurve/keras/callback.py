@@ -10,8 +10,9 @@ from typing import Any
 
 import keras
 
+from ..errors import LiveCurveWarning
 from ..live.plot import LivePlot
-from ..model.run import LiveCurveWarning, Run
+from ..model.run import Run
 from .batches import BatchReader, batch_sizes, metric_kinds
 from .search import Search, find_trial
 

@@ -53,8 +53,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..logfile.formats import CsvFormat, Format, JsonlFormat, LogFileError, Row
-from ..model.run import LiveCurveWarning
+from ..errors import LiveCurveWarning, LogFileError
+from ..logfile.formats import CsvFormat, Format, JsonlFormat, Row
 from .plot import LivePlot
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..model.run import LiveCurveWarning
+from ..errors import LiveCurveWarning
 
 T = TypeVar("T")
 

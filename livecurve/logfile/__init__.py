@@ -45,8 +45,8 @@ livecurve never overwrites a backup, and never writes to a file that changed und
 
 from __future__ import annotations
 
+from ..errors import LogFileError
 from .file import LogFile, read
-from .formats import LogFileError
 
 ACCEPTED = (".csv", ".jsonl")
 

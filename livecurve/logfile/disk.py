@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .formats import LogFileError
+from ..errors import LogFileError
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import LiveCurveWarning, LogFileError
 from ..model.names import parse as parse_name
-from ..model.run import LiveCurveWarning, to_scalar
 from ..model.steptable import StepTable
+from ..model.values import to_scalar
 from . import disk
-from .formats import FORMATS, KINDS, JsonlFormat, LogFileError, Row, plain
+from .formats import FORMATS, KINDS, JsonlFormat, Row, plain
 
 # Per-step rows are gathered and appended in blocks of about this many bytes (and at every
 # epoch row, redraw and end), never held as rows in memory.

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import LogFileError
+
 KINDS = ("epoch", "step")
 # What a number cut short looks like: "0.12", "-1.5e", "" (a row torn right after its newline).
 _NUMBER_PREFIX = re.compile(r"\s*[-+]?[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]*)?\s*")
@@ -22,13 +24,6 @@ _HEADER_START = re.compile(r'"?([A-Za-z_]+)"?(.?)')
 _DELIMITERS = ",;\t|"
 # Keras's CSVLogger writes "NA" for a metric missing from an epoch's logs.
 _ABSENT = ("", "NA")
-
-
-class LogFileError(ValueError):
-    """A file that is not a livecurve training log, or one damaged before its last line.
-
-    The message names the file and the line. livecurve never writes to such a file.
-    """
 
 
 @dataclass(slots=True)

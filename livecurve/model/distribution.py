@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from .run import LiveCurveWarning, align
+from ..errors import LiveCurveWarning
+from .values import align
 
 QUANTILES: tuple[float, ...] = (0.0, 6.68, 15.87, 30.85, 50.0, 69.15, 84.13, 93.32, 100.0)
 """The percentiles stored per call: min, TensorBoard's seven normal-histogram points, max."""

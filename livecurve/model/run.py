@@ -15,13 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import LiveCurveWarning
+from .distribution import Distributions
 from .names import MetricName, goal, is_learning_rate, parse
 from .series import Series
 from .steptable import StepColumn, StepTable
-
-
-class LiveCurveWarning(UserWarning):
-    """Raised (as a warning, once per cause) for input livecurve skips or cannot draw."""
+from .values import align, to_scalar
 
 
 @dataclass
@@ -43,55 +42,6 @@ class Panel:
         """
         members = list(dict.fromkeys(parse(n).member for n in self.names))
         return members.index(parse(name).member)
-
-
-def to_scalar(value: Any) -> float | None:
-    """Convert a logged value to a float, or None when it is not a single number.
-
-    Accepts Python and numpy numbers, 0-d or one-element arrays and framework tensors (anything
-    numpy can turn into one number, or whose ``.item()`` gives one, such as a torch tensor that
-    requires grad). Strings, vectors, complex numbers and None give None; an integer too large
-    for a float gives ``±inf``.
-    """
-    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
-        try:
-            return float(value)
-        except OverflowError:
-            return math.inf if value > 0 else -math.inf
-    if value is None or isinstance(value, (str, bytes, complex, np.complexfloating, Mapping)):
-        return None
-    try:
-        arr = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
-    except Exception:
-        item = getattr(value, "item", None)
-        try:
-            number = item() if callable(item) else None
-        except Exception:
-            return None
-        if isinstance(number, (bool, int, float)):
-            return to_scalar(number)
-        return None
-    if arr.size != 1 or not (
-        np.issubdtype(arr.dtype, np.integer)
-        or np.issubdtype(arr.dtype, np.floating)
-        or arr.dtype == bool
-    ):
-        return None
-    return float(arr.reshape(()))
-
-
-def align(
-    snapshots: Mapping[str, tuple[np.ndarray, np.ndarray]],
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The union of the series' x values, and for each series the row of each of its points.
-
-    ``snapshots`` maps names to ``(x, y)``. Returns ``(xs, {name: rows})`` with ``xs`` sorted and
-    ``xs[rows] == x`` for every series.
-    """
-    if not snapshots:
-        return np.empty(0), {}
-    xs = np.unique(np.concatenate([x for x, _ in snapshots.values()]))
-    return xs, {name: np.searchsorted(xs, x) for name, (x, _) in snapshots.items()}
 
 
 def families(runs: list[Run], visible: Mapping[tuple[int, str], bool] | None = None) -> list[str]:
@@ -136,14 +86,13 @@ class Run:
         self._panels_of = -1  # the number of names self._panels was grouped from
         self._lock = threading.Lock()
         self._warned: set[tuple[str, str]] = set()
-        self._distributions: Any = None
+        self._distributions: Distributions | None = None
+        self.params: dict[str, Any] = {}
 
     @property
-    def distributions(self) -> Any:
+    def distributions(self) -> Distributions:
         """The run's :class:`~livecurve.model.distribution.Distributions` (quantiles over time)."""
         if self._distributions is None:
-            from .distribution import Distributions  # it imports this module
-
             self._distributions = Distributions()
         return self._distributions
 

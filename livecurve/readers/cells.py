@@ -14,7 +14,7 @@ import math
 import re
 from typing import Any, Final
 
-from ..model.run import to_scalar
+from ..model.values import to_scalar
 
 
 class _NotANumber:

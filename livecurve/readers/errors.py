@@ -10,12 +10,9 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from ..model.run import LiveCurveWarning
+from ..errors import LiveCurveWarning, LogReadError
 
-
-class LogReadError(ValueError):
-    """A log could not be read: a missing or empty file, a header with no rows, a file that is not
-    a training log, a directory without TensorBoard event files. The message names the file."""
+__all__ = ["LiveCurveWarning", "LogReadError", "listing", "plural", "warn"]
 
 
 def warn(message: str) -> None:

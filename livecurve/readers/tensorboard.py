@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model.run import Run, to_scalar
+from ..model.run import Run
+from ..model.values import to_scalar
 from .axis import axis_kind
 from .errors import LogReadError, listing, plural, warn
 from .quiet import quiet_stderr

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import bqplot as bq
 import numpy as np
 
-from ..model import style
+from .. import style
 from ..model.distribution import MEDIAN, PAIRS, QUANTILES
 from ..model.run import Run
-from ..model.style import BAND_OPACITY, band_colour
+from ..style import BAND_OPACITY, band_colour
 
 
 def thin(n: int, max_points: int) -> np.ndarray:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import bqplot as bq
 import numpy as np
 
-from ..model import style
+from .. import style
 from ..model.decimate import RunDigests, TableDigest
 from ..model.downsample import minmax
 from ..model.names import parse

@@ -15,7 +15,7 @@ from pathlib import Path
 import bqplot as bq
 import ipywidgets as widgets
 
-from ..model import style
+from .. import style
 from ..model.decimate import RunDigests
 from ..model.names import parse
 from ..model.progress import Progress

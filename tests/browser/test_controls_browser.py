@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from livecurve.model import style
+from livecurve import style
 
 from .lab import ARTIFACTS, cell_busy, notebook_page, run_cell, write_notebook
 

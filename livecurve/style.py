@@ -8,7 +8,7 @@ forms of colour blindness.
 
 from __future__ import annotations
 
-from .names import is_learning_rate
+from .model.names import is_learning_rate
 
 PALETTE = (
     "#0072B2",  # blue
