@@ -74,6 +74,7 @@ def test_a_real_keras_tuner_search_draws_each_trial_in_one_figure(tmp_path) -> N
         f"units={t.hyperparameters.values['units']}" for t in trials
     ]
     assert curve.plot.runs == curve.runs, "one figure, one run per trial"
+    assert [run.params for run in curve.runs] == [t.hyperparameters.values for t in trials]
     for run, trial in zip(curve.runs, trials):
         assert run["val_loss"].x.tolist() == [1, 2]
         best = trial.metrics.get_best_value("val_loss")

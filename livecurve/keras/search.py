@@ -101,6 +101,8 @@ class Search:
         else:
             run = Run(label, axis=plot.run.axis)
             plot.runs.append(run)
+        if trial is not None:
+            run.params = dict(trial.hyperparameters.values)
         self.runs.append(run)
         self._base[id(run)] = label
         return run

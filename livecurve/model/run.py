@@ -68,6 +68,12 @@ class Run:
             Keras epoch index 0 sits at x=1), ``"step"``, or a file's own axis name
             (``"round"``, ``"iteration"``).
 
+    Attributes:
+        params: the run's hyperparameters, name to value (``{"units": 32, "lr": 0.01}``), empty
+            when none are known. The one place every source puts them (KerasTuner trials,
+            TensorBoard's hparams plugin, Lightning's ``hparams.yaml``, ``show(params=...)``)
+            and every view reads them (labels, the runs table, exports).
+
     Example:
         >>> run = Run()
         >>> run.log(1, {"loss": 0.9, "val_loss": 1.0})
