@@ -69,7 +69,7 @@ def test_empty_and_nan_arrays_are_skipped_with_one_warning_each(livecurve_warnin
 
 def test_an_internal_failure_never_raises_into_training(monkeypatch, livecurve_warnings) -> None:
     plot = LivePlot()
-    monkeypatch.setattr(plot, "_record_distributions", lambda *a: 1 / 0)
+    monkeypatch.setattr(plot.run, "log_distributions", lambda *a: 1 / 0)
     plot.log_distribution(1, w=np.ones(3))  # no exception
     assert any("recording a distribution" in m for m in livecurve_warnings.messages())
 

@@ -15,11 +15,15 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .. import style
 from ..model.distribution import MEDIAN, PAIRS, QUANTILES
 from ..model.run import Run
 from ..style import BAND_OPACITY, band_colour
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 SeriesKey = tuple[int, str]
 
@@ -40,8 +44,8 @@ def distribution_names(
 
 
 def draw_distribution(
-    ax, name: str, runs: list[Run], visible: Mapping[SeriesKey, bool], axis: str
-) -> None:  # type: ignore[no-untyped-def]
+    ax: Axes, name: str, runs: list[Run], visible: Mapping[SeriesKey, bool], axis: str
+) -> None:
     """Draw ``name``'s bands and median for every run that has it on ``ax``."""
     for run_index, run in enumerate(runs):
         if run._distributions is None or name not in run.distributions:

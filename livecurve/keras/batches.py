@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
+from types import FrameType
 from typing import Any
 
 from .running_means import MEAN, ROOT_MEAN_SQUARE, RUNNING, RunningMeans
@@ -70,7 +71,7 @@ def metric_kinds(model: Any) -> dict[str, str]:
 
 def batch_sizes() -> tuple[int | None, int | None]:
     """``(batch size, last batch size)`` of the ``fit()`` calling the callbacks, if known."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     for _ in range(_FRAMES):
         if frame is None:
             break

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,22 @@ PER_BATCH_CHOICES = (True, False, "auto")
 # per_batch="auto" draws per-batch values when an epoch has at least this many batches (or an
 # unknown number): fewer make no line worth drawing between two epoch points.
 AUTO_MIN_BATCHES = 10
+
+
+@dataclass
+class _Fit:
+    """What one ``fit()`` knows, made at ``on_train_begin``: the callback keeps nothing else
+    between its hooks but its settings, the figure and how many fits it has drawn."""
+
+    reading: bool = False  # per-batch values on for this fit()
+    awaiting_first_epoch: bool = True  # the x axis is placed at the first epoch's start
+    offset: float = 0.0  # added to Keras's epoch index: where this fit() sits on the x axis
+    first_row: int = 0  # the live run's first step row of the running epoch
+    # The last epoch's logs dict and the keys read from it: callbacks listed after this one
+    # (ReduceLROnPlateau, LearningRateScheduler) add "learning_rate" to it after we read it.
+    last_logs: tuple[int, dict[str, Any], set[str]] | None = None
+    kinds: Callable[[], Any] | None = None  # the model's metric kinds, asked for at a batch
+    sizes: tuple[int | None, int | None] = (None, None)  # batch size, last batch's size
 
 
 class LiveCurve(keras.callbacks.Callback):
@@ -140,15 +157,9 @@ class LiveCurve(keras.callbacks.Callback):
             smoothing=smoothing,
         )
         self.batches = BatchReader(self.plot.record_steps, self.plot.changed)
-        self._reading = False  # per-batch values on for this fit()
-        self._first_row = 0
         self.display_widget = display
-        self._offset = 0.0
+        self._fit = _Fit(awaiting_first_epoch=False)  # made anew by each on_train_begin
         self._fits = 0
-        self._awaiting_first_epoch = False
-        # The last epoch's logs dict and the keys read from it: callbacks listed after this one
-        # (ReduceLROnPlateau, LearningRateScheduler) add "learning_rate" to it after we read it.
-        self._last_logs: tuple[int, dict[str, Any], set[str]] | None = None
         self._search = Search(self.plot)  # shared by the copies KerasTuner makes per trial
         self._trial_run: Run | None = None
 
@@ -158,8 +169,7 @@ class LiveCurve(keras.callbacks.Callback):
         clone.__dict__.update(self.__dict__)
         memo[id(self)] = clone
         clone.batches = BatchReader(clone.plot.record_steps, clone.plot.changed)
-        clone._reading, clone._offset, clone._fits = False, 0.0, 0
-        clone._awaiting_first_epoch, clone._last_logs = False, None
+        clone._fit, clone._fits = _Fit(awaiting_first_epoch=False), 0
         trial, tuner = find_trial()
         clone._trial_run = self.plot.guard.call(
             "adding a trial", self._search.add_trial, trial, tuner
@@ -194,8 +204,7 @@ class LiveCurve(keras.callbacks.Callback):
 
     # -- Keras hooks (each guarded: a plotting failure never stops training) -------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        self._awaiting_first_epoch = True
-        self._reading = False
+        self._fit = _Fit()
         shown = False
         if self._trial_run is not None:
             shown = self._search.displayed  # one widget for the whole search
@@ -206,16 +215,17 @@ class LiveCurve(keras.callbacks.Callback):
         self.plot.guard.call("preparing per-batch values", self._prepare_batches)
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        fit = self._fit
         self.plot.guard.call("recording late metrics", self._record_late_keys)
-        if self._awaiting_first_epoch:
-            self._awaiting_first_epoch = False
+        if fit.awaiting_first_epoch:
+            fit.awaiting_first_epoch = False
             self.plot.guard.call("starting the figure", self._start, epoch)
-        if self._reading:
-            self._first_row = len(self.plot.run.steps)
+        if fit.reading:
+            fit.first_row = len(self.plot.run.steps)
             self.plot.guard.call("reading batches", self.batches.begin_epoch, epoch)
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        if not self._reading:
+        if not self._fit.reading:
             return
         try:  # most batches are not read: answer that without the guard's call
             due = self.batches.due(batch)
@@ -225,13 +235,13 @@ class LiveCurve(keras.callbacks.Callback):
             self.plot.guard.call("reading a batch", self._read_batch, batch, logs)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        if self._awaiting_first_epoch:
+        if self._fit.awaiting_first_epoch:
             self.on_epoch_begin(epoch)  # starts the figure if on_epoch_begin was never called
-        if self._reading:
+        if self._fit.reading:
             self.plot.guard.call("placing the epoch's batches", self._place_batches)
         self.plot.guard.call("recording the epoch", self._record, epoch, logs or {})
         if logs is not None:
-            self._last_logs = (epoch, logs, set(logs))
+            self._fit.last_logs = (epoch, logs, set(logs))
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self.plot.guard.call("recording late metrics", self._record_late_keys)
@@ -242,10 +252,9 @@ class LiveCurve(keras.callbacks.Callback):
     # -- adapter logic -------------------------------------------------------------------
     def _begin_trial(self) -> None:
         """Record into this trial's run; a search writes no log file (trials would replace it)."""
-        self.plot.run = self._trial_run
-        if self.plot.logfile is not None:
-            self.plot.logfile.flush()
-            self.plot.logfile = None
+        if self._trial_run is not None:
+            self.plot.use_run(self._trial_run)
+        if self.plot.stop_logging() is not None:
             warnings.warn(
                 "livecurve: a hyperparameter search draws each trial as a run of the figure and "
                 "writes no log file; save the data with curve.save('search.csv').",
@@ -255,17 +264,18 @@ class LiveCurve(keras.callbacks.Callback):
 
     def _prepare_batches(self) -> None:
         """Decide whether this ``fit()`` draws per-batch values, and learn what reading needs."""
+        fit = self._fit
         steps = (self.params or {}).get("steps")
         if self.per_batch == "auto":
-            self._reading = steps is None or steps >= AUTO_MIN_BATCHES
+            fit.reading = steps is None or steps >= AUTO_MIN_BATCHES
         else:
-            self._reading = bool(self.per_batch)
-        if self._reading:
+            fit.reading = bool(self.per_batch)
+        if fit.reading:
             # The raw model: Callback.model on JAX would copy the training state, and the
             # metrics are asked for from a batch hook (Keras builds them at the first batch).
             model = self._model
-            self._kinds = lambda: metric_kinds(model)
-            self._sizes = batch_sizes()
+            fit.kinds = lambda: metric_kinds(model)
+            fit.sizes = batch_sizes()
 
     def _read_batch(self, batch: int, logs: dict[str, Any] | None) -> None:
         self.batches.batch_end(batch, logs)  # records, then asks the plot for a redraw
@@ -273,7 +283,7 @@ class LiveCurve(keras.callbacks.Callback):
     def _place_batches(self) -> None:
         exact = self.batches.end_epoch()
         if exact:
-            self.plot.run.steps.set_x(self._first_row, exact)
+            self.plot.place_steps(self._fit.first_row, exact)
 
     def _start(self, first_epoch: int) -> None:
         """Place this ``fit()`` on the x axis.
@@ -284,13 +294,14 @@ class LiveCurve(keras.callbacks.Callback):
         The first ``fit()`` after loading a log file is placed by its epochs alone: from epoch 0
         it replaces them (training restarted from scratch).
         """
+        fit = self._fit
         last = self.plot.run.last_x()
         logfile = self.plot.logfile if self._fits == 0 else None  # the points are the file's
         self._fits += 1
         if first_epoch == 0 and last is not None and logfile is None:
-            self._offset = last
+            fit.offset = last
         else:
-            self._offset = 0.0
+            fit.offset = 0.0
             if last is not None and last >= first_epoch + 1:
                 self.plot.rewind(first_epoch + 1)
             elif logfile is not None and last is not None and last < first_epoch:
@@ -302,33 +313,30 @@ class LiveCurve(keras.callbacks.Callback):
                     stacklevel=2,
                 )
         epochs = (self.params or {}).get("epochs")
-        total = None if epochs is None else int(epochs + self._offset)
-        if self._reading:
+        total = None if epochs is None else int(epochs + fit.offset)
+        if fit.reading:
             self.batches.begin_fit(
-                self._kinds, (self.params or {}).get("steps"), *self._sizes, self._offset
+                fit.kinds, (self.params or {}).get("steps"), *fit.sizes, fit.offset
             )
-        self.plot.start(total, int(first_epoch + self._offset))
+        self.plot.start(total, int(first_epoch + fit.offset))
 
     def _record_late_keys(self) -> None:
         """Add the keys that later callbacks put into the last epoch's logs, at that epoch."""
-        if self._last_logs is None:
+        if self._fit.last_logs is None:
             return
-        epoch, logs, seen = self._last_logs
-        self._last_logs = None
+        epoch, logs, seen = self._fit.last_logs
+        self._fit.last_logs = None
         late = {key: value for key, value in logs.items() if key not in seen}
         if late:
             self.plot.record(self._x(epoch), late)
-            self.plot.refresh()
+            self.plot.changed()
 
     def _x(self, epoch: int) -> float:
         """Where Keras epoch index ``epoch`` is drawn: epochs completed, after this fit's offset."""
-        return epoch + 1 + self._offset
+        return epoch + 1 + self._fit.offset
 
     def _record(self, epoch: int, logs: dict[str, Any]) -> None:
-        x = self._x(epoch)
-        self.plot.record(x, logs)
-        self.plot.progress.advance(int(x))
-        self.plot.refresh()
+        self.plot.record_epoch(self._x(epoch), logs)
 
 
 def _unpickle(cls: type[LiveCurve], settings: dict[str, Any]) -> LiveCurve:

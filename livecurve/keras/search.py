@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from types import FrameType
 from typing import Any
 
 from ..model.names import goal
@@ -41,7 +42,7 @@ def find_trial(start: int = 2) -> tuple[Any, Any]:
     Returns ``(None, None)`` when no frame up the stack holds a ``trial`` with
     ``.hyperparameters.values``.
     """
-    frame = sys._getframe(start)
+    frame: FrameType | None = sys._getframe(start)
     for _ in range(_MAX_FRAMES):
         if frame is None:
             break

@@ -11,7 +11,7 @@ def in_notebook() -> bool:
     if ipython_module is None:
         return False
     try:
-        shell = ipython_module.get_ipython()  # type: ignore[attr-defined]
+        shell = ipython_module.get_ipython()
     except Exception:
         return False
     return shell is not None and getattr(shell, "kernel", None) is not None

@@ -7,7 +7,6 @@ the widget view. The Keras callback is a thin adapter around it; custom loops ca
 from __future__ import annotations
 
 import base64
-import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -114,8 +113,6 @@ class LivePlot:
             if len(self.logfile.steps):
                 self.run.adopt_steps(self.logfile.steps)  # per-step rows, drawn again
             self.logfile.steps = StepTable()  # the run holds them now
-        # The live run's largest x, kept by record(): a log() never scans the run for it.
-        self._last_run, self._last_x = self.run, _or_minus_inf(self.run.last_x())
         if compare:
             from ..readers.sources import load
 
@@ -132,15 +129,13 @@ class LivePlot:
         point: the values from there on are dropped and the new ones drawn instead (a log file
         keeps the old rows in a backup first).
         """
-        if self._last_run is not self.run:  # a new run (a search's next trial)
-            self._last_run, self._last_x = self.run, _or_minus_inf(self.run.last_x())
-        last = self._last_x
+        last = self.run.last_x()
         if x is None:
-            x = 1.0 if last == -math.inf else last + 1
+            x = 1.0 if last is None else last + 1
         if self.progress.started is None:
             self.progress.start(None, max(int(x) - 1, 0))  # elapsed time counts from here
         logged = None if self.logfile is None else self.logfile.last_x
-        if x < last or (logged is not None and x < logged):
+        if (last is not None and x < last) or (logged is not None and x < logged):
             self.rewind(x)  # the loop went back: the newer values win, the old rows are kept aside
         if self.run.axis == "step":
             steps, points = self._split(metrics)
@@ -182,25 +177,8 @@ class LivePlot:
         from ..model.distribution import to_array
 
         checked = {name: to_array(value) for name, value in arrays.items()}  # TypeError here
-        self.guard.call("recording a distribution", self._record_distributions, x, checked)
+        self.guard.call("recording a distribution", self.run.log_distributions, x, checked)
         self.changed()
-
-    def _record_distributions(self, x: float | None, arrays: dict[str, Any]) -> None:
-        distributions = self.run.distributions
-        for name, array in arrays.items():
-            at = x
-            if at is None:
-                last = self.run.last_x() if len(self.run) else None
-                at = 1.0 if last is None else last
-                own = distributions[name].last_x() if name in distributions else None
-                if own is not None and own >= at:
-                    at = own + 1
-            else:
-                own = distributions[name].last_x() if name in distributions else None
-                if own is not None and at <= own:
-                    distributions[name].truncate_from(at)  # the loop went back: newer wins
-            distributions.ensure(name).append(float(at), array)
-            self._last_x = max(self._last_x, float(at))
 
     def _split(self, metrics: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Per-step values (training) and points (validation) of a step-axis ``log()``."""
@@ -228,8 +206,6 @@ class LivePlot:
         the log is reported once and never raised.
         """
         self.run.log(x, values)
-        if x > self._last_x:
-            self._last_x = x
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.write, x, values)
 
@@ -239,10 +215,37 @@ class LivePlot:
         A ``.jsonl`` log file keeps them as step rows; a ``.csv`` log keeps epoch rows only.
         """
         self.run.log_steps(x, values)
-        if x > self._last_x:
-            self._last_x = x
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.write_steps, x, values)
+
+    def record_epoch(self, x: float, values: Mapping[str, Any]) -> None:
+        """Record an epoch's ``values`` at ``x``, count it in the progress and ask for a redraw.
+
+        What an epoch-end hook does: it only records (and writes the log file's row, fsync'ed,
+        when there is one); the redraw runs beside training, like per-batch redraws.
+        """
+        self.record(x, values)
+        self.progress.advance(int(x))
+        self.changed()
+
+    def place_steps(self, first_row: int, xs: Sequence[float]) -> None:
+        """Move the live run's step rows from ``first_row`` on to ``xs`` (one x per row).
+
+        The Keras callback learns an epoch's exact batch positions only when it ends.
+        """
+        self.run.steps.set_x(first_row, xs)
+
+    def use_run(self, run: Run) -> None:
+        """Record into ``run`` from now on (a run of this figure: a search's next trial)."""
+        self.run = run
+
+    def stop_logging(self) -> Path | None:
+        """Write what the log file holds and stop writing it; returns its path (None: none)."""
+        if self.logfile is None:
+            return None
+        logfile, self.logfile = self.logfile, None
+        logfile.flush()
+        return logfile.path
 
     def rewind(self, x: float) -> Path | None:
         """Drop every point at or after ``x``: training went back to an earlier checkpoint.
@@ -251,7 +254,6 @@ class LivePlot:
         file next to it (a warning names it). Returns the backup's path, or None.
         """
         self.run.truncate_from(x)
-        self._last_run, self._last_x = self.run, _or_minus_inf(self.run.last_x())
         backup = None
         if self.logfile is not None:
             backup = self.guard.call("rewinding the log file", self.logfile.rewind, x)
@@ -262,6 +264,22 @@ class LivePlot:
         """Mark the start of training: ``total`` epochs (for the ETA), starting after ``first``."""
         self.progress.start(total, first)
         self.refresh()
+
+    def __enter__(self) -> LivePlot:
+        """``with LivePlot() as plot:`` shows the widget (in a notebook) and finishes at the end.
+
+        Example:
+            >>> with LivePlot() as plot:
+            ...     for epoch in range(2):
+            ...         plot.log(loss=1 / (epoch + 1))
+            >>> plot.progress.finished is not None
+            True
+        """
+        self.display()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.finish()  # also after an exception: the curves so far stay drawn, it propagates
 
     def finish(self) -> None:
         """Mark the end of training; the notebook output gains a static picture of the figure."""
@@ -372,7 +390,3 @@ class LivePlot:
         if self._view is None:
             return {"smoothing": self.smoothing}
         return {"smoothing": self._view.smoothing, **self._view.controls.picture_options()}
-
-
-def _or_minus_inf(x: float | None) -> float:
-    return -math.inf if x is None else x

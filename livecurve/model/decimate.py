@@ -174,7 +174,9 @@ class TableDigest:
         b = np.minimum(a + 1, self.buckets)  # an odd last bucket pairs with an empty one
         b_valid = ((a + 1) < used)[:, None]
 
-        def pick(rows: np.ndarray, values: np.ndarray, better: np.ufunc, empty: float):
+        def pick(
+            rows: np.ndarray, values: np.ndarray, better: np.ufunc, empty: float
+        ) -> tuple[np.ndarray, np.ndarray]:
             rb = np.where(b_valid, rows[b], _NONE)
             vb = np.where(b_valid, values[b], empty)
             take_b = better(vb, values[a])

@@ -94,6 +94,7 @@ class Run:
         self._warned: set[tuple[str, str]] = set()
         self._distributions: Distributions | None = None
         self.params: dict[str, Any] = {}
+        self._top = -math.inf  # the largest x recorded: last_x() without a scan
 
     @property
     def distributions(self) -> Distributions:
@@ -175,13 +176,24 @@ class Run:
         return [Panel(family, list(names)) for family, names in self._panels]
 
     def last_x(self) -> float | None:
-        """The largest x logged so far (points or steps), or None for an empty run."""
-        xs = [float(s.x.max()) for s in self.series() if len(s)]
+        """The largest x logged so far (points, steps or distributions), or None for an empty run.
+
+        Kept as values are recorded, so asking costs nothing however long the run.
+        """
+        return None if self._top == -math.inf else self._top
+
+    def _scan_last_x(self) -> float:
+        xs = [float(np.nanmax(s.x)) for s in self.series() if len(s)]
         if len(self.steps):
             xs.append(self.steps.last_x())
-        if self._distributions is not None and self._distributions.last_x() is not None:
-            xs.append(self._distributions.last_x())
-        return max(xs) if xs else None
+        shown = None if self._distributions is None else self._distributions.last_x()
+        if shown is not None:
+            xs.append(shown)
+        return max(xs, default=-math.inf)
+
+    def _reached(self, x: float) -> None:
+        if x > self._top:
+            self._top = x
 
     # -- writing -------------------------------------------------------------------------
     def log(self, x: float, values: Mapping[str, Any]) -> None:
@@ -194,6 +206,7 @@ class Run:
             number = self._number(str(name), value, x)
             if number is not None:
                 self.ensure(str(name)).append(x, number)
+                self._reached(x)
 
     def log_steps(self, x: float, values: Mapping[str, Any]) -> None:
         """Record one row of dense values (a batch, or a custom loop's step) at ``x``.
@@ -210,15 +223,18 @@ class Run:
             total = None
         if type(total) is float and math.isfinite(total) and self._names.keys() >= values.keys():
             self.steps.append(x, dict(values))
+            if x > self._top:
+                self._top = x
             return
         row: dict[str, float] = {}
         for name, value in values.items():
             if type(value) is float and math.isfinite(value):
-                number: float | None = value
+                number: float = value
             else:
-                number = self._number(str(name), value, x)
-                if number is None:
+                checked = self._number(str(name), value, x)
+                if checked is None:
                     continue
+                number = checked
             if name not in self._names:
                 name = str(name)
                 with self._lock:
@@ -226,6 +242,7 @@ class Run:
             row[name] = number
         if row:
             self.steps.append(x, row)
+            self._reached(x)
 
     def _number(self, name: str, value: Any, x: float) -> float | None:
         """``value`` as a float to record (NaN for a non-finite one), or None to skip it.
@@ -259,6 +276,8 @@ class Run:
             with self._lock:
                 self._names.setdefault(name, parse(name))
         self.steps.extend(xs, columns)
+        if len(xs):
+            self._reached(float(np.nanmax(xs)))
 
     def adopt_steps(self, table: StepTable) -> None:
         """Take ``table`` as this run's per-step values (an empty run's; a reloaded log's)."""
@@ -266,17 +285,45 @@ class Run:
             with self._lock:
                 self._names.setdefault(name, parse(name))
         self.steps = table
+        if len(table):
+            self._reached(table.last_x())
 
-    def extend(self, name: str, xs: Iterable[float], ys: Iterable[float]) -> None:
+    def log_distributions(self, x: float | None, arrays: Mapping[str, Any]) -> None:
+        """Record the distribution of each array at ``x`` (see :meth:`LivePlot.log_distribution`).
+
+        ``x`` None: the run's last x (1 before any), or one past a name's own last row when it
+        already has one there. At or before a name's last row, its rows from ``x`` on are
+        dropped first (a restarted loop).
+        """
+        distributions = self.distributions
+        for name, array in arrays.items():
+            own = distributions[name].last_x() if name in distributions else None
+            at = x
+            if at is None:
+                last = self.last_x()
+                at = 1.0 if last is None else last
+                if own is not None and own >= at:
+                    at = own + 1
+            elif own is not None and at <= own:
+                distributions[name].truncate_from(at)  # the loop went back: newer wins
+            distributions.ensure(name).append(float(at), array)
+            self._reached(float(at))
+
+    def extend(
+        self, name: str, xs: Iterable[float], ys: Iterable[float], *, warn: bool = True
+    ) -> None:
         """Add many points of one series (readers use this).
 
-        As in :meth:`log`, NaN and infinite values are kept as NaN with one warning per metric.
+        As in :meth:`log`, NaN and infinite values are kept as NaN with one warning per metric
+        (none with ``warn=False``: a file that saved its gaps as gaps).
         """
         x_arr = np.asarray(list(xs), dtype=np.float64)
         y_arr = np.asarray(list(ys), dtype=np.float64)
         bad = ~np.isfinite(y_arr)
         self.ensure(name).extend(x_arr, np.where(bad, math.nan, y_arr))  # raises on bad shapes
-        if bad.any():
+        if x_arr.size and not np.isnan(x_arr).all():
+            self._reached(float(np.nanmax(x_arr)))
+        if bad.any() and warn:
             first = int(np.flatnonzero(bad.ravel())[0])
             self._warn_once(
                 name,
@@ -302,6 +349,7 @@ class Run:
         dropped = sum(s.truncate_from(x) for s in self.series()) + self.steps.truncate_from(x)
         if self._distributions is not None:
             dropped += self._distributions.truncate_from(x)
+        self._top = self._scan_last_x()
         return dropped
 
     # -- exporting -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ readers take consistent copies of the rows they ask for.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -104,7 +104,10 @@ class StepTable:
             names: dict[str, None] = {}
             for _, values in pending:
                 names.update(dict.fromkeys(values))
-            cells = {name: [values.get(name, _INF) for _, values in pending] for name in names}
+            cells = {
+                name: np.array([values.get(name, _INF) for _, values in pending], np.float32)
+                for name in names
+            }
         for name, cell in cells.items():
             column = self._columns.get(name)
             if column is None:
@@ -134,7 +137,7 @@ class StepTable:
             self._n = n + xs.size
             self.version += 1
 
-    def set_x(self, start: int, x: np.ndarray) -> None:
+    def set_x(self, start: int, x: np.ndarray | Sequence[float]) -> None:
         """Move rows ``start …`` to new x (batches placed before their count was known)."""
         xs = np.asarray(x, dtype=np.float64)
         with self._lock:

@@ -49,7 +49,7 @@ def read_export(data: Mapping[str, Any], source: str, label: str | None) -> list
             try:
                 x = np.asarray(points["x"], dtype=np.float64)
                 y = np.asarray([math.nan if v is None else v for v in points["y"]], np.float64)
-                run.ensure(str(metric)).extend(x, y)  # NaN kept as saved, without a warning
+                run.extend(str(metric), x, y, warn=False)  # NaN kept as saved
             except (KeyError, TypeError, ValueError) as exc:
                 raise LogReadError(
                     f"{source}: series {metric!r} of run {number} is not "
