@@ -67,7 +67,11 @@ def show(
     follow: bool = False,
     interval: float = 0.5,
 ) -> LivePlot:
-    """The livecurve figure of existing logs; in a notebook it displays as the live widget.
+    """The livecurve figure of existing logs, displayed in a notebook cell wherever it is called.
+
+    In a notebook the figure shows as the live widget at once, like matplotlib's and plotly's
+    ``show()``, whether or not the call is the cell's last expression (which then adds no second
+    copy). The returned figure saves pictures and data (``.save("curves.png")``).
 
     Args:
         source: a Keras ``History`` or its ``.history`` dict; a list of per-epoch dicts; a pandas
@@ -96,12 +100,14 @@ def show(
         ```
     """
     if follow:
-        return _follow(source, labels, title, max_points, columns, interval)
-    runs = load(source, labels)
-    plot = LivePlot(title=title, axis=runs[0].axis, max_points=max_points, columns=columns)
-    plot.runs[:] = runs
-    plot.run = runs[0]
-    plot.progress.finish()
+        plot: LivePlot = _follow(source, labels, title, max_points, columns, interval)
+    else:
+        runs = load(source, labels)
+        plot = LivePlot(title=title, axis=runs[0].axis, max_points=max_points, columns=columns)
+        plot.runs[:] = runs
+        plot.use_run(runs[0])
+        plot.progress.finish()
+    plot.display()  # in a notebook (nothing elsewhere)
     return plot
 
 

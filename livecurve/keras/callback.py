@@ -202,6 +202,9 @@ class LiveCurve(keras.callbacks.Callback):
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         return self.plot._repr_mimebundle_(**kwargs)
 
+    def _ipython_display_(self) -> None:
+        self.plot._ipython_display_()
+
     # -- Keras hooks (each guarded: a plotting failure never stops training) -------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._fit = _Fit()

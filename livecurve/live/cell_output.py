@@ -35,6 +35,7 @@ class CellOutput:
         self._bundle = bundle
         self._guard = guard
         self.handles: list[Any] = []
+        self._cell: int | None = None  # the execution count of the cell that last showed it
 
     def show(self) -> None:
         """Display the figure in the current cell's output, and keep its handle."""
@@ -43,6 +44,11 @@ class CellOutput:
         handle = display(self._bundle(), raw=True, display_id=uuid.uuid4().hex)
         if handle is not None:
             self.handles.append(handle)
+        self._cell = _execution_count()
+
+    def shown_in_this_cell(self) -> bool:
+        """Whether :meth:`show` already displayed the figure in the cell that is running."""
+        return self._cell is not None and self._cell == _execution_count()
 
     def picture_at_cell_end(self) -> None:
         """Update every display with the finished figure once the running cell's code is done.
@@ -71,3 +77,11 @@ class CellOutput:
         bundle = self._bundle()
         for handle in self.handles:
             handle.update(bundle, raw=True)
+
+
+def _execution_count() -> int | None:
+    """The running cell's number in an IPython shell (None outside one)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return None if shell is None else getattr(shell, "execution_count", None)

@@ -361,6 +361,12 @@ class LivePlot:
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         return self._mimebundle()
 
+    def _ipython_display_(self) -> None:
+        """Jupyter shows the figure once per cell: not again when :func:`livecurve.show` (or
+        ``display()``) already showed it in the running cell; in another cell, the same figure."""
+        if not self._output.shown_in_this_cell():
+            self._output.show()
+
     # -- saving --------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
         """Save the figure or its data; the extension picks the format.
