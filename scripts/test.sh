@@ -28,6 +28,8 @@ export TF_CPP_MIN_LOG_LEVEL=3 PYTHONUNBUFFERED=1
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check livecurve tests benchmarks scripts
+echo "== mypy (livecurve/, settings in pyproject.toml)"
+.venv/bin/mypy
 echo "== pytest (Keras on TensorFlow)"
 .venv/bin/python -m pytest "$@"
 if [ "$#" -eq 0 ]; then
