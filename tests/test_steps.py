@@ -284,17 +284,20 @@ def test_the_throttle_waits_on_one_thread_that_ends_when_idle(monkeypatch):
         time.sleep(0.05)
     assert len(waiters()) == before, "the waiting thread ends once nothing is due"
     drawn = len(calls)
-    throttle.poke()  # runs at once (the interval has long passed)...
-    throttle.poke()  # ...so this one is due later, and a new waiting thread will run it
-    assert throttle.pending
-    time.sleep(0.3)
-    assert len(calls) == drawn + 2 and not throttle.pending
-    throttle.poke()
-    throttle.poke()
-    assert throttle.pending
+    caller = threading.get_ident()
+    throttle._action = lambda: calls.append(time.monotonic()) or ran_on.add(threading.get_ident())
+    ran_on: set[int] = set()
+    throttle.poke()  # due at once (the interval has long passed), run by a new waiting thread
+    throttle.poke()  # already due: nothing more
+    assert len(calls) == drawn, "a poke never runs the action on the caller's thread"
+    time.sleep(0.2)
+    assert len(calls) == drawn + 1 and not throttle.pending and caller not in ran_on
+    throttle.flush()  # runs now, on the caller
+    throttle.poke()  # within the interval: due later
+    assert len(calls) == drawn + 2 and throttle.pending
     throttle.cancel()  # a pending run that is cancelled never runs
     time.sleep(0.3)
-    assert len(calls) == drawn + 3 and not throttle.pending
+    assert len(calls) == drawn + 2 and not throttle.pending
 
 
 def test_a_step_loop_draws_training_values_per_step_and_validation_as_points():

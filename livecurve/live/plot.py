@@ -263,7 +263,7 @@ class LivePlot:
     def start(self, total: int | None = None, first: int = 0) -> None:
         """Mark the start of training: ``total`` epochs (for the ETA), starting after ``first``."""
         self.progress.start(total, first)
-        self.refresh()
+        self.changed()
 
     def __enter__(self) -> LivePlot:
         """``with LivePlot() as plot:`` shows the widget (in a notebook) and finishes at the end.

@@ -1,11 +1,12 @@
 """Redraw at most a few times a second, by wall time, and never leave the last change undrawn.
 
 Recording a value is cheap; drawing it is not (decimation, then a comm message to the browser).
-:class:`Throttle` runs its action at once when the interval has passed since the last run, and
-otherwise marks a run as due, which one waiting thread carries out when the interval is up, so
-the final values of a loop that stops logging are drawn without waiting for the next call.
-``flush()`` runs it now (epoch end, training end). The action never runs twice at once (Keras's
-batch worker threads, the waiting thread and the main thread may all ask).
+:class:`Throttle` never runs its action on the thread that asks (``poke()``: a Keras hook, a
+training loop's ``log()``): it marks a run as due, at once when the interval has passed since the
+last run, else when it is up, and one waiting thread carries it out beside training. So a hook
+only records, and the final values of a loop that stops logging are drawn without waiting for
+the next call. ``flush()`` runs it now, on the caller (training end). The action never runs twice
+at once (Keras's batch worker threads, the waiting thread and the main thread may all ask).
 
 The waiting thread lives as long as runs keep falling due and ends after a few idle seconds:
 starting a thread costs the caller a wait for the new thread to get the interpreter lock (about
@@ -34,11 +35,14 @@ class Throttle:
         >>> calls = []
         >>> throttle = Throttle(60.0, lambda: calls.append(1))
         >>> throttle.poke(); throttle.poke(); throttle.poke()
-        >>> len(calls)          # the first ran, the others wait for the timer
+        >>> import time; time.sleep(0.5); len(calls)    # one run, on the waiting thread
         1
-        >>> throttle.flush(); len(calls)
+        >>> throttle.poke(); throttle.pending           # the next waits for the interval
+        True
+        >>> throttle.flush(); len(calls)                # flush() runs now and drops it
         2
-        >>> throttle.cancel()
+        >>> throttle.pending
+        False
     """
 
     def __init__(self, interval: float, action: Callable[[], None], budget: float = 0.005) -> None:
@@ -57,17 +61,17 @@ class Throttle:
         self.runs = 0
 
     def poke(self) -> None:
-        """Something changed: run now if the interval has passed, else make sure a run is due."""
-        now = time.monotonic()
+        """Something changed: make sure a run is due, now if the interval has passed.
+
+        Returns at once: the run happens on the waiting thread, never on the caller's; with an
+        interval of 0 (no throttling asked for), every poke runs now, on the caller.
+        """
+        if self.interval == 0:
+            self.flush()
+            return
         with self._state:
-            wait = self._last + self.wait_between() - now
-            if wait > 0:
-                if self._due is None:
-                    self._set_due(now + wait)
-                return
-            self._due = None  # this run draws what the pending one was due for
-            self._last = now
-        self._run(blocking=False)
+            if self._due is None:
+                self._set_due(max(time.monotonic(), self._last + self.wait_between()))
 
     def wait_between(self) -> float:
         """The least time between two throttled runs: the interval, longer for a costly action."""
@@ -80,7 +84,7 @@ class Throttle:
         with self._state:
             self._due = None
             self._last = time.monotonic()
-        self._run(blocking=True)
+        self._run()
 
     def cancel(self) -> None:
         """Drop a pending run (nothing runs later)."""
@@ -119,22 +123,15 @@ class Throttle:
                 self._last = time.monotonic()
                 self._state.release()
                 try:
-                    self._run(blocking=True)
+                    self._run()
                 finally:
                     self._state.acquire()
 
-    def _run(self, *, blocking: bool) -> None:
-        # A poke from a batch hook never waits for a redraw in progress: it skips, and the
-        # change it announced is drawn by that redraw or the next one.
-        if not self._running.acquire(blocking=blocking):
-            with self._state:
-                if self._due is None:
-                    self._set_due(time.monotonic() + self.wait_between())
-            return
-        start = time.thread_time()
-        try:
-            self.runs += 1
-            self._action()
-        finally:
-            self.cost += 0.5 * (time.thread_time() - start - self.cost)
-            self._running.release()
+    def _run(self) -> None:
+        with self._running:
+            start = time.thread_time()
+            try:
+                self.runs += 1
+                self._action()
+            finally:
+                self.cost += 0.5 * (time.thread_time() - start - self.cost)
