@@ -272,8 +272,8 @@ class Run:
 
         As in :meth:`log`, NaN and infinite values are kept as NaN with one warning per metric.
         """
-        x_arr = np.asarray(list(xs), dtype=np.float64)
-        y_arr = np.asarray(list(ys), dtype=np.float64)
+        x_arr = np.asarray(xs if isinstance(xs, np.ndarray) else list(xs), dtype=np.float64)
+        y_arr = np.asarray(ys if isinstance(ys, np.ndarray) else list(ys), dtype=np.float64)
         bad = ~np.isfinite(y_arr)
         self.ensure(name).extend(x_arr, np.where(bad, math.nan, y_arr))  # raises on bad shapes
         if bad.any():

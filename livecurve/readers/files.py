@@ -16,6 +16,7 @@ import gzip
 from pathlib import Path
 
 from ..model.run import Run
+from .bulk import read_regular
 from .delimited import read_table
 from .errors import LogReadError
 from .jsonlog import read_json_text
@@ -68,10 +69,15 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise LogReadError(f"{source}: is a damaged gzip file ({exc})") from exc
-    text = decode(data, source)
-    if not text.strip():
-        raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")
     stem = Path(path.stem).stem if path.suffix.lower() == ".gz" else path.stem
-    if text.lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
+    looks_json = data[:64].lstrip().removeprefix(codecs.BOM_UTF8)[:1] in (b"{", b"[")
+    if not looks_json and path.suffix.lower() not in _JSON_SUFFIXES:
+        fast = read_regular(data, source, label or stem)  # a regular table: pandas' C parser
+        if fast is not None:
+            return fast
+    text = decode(data, source)
+    if not text or text.isspace():
+        raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")
+    if text[:4096].lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
         return read_json_text(text, source, stem, label)
     return to_runs(read_table(text, source), label or stem)
