@@ -18,6 +18,7 @@ import codecs
 import io
 from collections.abc import Sequence
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 
@@ -44,28 +45,36 @@ def _prefix(data: bytes, lines: int) -> bytes:
     return data[:end]
 
 
-def _regular_lines(data: bytes, separator: str, cells: int) -> bool:
-    """Every line ends with ``\\n`` and holds ``cells - 1`` separators (so no line is blank)."""
+def _regular_lines(data: bytes, separator: str, cells: int) -> int:
+    """The number of lines, when every line ends with ``\\n`` and holds ``cells - 1``
+    separators (so no line is blank); else 0."""
     if not data.endswith(b"\n"):
-        return False
+        return 0
     mark = separator.encode()
     others = bytes(b for b in range(256) if b not in (10, mark[0]))
     shape = data.translate(None, others)  # only the separators and line ends, in order
-    lines = shape.count(b"\n")
-    return lines >= 2 and shape == (mark * (cells - 1) + b"\n") * lines
+    lines = len(shape) // cells
+    regular = lines >= 2 and shape == (mark * (cells - 1) + b"\n") * lines
+    return lines if regular else 0
 
 
-def _parse(data: bytes, separator: str, width: int) -> list[np.ndarray] | None:
-    """The columns as float64 (NaN: an empty cell), or None where a cell is not a number."""
+def _parse(
+    data: bytes, rows: int, separator: str, width: int, path: Path | None
+) -> list[np.ndarray] | None:
+    """The columns as float64 (NaN: an empty cell), or None where a cell is not a number.
+
+    Only an empty cell is missing: ``nan``, ``NA`` and other words are not numbers to pandas
+    here (the careful path reads them). pandas reads ``path`` when given (faster than from
+    memory); when that finds other rows than ``data`` holds (the file changed since it was
+    read), it reads ``data``.
+    """
     import pandas as pd
 
     try:
         frame = pd.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(data) if path is None else path,
             sep=separator,
-            header=None,
-            skiprows=1,
-            names=list(range(width)),
+            header=0,  # the names are taken from the header line as livecurve splits it
             dtype=np.float64,
             keep_default_na=False,
             na_values=[""],
@@ -73,27 +82,37 @@ def _parse(data: bytes, separator: str, width: int) -> list[np.ndarray] | None:
             engine="c",
             index_col=False,
         )
-    except (ValueError, TypeError, pd.errors.ParserError):
+    except (OSError, ValueError, TypeError, pd.errors.ParserError):
         return None
-    columns = [frame[j].to_numpy(dtype=np.float64) for j in range(width)]
+    if frame.shape[1] != width:
+        return None
+    if len(frame) != rows:
+        return None if path is None else _parse(data, rows, separator, width, None)
+    columns = [frame.iloc[:, j].to_numpy(dtype=np.float64) for j in range(width)]
     if any(np.isinf(column).any() for column in columns):
         return None  # an infinite value: the careful path warns about it
     return columns
 
 
-def read_regular(data: bytes, source: str, label: str) -> list[Run] | None:
+def read_regular(
+    data: bytes, source: str, label: str, path: Path | None = None
+) -> list[Run] | None:
     """The runs of a regular table (see the module docstring), or None for the careful path.
 
     Args:
         data: the file's bytes (UTF-8; the careful path reads other encodings).
         source: the file, for messages.
         label: the first run's label.
+        path: the file ``data`` was read from, as it is on disk (not decompressed): pandas
+            reads it again, faster than from memory.
 
     Example:
         >>> runs = read_regular(b"epoch,loss\\n0,0.9\\n1,0.5\\n", "log.csv", "log")
         >>> runs[0].label, runs[0]["loss"].x.tolist()
         ('log', [1.0, 2.0])
     """
+    if data.startswith(codecs.BOM_UTF8) or b"\r" in data:
+        path = None  # pandas reads the cleaned bytes
     data = data.removeprefix(codecs.BOM_UTF8)
     if b"\r" in data:
         data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
@@ -117,9 +136,10 @@ def read_regular(data: bytes, source: str, label: str) -> list[Run] | None:
         return None
     if all(_is_number(c) for c in stripped if c):
         return None  # no header line
-    if not _regular_lines(data, separator, len(header)):
+    lines = _regular_lines(data, separator, len(header))
+    if not lines:
         return None
-    columns = _parse(data, separator, len(header))
+    columns = _parse(data, lines - 1, separator, len(header), path)
     if columns is None:
         return None
     return _to_runs(source, label, clean_names(header, source), columns)

@@ -64,7 +64,9 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
         raise LogReadError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
     if not data:
         raise LogReadError(f"{source}: is empty (0 bytes); nothing was logged to it")
+    on_disk: Path | None = path
     if data[:2] == b"\x1f\x8b":
+        on_disk = None
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
@@ -72,7 +74,9 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
     stem = Path(path.stem).stem if path.suffix.lower() == ".gz" else path.stem
     looks_json = data[:64].lstrip().removeprefix(codecs.BOM_UTF8)[:1] in (b"{", b"[")
     if not looks_json and path.suffix.lower() not in _JSON_SUFFIXES:
-        fast = read_regular(data, source, label or stem)  # a regular table: pandas' C parser
+        fast = read_regular(
+            data, source, label or stem, on_disk
+        )  # a regular table: pandas' C parser
         if fast is not None:
             return fast
     text = decode(data, source)
