@@ -73,6 +73,10 @@ class Run:
             when none are known. The one place every source puts them (KerasTuner trials,
             TensorBoard's hparams plugin, Lightning's ``hparams.yaml``, ``show(params=...)``)
             and every view reads them (labels, the runs table, exports).
+        summary: one-point values about the run as a whole, name to number, kept out of the
+            panels: end-of-run scalars (Hugging Face's ``train_runtime``, ``total_flos``,
+            ``train_samples_per_second``), the last value of a timing or throughput column
+            (``eval_runtime``, ``epoch_time``, ``passed_time``). Readers fill it.
 
     Example:
         >>> run = Run()
@@ -94,6 +98,7 @@ class Run:
         self._warned: set[tuple[str, str]] = set()
         self._distributions: Distributions | None = None
         self.params: dict[str, Any] = {}
+        self.summary: dict[str, float] = {}
 
     @property
     def distributions(self) -> Distributions:

@@ -27,6 +27,7 @@ from . import axis as axes
 from .columns import _INDEX_NAMES, clean_names
 from .delimited import sniff
 from .runs import _report_split
+from .side import split_side, summaries
 from .split import Split
 from .table import Table
 
@@ -187,6 +188,13 @@ def _to_runs(
     else:
         counting = []
     metrics = [j for j in numeric if j not in counters]
+    where = {j: np.flatnonzero(present[j]) for j in metrics}
+    metrics, side = split_side(
+        metrics,
+        names,
+        {j: int(rows.size) for j, rows in where.items()},
+        {j: int(rows[-1]) for j, rows in where.items() if rows.size},
+    )
     if not metrics:
         return None
     filled = np.column_stack([present[j] for j in metrics])  # rows x metrics
@@ -211,6 +219,7 @@ def _to_runs(
     if chosen.name == "epoch" and single and np.all(xs == xs[0]):
         return None  # one row per restart: the careful path joins them
     runs: list[Run] = []
+    firsts: list[int] = []
     for number, (start, end) in enumerate(pairwise(bounds), start=1):
         run = Run(label if number == 1 else f"{label} (run {number})", chosen.name)
         rows = kept[start:end]
@@ -225,6 +234,12 @@ def _to_runs(
                 run.extend(names[j], run_xs[have], columns[j][rows][have])
         if len(run):
             runs.append(run)
+            firsts.append(int(kept[start]))
+    if side and runs:
+        starts_at = [0, *firsts[1:]]
+        own = {j: (where[j].tolist(), columns[j][where[j]].tolist()) for j in side}
+        for run, summary in zip(runs, summaries(starts_at, names, own)):
+            run.summary.update(summary)
     if len(runs) > 1:
         table = Table(source, names, [], positions=[int(i) + 2 for i in range(len(columns[0]))])
         found = Split(runs=[list(range(a, b)) for a, b in pairwise(bounds)], restarts=starts)
@@ -248,8 +263,8 @@ def _choose(
         if kind is not None:
             candidates.setdefault(kind, []).append(j)
     epoch = candidates.get("epoch", [None])[0]
-    step = next((candidates[k][0] for k in axes._STEP_KINDS if k in candidates), None)
-    step_kind = next((k for k in axes._STEP_KINDS if k in candidates), "step")
+    step = next((candidates[k][0] for k in axes.STEP_KINDS if k in candidates), None)
+    step_kind = next((k for k in axes.STEP_KINDS if k in candidates), "step")
     if epoch is not None and step is not None:
         has_step, has_epoch = present[step], present[epoch]
         if np.any(has_epoch & ~has_step & logs) and np.any(has_step & logs):
