@@ -38,10 +38,10 @@ class Panel:
         """The place of ``name``'s group member among the panel's members (0 when ungrouped).
 
         ``layer1/mean`` and ``val_layer1/mean`` share a place (and a colour); ``layer1/std`` has
-        the next one.
+        the next one, as ``val_epoch_perplexity`` has beside ``val_perplexity``.
         """
-        members = list(dict.fromkeys(parse(n).member for n in self.names))
-        return members.index(parse(name).member)
+        members = list(dict.fromkeys((parse(n).member, parse(n).variant) for n in self.names))
+        return members.index((parse(name).member, parse(name).variant))
 
 
 def families(runs: list[Run], visible: Mapping[tuple[int, str], bool] | None = None) -> list[str]:

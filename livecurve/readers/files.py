@@ -1,6 +1,7 @@
 """A path to runs: decide what the file is (by its content, not only its name) and read it.
 
-* a directory, or a file named ``*tfevents*``: TensorBoard (:mod:`.tensorboard`);
+* a Lightning ``CSVLogger`` folder or ``catboost_info/``: :mod:`.folders`;
+* another directory, or a file named ``*tfevents*``: TensorBoard (:mod:`.tensorboard`);
 * text starting with ``{`` or ``[`` (or a ``.json``/``.jsonl`` name): JSON (:mod:`.jsonlog`);
 * any other text: a table with a header line (:mod:`.delimited`).
 
@@ -19,7 +20,9 @@ from ..model.run import Run
 from .bulk import read_regular
 from .delimited import read_table
 from .errors import LogReadError
+from .folders import read_folder
 from .jsonlog import read_json_text
+from .lightning import fold_step_epoch
 from .runs import to_runs
 
 _JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
@@ -54,6 +57,10 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
     """
     if not path.exists():
         raise LogReadError(f"{source}: no such file or directory")
+    if path.is_dir():
+        runs = read_folder(path, source, label, read_path)
+        if runs is not None:
+            return runs
     if path.is_dir() or "tfevents" in path.name:
         from .tensorboard import read_tensorboard
 
@@ -74,14 +81,13 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
     stem = Path(path.stem).stem if path.suffix.lower() == ".gz" else path.stem
     looks_json = data[:64].lstrip().removeprefix(codecs.BOM_UTF8)[:1] in (b"{", b"[")
     if not looks_json and path.suffix.lower() not in _JSON_SUFFIXES:
-        fast = read_regular(
-            data, source, label or stem, on_disk
-        )  # a regular table: pandas' C parser
+        # A regular table: pandas' C parser (the careful path below reads the rest).
+        fast = read_regular(data, source, label or stem, on_disk)
         if fast is not None:
-            return fast
+            return fold_step_epoch(fast)
     text = decode(data, source)
     if not text or text.isspace():
         raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")
     if text[:4096].lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
         return read_json_text(text, source, stem, label)
-    return to_runs(read_table(text, source), label or stem)
+    return fold_step_epoch(to_runs(read_table(text, source), label or stem))

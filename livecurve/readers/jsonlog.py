@@ -8,7 +8,11 @@ Shapes read (``NaN`` and ``Infinity`` literals are accepted, as Python's ``json`
   dicts, and Hugging Face's ``trainer_state.json`` (``log_history``): see :mod:`.objects`;
 * a list of per-epoch dicts;
 * a list of numbers: one series named after the file;
-* JSON Lines: one dict per line (many PyTorch training scripts append ``json.dumps(stats)`` lines).
+* JSON Lines: one dict per line (many PyTorch training scripts append ``json.dumps(stats)`` lines),
+  also under a ``.json`` name (MMEngine's ``scalars.json``, whose validation rows are placed at
+  the end of their epoch: :func:`place_validation_rows`);
+* CatBoost's ``catboost_training.json``, a Keras history under another key
+  (``{"training_history": {...}, "model_info": {...}}``): see :mod:`.objects`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.names import parse
 from ..model.run import Run
 from .errors import LogReadError, warn
 from .objects import from_mapping, from_records
@@ -93,6 +98,7 @@ def read_json_text(text: str, source: str, stem: str, label: str | None) -> list
                 f"{source}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from exc
         records, positions = lines
+        records = place_validation_rows(records)
         return to_runs(from_records(records, source, positions), label or stem)
     if is_livecurve_export(data):
         return read_export(data, source, label)
@@ -120,3 +126,43 @@ def _json_lines(text: str, source: str) -> tuple[list[dict[str, Any]], list[int]
         records.append(value)
         positions.append(number)
     return (records, positions) if len(records) >= 2 else None
+
+
+_COUNTERS = frozenset({"epoch", "iter", "step"})
+
+
+def place_validation_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """MMEngine's ``scalars.json``: validation rows hold only ``step`` among the counters, and it
+    counts epochs where the training rows have an ``epoch``; such a row is placed at the last
+    training step of that epoch, its metrics named as validation (``val_accuracy/top1``).
+    Other records are returned as they are.
+
+    >>> rows = [{"epoch": 1, "iter": 5, "step": 5, "loss": 0.9},
+    ...         {"epoch": 1, "iter": 10, "step": 10, "loss": 0.7},
+    ...         {"accuracy/top1": 61.0, "step": 1}]
+    >>> place_validation_rows(rows)[-1]
+    {'step': 10, 'val_accuracy/top1': 61.0}
+    """
+    training = [r for r in records if "step" in r and ("epoch" in r or "iter" in r)]
+    validation = [r for r in records if "step" in r and "epoch" not in r and "iter" not in r]
+    if not training or not validation:
+        return records
+    by_epoch = any("epoch" in r for r in training)
+    last_step: dict[Any, Any] = {}
+    for row in training:
+        if by_epoch and "epoch" in row:
+            last_step[row["epoch"]] = row["step"]
+    placed: list[dict[str, Any]] = []
+    validation_ids = {id(row) for row in validation}
+    for row in records:
+        if id(row) not in validation_ids:
+            placed.append(row)
+            continue
+        step = last_step.get(row["step"], row["step"]) if by_epoch else row["step"]
+        new: dict[str, Any] = {"step": step}
+        for key, value in row.items():
+            if key in _COUNTERS:
+                continue
+            new[key if parse(key).is_validation else f"val_{key}"] = value
+        placed.append(new)
+    return placed
