@@ -170,7 +170,9 @@ def lightning_metrics(folder: Path, seed: float = 0.0) -> Path:
             lines.append(f"{epoch},{step - 1},,{loss:.5f},,,")
         epoch_loss = 2.0 * math.exp(-step / 400) + 0.35
         val = 2.1 * math.exp(-step / 450) + 0.4 + seed / 10
-        lines.append(f"{epoch},{step - 1},,,{math.exp(val) * 1.05:.4f},{val:.5f},{math.exp(val):.4f}")
+        lines.append(
+            f"{epoch},{step - 1},,,{math.exp(val) * 1.05:.4f},{val:.5f},{math.exp(val):.4f}"
+        )
         lines.append(f"{epoch},{step - 1},{epoch_loss:.5f},,,,")
     path = folder / "metrics.csv"
     path.write_text("\n".join(lines) + "\n")
