@@ -3,6 +3,8 @@ written by :mod:`tests.log_shapes`; and the pictures a user gets of them."""
 
 from __future__ import annotations
 
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +168,34 @@ def test_the_picture_of_each_kind_saves_with_its_panels(tmp_path: Path, shape: s
     out = tmp_path / f"{shape}.png"
     livecurve.show(path).save(str(out))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
+
+
+def test_show_draws_the_per_batch_rows_of_a_livecurve_log_as_liveplot_and_follow_do(
+    tmp_path: Path,
+) -> None:
+    from livecurve import LivePlot
+
+    path = tmp_path / "run.jsonl"
+    writer = LivePlot(log=path)
+    for epoch in range(3):
+        for batch in range(4):
+            writer.record_steps(epoch + (batch + 1) / 4, {"loss": 1.0 / (4 * epoch + batch + 1)})
+        writer.log(epoch + 1, loss=1.0 / (epoch + 1), val_loss=1.2 / (epoch + 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "per-step rows are left out" any more
+        (shown,) = livecurve.load(path)
+    resumed = LivePlot(log=path).run
+    followed = livecurve.show(path, follow=True)
+    try:
+        deadline = time.monotonic() + 20
+        while len(followed.run["val_loss"]) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        runs = [shown, resumed, followed.run]
+    finally:
+        followed.stop()
+    for run in runs:
+        x, y = run.steps.column("loss")
+        assert x.tolist() == [e + b / 4 for e in range(3) for b in range(1, 5)]
+        np.testing.assert_allclose(y, [1.0 / k for k in range(1, 13)], rtol=1e-6)
+        assert run["val_loss"].x.tolist() == [1.0, 2.0, 3.0]
+        assert run["loss"].y.tolist() == [1.0, 0.5, 1 / 3]

@@ -39,6 +39,7 @@ from .table import Table
 # Separators in order of preference; None: runs of spaces.
 _SEPARATORS: tuple[str | None, ...] = (",", "\t", ";", "|", None)
 _SNIFF_ROWS = 50
+_LONGEST_LINE = 1_000_000  # characters; no training log writes such a row
 
 
 def normalise_newlines(text: str) -> str:
@@ -159,6 +160,8 @@ def read_table(text: str, source: str) -> Table:
     cut_short = not text.endswith(("\n", "\r"))
     text = normalise_newlines(text)
     text, preamble = _preamble(text)
+    if len(text) > _LONGEST_LINE:
+        text = _without_long_lines(text, source)
     separator = sniff(text)
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # printed arrays make very long cells
@@ -194,6 +197,19 @@ def read_table(text: str, source: str) -> Table:
     if _is_monitor(preamble, table.names):
         _read_as_monitor(table)
     return table
+
+
+def _without_long_lines(text: str, source: str) -> str:
+    """The text without its lines of more than a million characters (garbage, not rows)."""
+    lines = text.split("\n")
+    long = [n for n, line in enumerate(lines, start=1) if len(line) > _LONGEST_LINE]
+    if not long:
+        return text
+    warn(
+        f"{source}: skipped {plural(len(long), 'line')} of more than {_LONGEST_LINE:,} "
+        f"characters ({listing([f'line {n}' for n in long], 4)}); no log writes such rows."
+    )
+    return "\n".join("" if len(line) > _LONGEST_LINE else line for line in lines)
 
 
 def _preamble(text: str) -> tuple[str, list[str]]:

@@ -23,6 +23,7 @@ from .errors import LogReadError
 from .folders import read_folder
 from .jsonlog import read_json_text
 from .lightning import fold_step_epoch
+from .nonlogs import describe, looks_like
 from .runs import to_runs
 
 _JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
@@ -35,7 +36,8 @@ def decode(data: bytes, source: str) -> str:
         LogReadError: the bytes are not text.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        # A file cut at an odd byte ends in half a character: replaced, then read as torn.
+        return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:65536]:
         raise LogReadError(f"{source}: is a binary file, not a text log (CSV, TSV, JSON)")
     try:
@@ -88,6 +90,15 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
     text = decode(data, source)
     if not text or text.isspace():
         raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")
-    if text[:4096].lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
-        return read_json_text(text, source, stem, label)
-    return fold_step_epoch(to_runs(read_table(text, source), label or stem))
+    shape = looks_like(text)
+    if shape is not None:
+        raise LogReadError(f"{source}: is not a training log: it looks like {shape}")
+    try:
+        if text[:4096].lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
+            return read_json_text(text, source, stem, label)
+        return fold_step_epoch(to_runs(read_table(text, source), label or stem))
+    except LogReadError as exc:
+        if "is it a training log" in str(exc):
+            utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            raise LogReadError(f"{exc} ({describe(text, 'UTF-16' if utf16 else '')})") from exc
+        raise
