@@ -268,24 +268,15 @@ def lightning_step_level(runs: list[Run], messages: list[str]) -> None:
 def lightning_pinn(runs: list[Run], messages: list[str]) -> None:
     run = one(runs)
     assert run.axis == "step"
-    expected = {}
-    for term in ("dynamics_loss", "initial_omega_loss", "initial_theta_loss", "train_loss"):
-        expected[f"{term}_step"] = 1260
-        expected[f"{term}_epoch"] = 1000
-    assert counts(run) == expected
-    assert (xs(run, "train_loss_epoch")[0], ys(run, "train_loss_epoch")[0]) == (
-        62.0,
-        14.104049682617188,
-    )
-    assert (xs(run, "train_loss_step")[0], ys(run, "train_loss_step")[0]) == (
-        49.0,
-        0.14763501286506653,
-    )
-    assert (xs(run, "train_loss_epoch")[-1], ys(run, "train_loss_epoch")[-1]) == (
-        62999.0,
-        0.04953908920288086,
-    )
-    assert np.all(np.diff(run["dynamics_loss_step"].x) > 0)
+    # Each X_step / X_epoch pair is one quantity X: epoch points, and per-step values.
+    terms = ("dynamics_loss", "initial_omega_loss", "initial_theta_loss", "train_loss")
+    assert counts(run) == dict.fromkeys(terms, 1000)
+    assert all(len(run.steps.column(term)[0]) == 1260 for term in terms)
+    assert (xs(run, "train_loss")[0], ys(run, "train_loss")[0]) == (62.0, 14.104049682617188)
+    x, y = run.steps.column("train_loss")
+    assert (x[0], y[0]) == (49.0, np.float32(0.14763501286506653))
+    assert (xs(run, "train_loss")[-1], ys(run, "train_loss")[-1]) == (62999.0, 0.04953908920288086)
+    assert np.all(np.diff(run.steps.column("dynamics_loss")[0]) > 0)
 
 
 def pandas_arrays(runs: list[Run], messages: list[str]) -> None:
