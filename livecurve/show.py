@@ -99,10 +99,10 @@ def show(
         ```
     """
     if follow:
-        plot = _follow(source, labels, title, max_points, columns, interval)
+        followed = _follow(source, labels, title, max_points, columns, interval)
         if isinstance(params, dict):
-            plot.run.params.update(params)
-        return plot
+            followed.run.params.update(params)
+        return followed
     runs = load(source, labels, params)
     plot = LivePlot(title=title, axis=runs[0].axis, max_points=max_points, columns=columns)
     plot.runs[:] = runs

@@ -97,7 +97,7 @@ def damaged(draw: st.DrawFn) -> tuple[str, bytes]:
 
 @settings(
     derandomize=True,
-    max_examples=40,
+    max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -69,7 +69,7 @@ def _parse(
     memory); when that finds other rows than ``data`` holds (the file changed since it was
     read), it reads ``data``.
     """
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     try:
         frame = pd.read_csv(
@@ -198,7 +198,7 @@ def _to_runs(
     if not metrics:
         return None
     filled = np.column_stack([present[j] for j in metrics])  # rows x metrics
-    logs = filled.any(axis=1)
+    logs: np.ndarray = np.asarray(filled.any(axis=1))
     chosen = _choose(names, columns, present, numeric, filled, logs, counting)
     if chosen is None:
         return None
