@@ -302,11 +302,21 @@ def _count_runs(
     rows = np.flatnonzero(logs & has)
     xs = column[rows]
     if above is not None:
+        back = 1 + int(np.count_nonzero(np.diff(xs) < 0))
+        if back + _first_stretch_twice(xs, filled[rows[:4096]]) > above:
+            return back + 1  # a lower bound, enough to compare (the epoch of step rows)
         twice, _ = _segments(xs, filled[rows])
         least = 1 + int(np.count_nonzero(np.diff(xs) < 0)) + twice.size
         if least > above:
             return least
     return len(_restarts(xs, filled[rows])) + 1
+
+
+def _first_stretch_twice(xs: np.ndarray, filled: np.ndarray) -> int:
+    """1 when the first stretch of rows with one x (among the rows given) logs a metric twice."""
+    same = np.flatnonzero(xs[1 : len(filled)] != xs[0])
+    end = int(same[0]) + 1 if same.size else len(filled)
+    return int(bool(np.any(filled[:end].sum(axis=0) > 1)))
 
 
 def _segments(xs: np.ndarray, filled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -317,8 +327,8 @@ def _segments(xs: np.ndarray, filled: np.ndarray) -> tuple[np.ndarray, np.ndarra
     starts = np.concatenate(([0], np.flatnonzero(np.diff(xs) != 0) + 1))
     ends = np.concatenate((starts[1:], [xs.size]))
     longer = (ends - starts) > 1
+    rows = np.flatnonzero(np.repeat(longer, ends - starts))  # the rows of those stretches
     starts, ends = starts[longer], ends[longer]
-    rows = np.concatenate([np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist())])
     # Sum each stretch's rows: the stretches of more than one row, laid end to end.
     offsets = np.concatenate(([0], np.cumsum(ends - starts)[:-1]))
     per_stretch = np.add.reduceat(filled[rows].view(np.uint8), offsets, axis=0, dtype=np.int64)
