@@ -91,12 +91,15 @@ def read_json_text(text: str, source: str, stem: str, label: str | None) -> list
     """
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, or a number of more than 4300 digits
         lines = _json_lines(text, source)
         if lines is None:
-            raise LogReadError(
-                f"{source}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from exc
+            where = (
+                f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                if isinstance(exc, json.JSONDecodeError)
+                else str(exc)[:120]
+            )
+            raise LogReadError(f"{source}: is not valid JSON ({where})") from exc
         records, positions = lines
         batches = batch_rows(records)
         if batches:  # livecurve's own log with per-batch rows, as LivePlot(log=...) writes it
@@ -124,7 +127,7 @@ def _json_lines(text: str, source: str) -> tuple[list[dict[str, Any]], list[int]
             continue
         try:
             value = json.loads(line)
-        except json.JSONDecodeError:
+        except ValueError:  # JSONDecodeError, or a number of more than 4300 digits
             if number == last and len(records) >= 2:
                 warn(f"{source}: skipped the last line (line {number}): it is cut off.")
                 break
