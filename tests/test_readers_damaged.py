@@ -168,3 +168,26 @@ def test_a_utf16_log_cut_at_an_odd_byte_is_read_not_a_unicode_error(tmp_path: Pa
         warnings.simplefilter("ignore")
         (run,) = read(path)
     assert run["loss"].y.tolist()[:2] == [0.9, 0.5]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"9" * 5000 + b"\n",
+        b'{"loss": [' + b"9" * 5000 + b"]}\n",
+        b'{"loss": 1}\n{"loss": 2' + b"9" * 5000 + b"}\n{\n",
+    ],
+)
+def test_json_with_a_number_of_thousands_of_digits_is_a_log_read_error(
+    tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "huge.json"
+    path.write_bytes(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            runs = read(path)
+        except LogReadError as exc:
+            assert str(path) in str(exc)
+        else:
+            assert runs and all(len(r) for r in runs)
