@@ -24,9 +24,9 @@ import numpy as np
 
 from ..model.run import Run
 from . import axis as axes
-from .columns import _INDEX_NAMES, clean_names
+from .columns import INDEX_NAMES, clean_names
 from .delimited import sniff
-from .runs import _report_split
+from .runs import report_split
 from .side import split_side, summaries
 from .split import Split
 from .table import Table
@@ -173,7 +173,7 @@ def _to_runs(
     numeric = [j for j, column in enumerate(columns) if present[j].any()]
     if any(names[j] and not present[j].any() for j in range(len(names))):
         return None  # a named column without values: the careful path says so
-    if 0 in numeric and (not names[0] or _INDEX_NAMES.fullmatch(names[0])):
+    if 0 in numeric and (not names[0] or INDEX_NAMES.fullmatch(names[0])):
         values = columns[0][present[0]]
         if np.all(values == np.floor(values)):
             numeric.remove(0)  # pandas's index, written by DataFrame.to_csv()
@@ -243,7 +243,7 @@ def _to_runs(
     if len(runs) > 1:
         table = Table(source, names, [], positions=[int(i) + 2 for i in range(len(columns[0]))])
         found = Split(runs=[list(range(a, b)) for a, b in pairwise(bounds)], restarts=starts)
-        _report_split(table, kept.tolist(), found, runs, chosen, names)
+        report_split(table, kept.tolist(), found, runs, chosen, names)
     return runs
 
 

@@ -195,7 +195,7 @@ def _group_runs(
             runs.append(run)
             firsts.append(kept[positions[0]])
     if len(runs) > 1:
-        _report_split(table, kept, found, runs, chosen, names)
+        report_split(table, kept, found, runs, chosen, names)
     return list(zip(runs, firsts))
 
 
@@ -210,7 +210,7 @@ def _report_joined(
     )
 
 
-def _report_split(
+def report_split(
     table: Table,
     kept: list[int],
     found: Split,
@@ -218,6 +218,16 @@ def _report_split(
     chosen: axes.Axis,
     names: list[str],
 ) -> None:
+    """Warn that the table holds several runs, where each starts (the fast path uses it too).
+
+    Args:
+        table: the table (for its source and the line of each row).
+        kept: the table row of each position ``found`` refers to.
+        found: the split.
+        runs: the runs made.
+        chosen: the x axis.
+        names: the column names.
+    """
     axis_name = names[chosen.column] if chosen.column is not None else "row order"
     labels = listing([repr(run.label) for run in runs], 3)
     if found.interleaved:
