@@ -74,6 +74,9 @@ SYNTHETIC = {
 IRREGULAR = {
     "torn-row": b"epoch,loss,acc\n0,0.9,0.1\n1,0.5\n2,0.3,0.4\n",
     "blank-line": b"epoch,loss\n0,0.9\n\n1,0.5\n",
+    "short-and-long-rows": b"epoch,loss\n0\n1,0.5,7\n2,0.4\n",  # separators add up
+    "short-and-trailing-separator": b"epoch,loss\n0\n1,0.5,\n2,0.4\n",
+    "blank-and-long-rows": b"epoch,loss\n0,0.9\n\n1,0.5,7\n",
     "no-final-newline": b"epoch,loss\n0,0.9\n1,0.5",
     "repeated-header": b"epoch,loss\n0,0.9\n1,0.5\nepoch,loss\n0,0.8\n",
     "nan-cell": b"epoch,loss\n0,0.9\n1,nan\n",
