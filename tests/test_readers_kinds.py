@@ -199,3 +199,17 @@ def test_show_draws_the_per_batch_rows_of_a_livecurve_log_as_liveplot_and_follow
         np.testing.assert_allclose(y, [1.0 / k for k in range(1, 13)], rtol=1e-6)
         assert run["val_loss"].x.tolist() == [1.0, 2.0, 3.0]
         assert run["loss"].y.tolist() == [1.0, 0.5, 1 / 3]
+
+
+def test_per_epoch_dicts_holding_a_list_are_still_one_log() -> None:
+    rows = [{"loss": 0.9, "per_class": [0.1, 0.2]}, {"loss": 0.5, "per_class": [0.3, 0.4]}]
+    (run,) = livecurve.load(rows)
+    assert run["loss"].y.tolist() == [0.9, 0.5]
+
+    class History:  # what keras.callbacks.History holds
+        def __init__(self, history: dict) -> None:
+            self.history = history
+            self.epoch = list(range(len(history["loss"])))
+
+    a, b = livecurve.load([History({"loss": [0.9, 0.5]}), History({"loss": [0.8]})])
+    assert (a["loss"].x.tolist(), b["loss"].x.tolist()) == ([1.0, 2.0], [1.0])

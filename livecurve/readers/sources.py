@@ -12,10 +12,18 @@ from typing import Any
 from ..model.run import Run
 
 
+def _is_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) >= 1
+
+
 def _is_history_dict(item: Any) -> bool:
-    """A ``History.history`` dict: its values are lists of numbers (not a per-epoch dict)."""
-    return isinstance(item, Mapping) and any(
-        isinstance(v, (list, tuple)) or getattr(v, "ndim", 0) >= 1 for v in item.values()
+    """A ``History.history`` dict: every value is a list (of per-epoch values) or a dict of
+    them; a per-epoch dict holds numbers (and maybe a list, such as per-class accuracies)."""
+    if not isinstance(item, Mapping) or not item:
+        return False
+    values = list(item.values())
+    return any(_is_list(v) for v in values) and all(
+        _is_list(v) or isinstance(v, Mapping) for v in values
     )
 
 
