@@ -66,6 +66,7 @@ def show(
     columns: int = 2,
     follow: bool = False,
     interval: float = 0.5,
+    params: Any = None,
 ) -> LivePlot:
     """The livecurve figure of existing logs, displayed in a notebook cell wherever it is called.
 
@@ -84,6 +85,8 @@ def show(
             Returns a :class:`FollowedPlot`: ``.stop()`` ends following, ``.follower.status`` tells
             where it stands. A file that does not exist yet is waited for.
         interval: with ``follow``, seconds between reads of the file.
+        params: the runs' hyperparameters (``Run.params``): a dict for one source, a list of
+            dicts (one per source), or a dict of dicts keyed by the labels.
 
     Raises:
         LogReadError: a source that cannot be read. With ``follow``: ``LogFileError`` for a file
@@ -101,8 +104,10 @@ def show(
     """
     if follow:
         plot: LivePlot = _follow(source, labels, title, max_points, columns, interval)
+        if isinstance(params, dict):
+            plot.run.params.update(params)
     else:
-        runs = load(source, labels)
+        runs = load(source, labels, params)
         plot = LivePlot(title=title, axis=runs[0].axis, max_points=max_points, columns=columns)
         plot.runs[:] = runs
         plot.use_run(runs[0])

@@ -286,9 +286,13 @@ def test_lightning_step_level_rows_use_the_step(tmp_path) -> None:
         "1,149,0.7,,\n1,199,0.6,,\n1,199,,,0.65\n1,199,,0.66,\n"
     )
     (run,) = read(write(tmp_path / "metrics.csv", text))
-    assert run.axis == "step" and run.names == ["train_loss_step", "train_loss_epoch", "val_loss"]
-    assert points(run, "train_loss_step") == ([49.0, 99.0, 149.0, 199.0], [0.9, 0.8, 0.7, 0.6])
-    assert points(run, "train_loss_epoch") == ([99.0, 199.0], [0.86, 0.66])
+    # train_loss_step / train_loss_epoch are one quantity: per-step values and epoch points.
+    assert run.axis == "step" and run.names == ["train_loss", "val_loss"]
+    x, y = run.steps.column("train_loss")
+    assert x.tolist() == [49.0, 99.0, 149.0, 199.0]
+    y32 = [float(v) for v in np.float32([0.9, 0.8, 0.7, 0.6])]  # steps are stored as float32
+    assert y.tolist() == y32
+    assert points(run, "train_loss") == ([99.0, 199.0], [0.86, 0.66])
     assert points(run, "val_loss") == ([99.0, 199.0], [0.85, 0.65])
 
 
@@ -679,7 +683,8 @@ def test_livecurve_json_export_round_trips_exactly(tmp_path, livecurve_warnings)
         ("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         ("only-axis.csv", b"epoch\n0\n1\n", "no column"),
         ("console.log", b"Epoch 1/2\n10/10 [====] - 1s - loss: 0.69 - val_loss: 0.70\n"
-         b"Epoch 2/2\n10/10 [====] - 1s - loss: 0.60 - val_loss: 0.65\n", "no row has the 2"),
+         b"Epoch 2/2\n10/10 [====] - 1s - loss: 0.60 - val_loss: 0.65\n",
+         "console output of Keras's fit()"),
         ("export.json", b'{"livecurve": 1, "runs": [{"label": "a", "series": {"loss": {}}}]}',
          "series 'loss' of run 1"),
     ],

@@ -61,15 +61,11 @@ def fedlearn(runs: list[Run], messages: list[str]) -> None:
     assert [len(r["global_loss"]) for r in runs] == [3, 1, 100]
     assert all(r.axis == "round" for r in runs)
     first, _, last = runs
-    assert set(first.names) == {
-        "global_loss",
-        "global_accuracy",
-        "elapsed_time",
-        "noniid_effectiveness",
-    }
+    # The timer is the run's summary (its last value), not a panel.
+    assert set(first.names) == {"global_loss", "global_accuracy", "noniid_effectiveness"}
     assert ys(first, "global_loss")[0] == 2.3889362250164057
     assert xs(last, "global_accuracy")[-1] == 100.0 and ys(last, "global_accuracy")[-1] == 71.23
-    assert ys(last, "elapsed_time")[-1] == 1077.9428215026855
+    assert last.summary == {"elapsed_time": 1077.9428215026855}
     assert [r.label for r in runs][1:] == [
         "fedlearn-round-axis-quoted-json-cells (run 2)",
         "fedlearn-round-axis-quoted-json-cells (run 3)",
@@ -99,22 +95,26 @@ def hf_trainer_state(runs: list[Run], messages: list[str]) -> None:
         "learning_rate": 200,
         "loss": 200,
         "eval_loss": 5,
-        "eval_runtime": 5,
-        "eval_samples_per_second": 5,
-        "eval_steps_per_second": 5,
         "eval_wer": 5,
-        "total_flos": 1,
-        "train_loss": 1,
-        "train_runtime": 1,
-        "train_samples_per_second": 1,
-        "train_steps_per_second": 1,
     }
+    # End-of-run scalars and evaluation timings: the run's summary, not one-point panels.
+    assert set(run.summary) == {
+        "eval_runtime",
+        "eval_samples_per_second",
+        "eval_steps_per_second",
+        "total_flos",
+        "train_loss",
+        "train_runtime",
+        "train_samples_per_second",
+        "train_steps_per_second",
+    }
+    assert all(isinstance(v, float) for v in run.summary.values())
     assert (xs(run, "loss")[0], ys(run, "loss")[0]) == (25.0, 0.8917)
     assert (xs(run, "loss")[-1], ys(run, "loss")[-1]) == (5000.0, 0.0002)
     assert xs(run, "eval_loss") == [1000.0, 2000.0, 3000.0, 4000.0, 5000.0]
     assert ys(run, "eval_loss")[0] == 0.30747494101524353
     assert ys(run, "eval_wer")[-1] == 32.09599593667993
-    assert panel_of(run, "eval_loss") == ["loss", "train_loss", "eval_loss"]
+    assert panel_of(run, "eval_loss") == ["loss", "eval_loss"]
     assert not messages
 
 
@@ -268,24 +268,15 @@ def lightning_step_level(runs: list[Run], messages: list[str]) -> None:
 def lightning_pinn(runs: list[Run], messages: list[str]) -> None:
     run = one(runs)
     assert run.axis == "step"
-    expected = {}
-    for term in ("dynamics_loss", "initial_omega_loss", "initial_theta_loss", "train_loss"):
-        expected[f"{term}_step"] = 1260
-        expected[f"{term}_epoch"] = 1000
-    assert counts(run) == expected
-    assert (xs(run, "train_loss_epoch")[0], ys(run, "train_loss_epoch")[0]) == (
-        62.0,
-        14.104049682617188,
-    )
-    assert (xs(run, "train_loss_step")[0], ys(run, "train_loss_step")[0]) == (
-        49.0,
-        0.14763501286506653,
-    )
-    assert (xs(run, "train_loss_epoch")[-1], ys(run, "train_loss_epoch")[-1]) == (
-        62999.0,
-        0.04953908920288086,
-    )
-    assert np.all(np.diff(run["dynamics_loss_step"].x) > 0)
+    # Each X_step / X_epoch pair is one quantity X: epoch points, and per-step values.
+    terms = ("dynamics_loss", "initial_omega_loss", "initial_theta_loss", "train_loss")
+    assert counts(run) == dict.fromkeys(terms, 1000)
+    assert all(len(run.steps.column(term)[0]) == 1260 for term in terms)
+    assert (xs(run, "train_loss")[0], ys(run, "train_loss")[0]) == (62.0, 14.104049682617188)
+    x, y = run.steps.column("train_loss")
+    assert (x[0], y[0]) == (49.0, np.float32(0.14763501286506653))
+    assert (xs(run, "train_loss")[-1], ys(run, "train_loss")[-1]) == (62999.0, 0.04953908920288086)
+    assert np.all(np.diff(run.steps.column("dynamics_loss")[0]) > 0)
 
 
 def pandas_arrays(runs: list[Run], messages: list[str]) -> None:

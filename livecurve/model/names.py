@@ -62,12 +62,16 @@ class MetricName:
         family: the panel it belongs to (``"loss"``; ``"layer1"`` for ``"layer1/std"``).
         split: ``"train"`` or ``"val"``.
         member: for a grouped name, the part after the group (``"std"``); else ``""``.
+        variant: ``"epoch"`` for a name whose ``epoch_`` after its split word was dropped from
+            the family (``val_epoch_perplexity`` beside ``val_perplexity``): another line of the
+            panel, with its own colour; else ``""``.
     """
 
     raw: str
     family: str
     split: Split
     member: str = field(default="", repr=False)
+    variant: str = field(default="", repr=False)
 
     @property
     def is_validation(self) -> bool:
@@ -101,7 +105,8 @@ def parse(name: str) -> MetricName:
         match = pattern.match(stem)
         if match and match.group(1).strip(" _/-."):
             family = _EPOCH_PREFIX.sub("", match.group(1)) or match.group(1)
-            return MetricName(raw=name, family=family, split=split)  # type: ignore[arg-type]
+            variant = "epoch" if family != match.group(1) else ""
+            return MetricName(raw=name, family=family, split=split, variant=variant)  # type: ignore[arg-type]
     group, _, member = stem.rpartition("/")
     if group.strip(" /") and member.strip():
         return MetricName(raw=name, family=group, split="train", member=member)

@@ -38,10 +38,10 @@ class Panel:
         """The place of ``name``'s group member among the panel's members (0 when ungrouped).
 
         ``layer1/mean`` and ``val_layer1/mean`` share a place (and a colour); ``layer1/std`` has
-        the next one.
+        the next one, as ``val_epoch_perplexity`` has beside ``val_perplexity``.
         """
-        members = list(dict.fromkeys(parse(n).member for n in self.names))
-        return members.index(parse(name).member)
+        members = list(dict.fromkeys((parse(n).member, parse(n).variant) for n in self.names))
+        return members.index((parse(name).member, parse(name).variant))
 
 
 def families(runs: list[Run], visible: Mapping[tuple[int, str], bool] | None = None) -> list[str]:
@@ -73,6 +73,10 @@ class Run:
             when none are known. The one place every source puts them (KerasTuner trials,
             TensorBoard's hparams plugin, Lightning's ``hparams.yaml``, ``show(params=...)``)
             and every view reads them (labels, the runs table, exports).
+        summary: one-point values about the run as a whole, name to number, kept out of the
+            panels: end-of-run scalars (Hugging Face's ``train_runtime``, ``total_flos``,
+            ``train_samples_per_second``), the last value of a timing or throughput column
+            (``eval_runtime``, ``epoch_time``, ``passed_time``). Readers fill it.
 
     Example:
         >>> run = Run()
@@ -94,6 +98,7 @@ class Run:
         self._warned: set[tuple[str, str]] = set()
         self._distributions: Distributions | None = None
         self.params: dict[str, Any] = {}
+        self.summary: dict[str, float] = {}
         self._top = -math.inf  # the largest x recorded: last_x() without a scan
 
     @property
@@ -317,8 +322,8 @@ class Run:
         As in :meth:`log`, NaN and infinite values are kept as NaN with one warning per metric
         (none with ``warn=False``: a file that saved its gaps as gaps).
         """
-        x_arr = np.asarray(list(xs), dtype=np.float64)
-        y_arr = np.asarray(list(ys), dtype=np.float64)
+        x_arr = np.asarray(xs if isinstance(xs, np.ndarray) else list(xs), dtype=np.float64)
+        y_arr = np.asarray(ys if isinstance(ys, np.ndarray) else list(ys), dtype=np.float64)
         bad = ~np.isfinite(y_arr)
         self.ensure(name).extend(x_arr, np.where(bad, math.nan, y_arr))  # raises on bad shapes
         if x_arr.size and not np.isnan(x_arr).all():

@@ -2,7 +2,8 @@
 
 Axis columns are recognised by name, ignoring case, spaces, ``_``/``-``/``.`` and a path before a
 ``/`` (``Epoch``, ``global_step``, ``trainer/global_step``, ``_step``, ``Iteration``, ``iter``,
-``round``). Several kinds may be present; PyTorch Lightning writes both ``epoch`` and ``step``:
+``round``, ``total_timesteps``, ``time/total_timesteps``, ``total timesteps``, ``num_episodes``).
+Several kinds may be present; PyTorch Lightning writes both ``epoch`` and ``step``:
 
 * the **epoch** is used when its values are whole numbers (one row per epoch, or train and
   validation rows of one epoch) and reading the file by epoch finds no more runs than reading it
@@ -50,9 +51,19 @@ _AXIS_NAMES = {
     "rounds": "round",
     "update": "update",
     "updates": "update",
+    "numupdates": "update",
+    "nupdates": "update",
+    "timesteps": "timesteps",
+    "totaltimesteps": "timesteps",
+    "numtimesteps": "timesteps",
+    "episode": "episode",
+    "episodes": "episode",
+    "numepisodes": "episode",
+    "nepisodes": "episode",
 }
-# Among several step-like columns, the first kind here wins.
-_STEP_KINDS = ("step", "iteration", "round", "update")
+# Among several step-like columns, the first kind here wins: a reinforcement-learning log's
+# environment steps before its update count or episodes.
+STEP_KINDS = ("timesteps", "step", "iteration", "round", "update", "episode")
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 
 
@@ -119,8 +130,8 @@ def choose(
         if any(v is not None and math.isfinite(v) for v in columns[index]):
             candidates.setdefault(kind, []).append(index)
     epoch = candidates.get("epoch", [None])[0]
-    step = next((candidates[k][0] for k in _STEP_KINDS if k in candidates), None)
-    step_kind = next((k for k in _STEP_KINDS if k in candidates), "step")
+    step = next((candidates[k][0] for k in STEP_KINDS if k in candidates), None)
+    step_kind = next((k for k in STEP_KINDS if k in candidates), "step")
     skip = None
     if epoch is not None and step is not None:
         epochs = [v for v in columns[epoch] if v is not None and math.isfinite(v)]

@@ -23,7 +23,8 @@ from .cells import BAD, to_cell
 from .errors import listing, plural, warn
 from .table import Table
 
-_INDEX_NAMES = re.compile(r"(unnamed:?\s*0|index)", re.IGNORECASE)
+# The names pandas gives its index column when it writes it: not a metric.
+INDEX_NAMES = re.compile(r"(unnamed:?\s*0|index)", re.IGNORECASE)
 
 
 def clean_names(names: Sequence[Any], source: str) -> list[str]:
@@ -88,7 +89,7 @@ def numeric_columns(
 
 def is_index(name: str, values: list[float | None]) -> bool:
     """An unnamed first column of whole numbers: pandas's index, written by ``to_csv()``."""
-    if name and not _INDEX_NAMES.fullmatch(name):
+    if name and not INDEX_NAMES.fullmatch(name):
         return False
     present = [v for v in values if v is not None]
     return bool(present) and all(math.isfinite(v) and v.is_integer() for v in present)

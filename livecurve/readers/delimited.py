@@ -15,12 +15,18 @@ What real log files do, and what this reader does about it:
 * quoted cells may span lines (printed numpy arrays): the csv module reads them as one cell.
 
 A first line of numbers only is data, not a header: the columns are then named ``column 1``...
+
+Lines starting with ``#`` before the header are comments, not the header. Stable-Baselines3's
+``Monitor`` writes ``#{"t_start": ..., "env_id": ...}`` before its ``r,l,t`` header: its columns
+are read as ``episode reward``, ``episode length`` and ``time`` (a timer: the run's summary),
+on an ``episode`` axis.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -33,6 +39,7 @@ from .table import Table
 # Separators in order of preference; None: runs of spaces.
 _SEPARATORS: tuple[str | None, ...] = (",", "\t", ";", "|", None)
 _SNIFF_ROWS = 50
+_LONGEST_LINE = 1_000_000  # characters; no training log writes such a row
 
 
 def normalise_newlines(text: str) -> str:
@@ -152,6 +159,9 @@ def read_table(text: str, source: str) -> Table:
     """
     cut_short = not text.endswith(("\n", "\r"))
     text = normalise_newlines(text)
+    text, preamble = _preamble(text)
+    if len(text) > _LONGEST_LINE:
+        text = _without_long_lines(text, source)
     separator = sniff(text)
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # printed arrays make very long cells
@@ -183,7 +193,58 @@ def read_table(text: str, source: str) -> Table:
                 header = [*header, ""]
     if not body:
         raise LogReadError(f"{source}: has a header (line {header_line}) but no rows of values")
-    return _rows(body, header, source, cut_short)
+    table = _rows(body, header, source, cut_short)
+    if _is_monitor(preamble, table.names):
+        _read_as_monitor(table)
+    return table
+
+
+def _without_long_lines(text: str, source: str) -> str:
+    """The text without its lines of more than a million characters (garbage, not rows)."""
+    lines = text.split("\n")
+    long = [n for n, line in enumerate(lines, start=1) if len(line) > _LONGEST_LINE]
+    if not long:
+        return text
+    warn(
+        f"{source}: skipped {plural(len(long), 'line')} of more than {_LONGEST_LINE:,} "
+        f"characters ({listing([f'line {n}' for n in long], 4)}); no log writes such rows."
+    )
+    return "\n".join("" if len(line) > _LONGEST_LINE else line for line in lines)
+
+
+def _preamble(text: str) -> tuple[str, list[str]]:
+    """The text without its first lines that start with ``#`` (comments), and those lines."""
+    lines: list[str] = []
+    start = 0
+    while text.startswith("#", start):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        lines.append(text[start:end].strip())
+        start = end
+    return text[start:], lines
+
+
+def _is_monitor(preamble: list[str], names: list[str]) -> bool:
+    """Stable-Baselines3's ``Monitor``: ``#{"t_start": ..., "env_id": ...}``, then ``r,l,t``."""
+    if not preamble or [n.strip() for n in names][:3] != ["r", "l", "t"]:
+        return False
+    try:
+        meta = json.loads(preamble[0].lstrip("#"))
+    except ValueError:
+        return False
+    return isinstance(meta, dict) and "t_start" in meta
+
+
+_MONITOR_NAMES = {"r": "episode reward", "l": "episode length", "t": "time"}
+
+
+def _read_as_monitor(table: Table) -> None:
+    """One row per episode: ``r`` is its reward, ``l`` its length, ``t`` the time since the
+    start (a timer); x counts the episodes."""
+    table.names = [_MONITOR_NAMES.get(n.strip(), n) for n in table.names]
+    table.names.insert(0, "episode")
+    for number, row in enumerate(table.rows, start=1):
+        row.insert(0, float(number))
 
 
 def _rows(

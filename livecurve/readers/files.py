@@ -1,6 +1,7 @@
 """A path to runs: decide what the file is (by its content, not only its name) and read it.
 
-* a directory, or a file named ``*tfevents*``: TensorBoard (:mod:`.tensorboard`);
+* a Lightning ``CSVLogger`` folder or ``catboost_info/``: :mod:`.folders`;
+* another directory, or a file named ``*tfevents*``: TensorBoard (:mod:`.tensorboard`);
 * text starting with ``{`` or ``[`` (or a ``.json``/``.jsonl`` name): JSON (:mod:`.jsonlog`);
 * any other text: a table with a header line (:mod:`.delimited`).
 
@@ -16,9 +17,13 @@ import gzip
 from pathlib import Path
 
 from ..model.run import Run
+from .bulk import read_regular
 from .delimited import read_table
 from .errors import LogReadError
+from .folders import read_folder
 from .jsonlog import read_json_text
+from .lightning import fold_step_epoch
+from .nonlogs import describe, looks_like
 from .runs import to_runs
 
 _JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
@@ -31,7 +36,8 @@ def decode(data: bytes, source: str) -> str:
         LogReadError: the bytes are not text.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        # A file cut at an odd byte ends in half a character: replaced, then read as torn.
+        return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:65536]:
         raise LogReadError(f"{source}: is a binary file, not a text log (CSV, TSV, JSON)")
     try:
@@ -53,6 +59,10 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
     """
     if not path.exists():
         raise LogReadError(f"{source}: no such file or directory")
+    if path.is_dir():
+        runs = read_folder(path, source, label, read_path)
+        if runs is not None:
+            return runs
     if path.is_dir() or "tfevents" in path.name:
         from .tensorboard import read_tensorboard
 
@@ -63,15 +73,32 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
         raise LogReadError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
     if not data:
         raise LogReadError(f"{source}: is empty (0 bytes); nothing was logged to it")
+    on_disk: Path | None = path
     if data[:2] == b"\x1f\x8b":
+        on_disk = None
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise LogReadError(f"{source}: is a damaged gzip file ({exc})") from exc
-    text = decode(data, source)
-    if not text.strip():
-        raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")
     stem = Path(path.stem).stem if path.suffix.lower() == ".gz" else path.stem
-    if text.lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
-        return read_json_text(text, source, stem, label)
-    return to_runs(read_table(text, source), label or stem)
+    looks_json = data[:64].lstrip().removeprefix(codecs.BOM_UTF8)[:1] in (b"{", b"[")
+    if not looks_json and path.suffix.lower() not in _JSON_SUFFIXES:
+        # A regular table: pandas' C parser (the careful path below reads the rest).
+        fast = read_regular(data, source, label or stem, on_disk)
+        if fast is not None:
+            return fold_step_epoch(fast)
+    text = decode(data, source)
+    if not text or text.isspace():
+        raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")
+    shape = looks_like(text)
+    if shape is not None:
+        raise LogReadError(f"{source}: is not a training log: it looks like {shape}")
+    try:
+        if text[:4096].lstrip()[:1] in ("{", "[") or path.suffix.lower() in _JSON_SUFFIXES:
+            return read_json_text(text, source, stem, label)
+        return fold_step_epoch(to_runs(read_table(text, source), label or stem))
+    except LogReadError as exc:
+        if "is it a training log" in str(exc):
+            utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            raise LogReadError(f"{exc} ({describe(text, 'UTF-16' if utf16 else '')})") from exc
+        raise

@@ -8,7 +8,11 @@ Shapes read (``NaN`` and ``Infinity`` literals are accepted, as Python's ``json`
   dicts, and Hugging Face's ``trainer_state.json`` (``log_history``): see :mod:`.objects`;
 * a list of per-epoch dicts;
 * a list of numbers: one series named after the file;
-* JSON Lines: one dict per line (many PyTorch training scripts append ``json.dumps(stats)`` lines).
+* JSON Lines: one dict per line (many PyTorch training scripts append ``json.dumps(stats)`` lines),
+  also under a ``.json`` name (MMEngine's ``scalars.json``, whose validation rows are placed at
+  the end of their epoch: :func:`place_validation_rows`);
+* CatBoost's ``catboost_training.json``, a Keras history under another key
+  (``{"training_history": {...}, "model_info": {...}}``): see :mod:`.objects`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.names import parse
 from ..model.run import Run
 from .errors import LogReadError, warn
 from .objects import from_mapping, from_records
@@ -86,13 +91,25 @@ def read_json_text(text: str, source: str, stem: str, label: str | None) -> list
     """
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, or a number of more than 4300 digits
         lines = _json_lines(text, source)
         if lines is None:
-            raise LogReadError(
-                f"{source}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from exc
+            where = (
+                f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                if isinstance(exc, json.JSONDecodeError)
+                else str(exc)[:120]
+            )
+            raise LogReadError(f"{source}: is not valid JSON ({where})") from exc
         records, positions = lines
+        batches = batch_rows(records)
+        if batches:  # livecurve's own log with per-batch rows, as LivePlot(log=...) writes it
+            kept = [(r, p) for r, p in zip(records, positions) if not _is_batch(r)]
+            runs = to_runs(
+                from_records([r for r, _ in kept], source, [p for _, p in kept]), label or stem
+            )
+            add_batches(runs, batches)
+            return runs
+        records = place_validation_rows(records)
         return to_runs(from_records(records, source, positions), label or stem)
     if is_livecurve_export(data):
         return read_export(data, source, label)
@@ -110,7 +127,7 @@ def _json_lines(text: str, source: str) -> tuple[list[dict[str, Any]], list[int]
             continue
         try:
             value = json.loads(line)
-        except json.JSONDecodeError:
+        except ValueError:  # JSONDecodeError, or a number of more than 4300 digits
             if number == last and len(records) >= 2:
                 warn(f"{source}: skipped the last line (line {number}): it is cut off.")
                 break
@@ -120,3 +137,90 @@ def _json_lines(text: str, source: str) -> tuple[list[dict[str, Any]], list[int]
         records.append(value)
         positions.append(number)
     return (records, positions) if len(records) >= 2 else None
+
+
+_COUNTERS = frozenset({"epoch", "iter", "step"})
+
+
+def place_validation_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """MMEngine's ``scalars.json``: validation rows hold only ``step`` among the counters, and it
+    counts epochs where the training rows have an ``epoch``; such a row is placed at the last
+    training step of that epoch, its metrics named as validation (``val_accuracy/top1``).
+    Other records are returned as they are.
+
+    >>> rows = [{"epoch": 1, "iter": 5, "step": 5, "loss": 0.9},
+    ...         {"epoch": 1, "iter": 10, "step": 10, "loss": 0.7},
+    ...         {"accuracy/top1": 61.0, "step": 1}]
+    >>> place_validation_rows(rows)[-1]
+    {'step': 10, 'val_accuracy/top1': 61.0}
+    """
+    training = [r for r in records if "step" in r and ("epoch" in r or "iter" in r)]
+    validation = [r for r in records if "step" in r and "epoch" not in r and "iter" not in r]
+    if not training or not validation:
+        return records
+    by_epoch = any("epoch" in r for r in training)
+    last_step: dict[Any, Any] = {}
+    for row in training:
+        if by_epoch and "epoch" in row:
+            last_step[row["epoch"]] = row["step"]
+    placed: list[dict[str, Any]] = []
+    validation_ids = {id(row) for row in validation}
+    for row in records:
+        if id(row) not in validation_ids:
+            placed.append(row)
+            continue
+        step = last_step.get(row["step"], row["step"]) if by_epoch else row["step"]
+        new: dict[str, Any] = {"step": step}
+        for key, value in row.items():
+            if key in _COUNTERS:
+                continue
+            new[key if parse(key).is_validation else f"val_{key}"] = value
+        placed.append(new)
+    return placed
+
+
+def _is_batch(row: Mapping[str, Any]) -> bool:
+    return "step" in row and "x" in row and "epoch" in row
+
+
+def batch_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The per-batch rows of livecurve's own ``.jsonl`` epoch log (``{"step": n, "epoch": e,
+    "x": x, ...}``, x the epochs completed), when it also has epoch rows; else []."""
+    batches = [r for r in records if _is_batch(r)]
+    if not batches or not any("epoch" in r and "step" not in r for r in records):
+        return []
+    return batches
+
+
+def add_batches(runs: list[Run], batches: list[dict[str, Any]]) -> None:
+    """Put per-batch rows into the runs' per-step values at their ``x``, as ``LivePlot(log=)``
+    reads them back (drawn faint under the epoch points). Where x goes back, the rows belong to
+    the next run (a log appended by a second ``fit()``)."""
+    run_index = 0
+    previous = -math.inf
+    groups: list[list[dict[str, Any]]] = [[]]
+    for row in batches:
+        x = row.get("x")
+        if not isinstance(x, (int, float)) or isinstance(x, bool):
+            continue
+        if x < previous and run_index + 1 < len(runs):
+            run_index += 1
+            groups.append([])
+        previous = x
+        groups[-1].append(row)
+    for run, rows in zip(runs, groups):
+        if not rows:
+            continue
+        names = list(dict.fromkeys(k for r in rows for k in r if k not in ("step", "epoch", "x")))
+        xs = np.asarray([float(r["x"]) for r in rows])
+        columns = {}
+        for name in names:
+            column = np.full(xs.size, np.inf)  # inf: not logged in that row
+            for i, r in enumerate(rows):
+                value = r.get(name)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    column[i] = float(value) if math.isfinite(value) else math.nan
+                elif value is None and name in r:
+                    column[i] = math.nan
+            columns[name] = column
+        run.extend_steps(xs, columns)

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..model.names import goal, is_learning_rate, parse
 from .errors import LogReadError, listing, warn
 from .table import Table
 
@@ -107,7 +108,13 @@ def from_columns(columns: Mapping[str, list[Any]], source: str) -> Table:
 def from_mapping(mapping: Mapping[Any, Any], source: str) -> Table:
     """A dict of lists; a dict whose only list is a list of dicts is read as that list's rows
     (Hugging Face's ``trainer_state.json``: ``log_history``)."""
+    if is_catboost(mapping):
+        return from_catboost(mapping, source)
     lists = {str(k): v for k, v in mapping.items() if _is_list(v)}
+    if not lists and "history" not in mapping:
+        inner = _history_inside(mapping)
+        if inner is not None:  # {"training_history": {...}, "model_info": {...}}
+            return from_mapping(mapping[inner], source)
     if len(lists) == 1:
         ((key, value),) = lists.items()
         items = _items(value)
@@ -124,6 +131,70 @@ def from_mapping(mapping: Mapping[Any, Any], source: str) -> Table:
             _add_epochs(table, _items(epochs))
         return table
     return from_columns(list_columns(mapping), source)
+
+
+def _metric_like(name: str) -> bool:
+    family = parse(name).family
+    return parse(name).is_validation or goal(family) is not None or is_learning_rate(family)
+
+
+def _history_inside(mapping: Mapping[Any, Any]) -> Any:
+    """The key of the dict inside ``mapping`` that holds a training history: the one with the
+    most lists of numbers named like metrics (``loss``, ``val_accuracy``, ``lr``); None if none
+    has any. The other dicts are settings (``model_info``, ``input_shape``), not series."""
+    best, score = None, 0
+    for key, value in mapping.items():
+        if not isinstance(value, Mapping):
+            continue
+        found = sum(
+            1
+            for name, items in value.items()
+            if _is_list(items)
+            and _metric_like(str(name))
+            and not any(isinstance(i, (list, tuple, Mapping)) for i in _items(items))
+        )
+        if found > score:
+            best, score = key, found
+    return best
+
+
+def is_catboost(mapping: Mapping[Any, Any]) -> bool:
+    """CatBoost's ``catboost_training.json``: ``meta`` naming the metrics, ``iterations``."""
+    meta = mapping.get("meta")
+    return (
+        isinstance(meta, Mapping)
+        and ("learn_metrics" in meta or "test_metrics" in meta)
+        and isinstance(mapping.get("iterations"), list)
+    )
+
+
+def from_catboost(mapping: Mapping[Any, Any], source: str) -> Table:
+    """CatBoost's ``catboost_training.json``: each iteration's ``learn`` and ``test`` lists hold
+    the values of ``meta``'s ``learn_metrics`` and ``test_metrics``, in that order; test values
+    are validation (``val_<metric>``). ``passed_time`` and ``remaining_time`` are timers."""
+    meta = mapping["meta"]
+
+    def metric_names(key: str) -> list[str]:
+        metrics = meta.get(key) or []
+        return [str(m.get("name", "")) if isinstance(m, Mapping) else str(m) for m in metrics]
+
+    learn, test = metric_names("learn_metrics"), metric_names("test_metrics")
+    records: list[dict[str, Any]] = []
+    for entry in mapping["iterations"]:
+        if not isinstance(entry, Mapping):
+            continue
+        row: dict[str, Any] = {
+            k: v for k, v in entry.items() if k not in ("learn", "test") and not _is_list(v)
+        }
+        for key, names, prefix in (("learn", learn, ""), ("test", test, "val_")):
+            values = entry.get(key)
+            if _is_list(values):
+                for name, value in zip(names, _items(values)):
+                    row[f"{prefix}{name}"] = value
+        records.append(row)
+    if not records:
+        raise LogReadError(f"{source}: a CatBoost log with no iterations")
+    return from_records(records, source)
 
 
 def from_records(records: Sequence[Any], source: str, positions: list[int] | None = None) -> Table:

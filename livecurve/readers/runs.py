@@ -20,6 +20,7 @@ from . import axis as axes
 from .cells import to_cell
 from .columns import clean_names, counts, is_index, numeric_columns
 from .errors import LogReadError, listing, plural, warn
+from .side import split_side, summaries
 from .split import Split, join_single_rows, split_runs
 from .table import Table
 
@@ -52,6 +53,13 @@ def to_runs(table: Table, label: str) -> list[Run]:
     else:
         counting = []  # nothing else to plot: draw what there is
     metrics = [j for j in numeric if j not in counters]
+    present = {j: [i for i, v in enumerate(numeric[j]) if v is not None] for j in metrics}
+    metrics, side = split_side(
+        metrics,
+        names,
+        {j: len(rows) for j, rows in present.items()},
+        {j: rows[-1] for j, rows in present.items() if rows},
+    )
     if not metrics:
         raise LogReadError(
             f"{table.source}: no column holds numbers to plot (columns: "
@@ -78,7 +86,18 @@ def to_runs(table: Table, label: str) -> list[Run]:
     runs: list[Run] = []
     for key, rows in groups.items():
         base = label if key is None else key
-        runs.extend(_group_runs(table, rows, names, numeric, metrics, masks, chosen, base))
+        found = _group_runs(table, rows, names, numeric, metrics, masks, chosen, base)
+        if side and found:
+            mine = set(rows)
+            own: dict[int, tuple[list[int], list[float]]] = {}
+            for j in side:
+                column = numeric[j]
+                at = [i for i in present[j] if i in mine and math.isfinite(column[i])]  # type: ignore[arg-type]
+                own[j] = (at, [column[i] for i in at])  # type: ignore[misc]
+            starts = [rows[0], *(first for _, first in found[1:])]
+            for (run, _), summary in zip(found, summaries(starts, names, own)):
+                run.summary.update(summary)
+        runs.extend(run for run, _ in found)
     if not runs:
         raise LogReadError(f"{table.source}: holds no values to plot")
     return runs
@@ -105,8 +124,9 @@ def _group_runs(
     masks: list[int],
     chosen: axes.Axis,
     base: str,
-) -> list[Run]:
-    """The runs of one group of rows (all rows, or those of one value of the run column)."""
+) -> list[tuple[Run, int]]:
+    """The runs of one group of rows (all rows, or those of one value of the run column), each
+    with the table row where it starts."""
     breaks = set(table.breaks)
     if chosen.skip is not None:
         per_step = numeric[chosen.skip]
@@ -156,6 +176,7 @@ def _group_runs(
         _report_joined(table, kept, xs[0] - chosen.shift, joined[1], names[chosen.column or 0])
         found, xs = joined
     runs: list[Run] = []
+    firsts: list[int] = []
     for number, positions in enumerate(found.runs, start=1):
         run = Run(base if number == 1 else f"{base} (run {number})", chosen.name)
         # Without an axis column, x is the row order within the run: 1, 2, ...
@@ -172,9 +193,10 @@ def _group_runs(
                 run.extend(names[j], [x for x, _ in points], [y for _, y in points])
         if len(run):
             runs.append(run)
+            firsts.append(kept[positions[0]])
     if len(runs) > 1:
-        _report_split(table, kept, found, runs, chosen, names)
-    return runs
+        report_split(table, kept, found, runs, chosen, names)
+    return list(zip(runs, firsts))
 
 
 def _report_joined(
@@ -188,7 +210,7 @@ def _report_joined(
     )
 
 
-def _report_split(
+def report_split(
     table: Table,
     kept: list[int],
     found: Split,
@@ -196,6 +218,16 @@ def _report_split(
     chosen: axes.Axis,
     names: list[str],
 ) -> None:
+    """Warn that the table holds several runs, where each starts (the fast path uses it too).
+
+    Args:
+        table: the table (for its source and the line of each row).
+        kept: the table row of each position ``found`` refers to.
+        found: the split.
+        runs: the runs made.
+        chosen: the x axis.
+        names: the column names.
+    """
     axis_name = names[chosen.column] if chosen.column is not None else "row order"
     labels = listing([repr(run.label) for run in runs], 3)
     if found.interleaved:
