@@ -125,6 +125,13 @@ class Follower:
         ```
     """
 
+    # What the last poll saw of the file (reset by _forget when it is replaced or truncated).
+    _identity: tuple[int, int] | None
+    _deleted: bool
+    _mtime: int
+    _offset: int
+    _seen: bytes
+
     def __init__(self, path: str | os.PathLike[str], plot: LivePlot, *, interval: float = 0.5):
         if not (isinstance(interval, (int, float)) and interval > 0 and math.isfinite(interval)):
             raise ValueError(f"interval must be a positive number of seconds, got {interval!r}")
@@ -271,7 +278,7 @@ class Follower:
 
     def _forget(self) -> None:
         self._format = log_format(self.path, self.axis)
-        self._identity: tuple[int, int] | None = None
+        self._identity = None
         self._deleted = False
         self._mtime = -1
         self._offset = 0

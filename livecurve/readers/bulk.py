@@ -69,7 +69,7 @@ def _parse(
     memory); when that finds other rows than ``data`` holds (the file changed since it was
     read), it reads ``data``.
     """
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     try:
         frame = pd.read_csv(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Sequence
+from types import FrameType
 
 from ..errors import LiveCurveWarning, LogReadError
 
@@ -17,7 +18,7 @@ __all__ = ["LiveCurveWarning", "LogReadError", "listing", "plural", "warn"]
 
 def warn(message: str) -> None:
     """Emit a :class:`LiveCurveWarning` attributed to the first caller outside livecurve."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     level = 2
     while frame is not None and frame.f_globals.get("__name__", "").startswith("livecurve"):
         frame = frame.f_back

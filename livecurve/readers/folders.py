@@ -71,7 +71,7 @@ def read_hparams(path: Path) -> dict[str, Any]:
     the file is plain YAML, else with :func:`flat_yaml`; {} when it holds no mapping."""
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        import yaml  # type: ignore[import-untyped]
+        import yaml
     except ImportError:
         return flat_yaml(text)
     try:

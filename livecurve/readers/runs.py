@@ -144,11 +144,7 @@ def _group_runs(
         xs = [float(i) for i in kept]
     else:
         axis_values = numeric[chosen.column]
-        kept = [
-            i
-            for i in rows
-            if masks[i] and axis_values[i] is not None and math.isfinite(axis_values[i])
-        ]
+        kept = [i for i in rows if masks[i] and _finite(axis_values[i])]
         placed = set(kept)
         lost = [i for i in rows if masks[i] and i not in placed]
         if lost:
@@ -187,8 +183,8 @@ def _group_runs(
         )
         for j in metrics:
             column = numeric[j]
-            points = [(x, column[kept[p]]) for x, p in zip(run_xs, positions)]
-            points = [(x, y) for x, y in points if y is not None]
+            cells = [(x, column[kept[p]]) for x, p in zip(run_xs, positions)]
+            points = [(x, y) for x, y in cells if y is not None]
             if points:
                 run.extend(names[j], [x for x, _ in points], [y for _, y in points])
         if len(run):
@@ -251,3 +247,7 @@ def report_split(
         f"{table.source}: holds {len(runs)} runs appended one after another; a new run starts "
         f"{why}: {listing(starts, 6)}. Each is shown as a separate run: {labels}."
     )
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
