@@ -308,3 +308,22 @@ def test_backup_and_restore_resumes_into_the_same_log(tmp_path) -> None:
 def test_an_unknown_extension_fails_when_the_callback_is_made(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"run\.txt.*\.csv.*\.jsonl"):
         LiveCurve(log=tmp_path / "run.txt")
+
+
+@pytest.mark.parametrize("ext", FORMATS)
+def test_a_torn_log_is_only_read_when_the_callback_is_made_and_mended_when_training_begins(
+    tmp_path, ext, livecurve_warnings
+):
+    path = tmp_path / f"run.{ext}"
+    fit(LiveCurve(log=path, display=False), 3)
+    torn = path.read_bytes() + (b'{"epoch": 3, "loss": 0.1' if ext == "jsonl" else b"3,0.1")
+    path.write_bytes(torn)
+    curve = LiveCurve(log=path, display=False)
+    assert curve.run["loss"].x.tolist() == [1.0, 2.0, 3.0], "the torn row is not drawn"
+    assert path.read_bytes() == torn and list(tmp_path.glob("run.torn-*")) == []
+    assert not [m for m in livecurve_warnings.messages() if "cut short" in m]
+    fit(curve, 5, initial_epoch=3)
+    (backup,) = tmp_path.glob(f"run.torn-*.{ext}")
+    assert backup.read_bytes() == torn
+    assert epochs(path) == [0, 1, 2, 3, 4]
+    assert [m for m in livecurve_warnings.messages() if "cut short" in m]

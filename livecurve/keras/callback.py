@@ -86,7 +86,9 @@ class LiveCurve(keras.callbacks.Callback):
     ``LiveCurve`` unpickles as a new, empty one with the same settings and no log file.
 
     List ``LiveCurve`` before the checkpoint callbacks, so that an epoch is logged before it is
-    saved. A file that is not a training log raises ``LogFileError`` (a ``ValueError``) here and
+    saved. The file is read when the callback is made, and first changed when training begins
+    (a last line cut short by a killed process is removed then, after a backup). A file that is
+    not a training log raises ``LogFileError`` (a ``LogReadError``, a ``ValueError``) here and
     is left untouched; an error while writing (disk full) is reported once and training goes on.
 
     Args:
@@ -152,10 +154,11 @@ class LiveCurve(keras.callbacks.Callback):
             title=title,
             max_points=max_points,
             columns=columns,
-            log=log,
             compare=compare,
             smoothing=smoothing,
         )
+        if log is not None:  # read now (drawn at once); the file is touched when training begins
+            self.plot.open_log(log, repair=False)
         self.batches = BatchReader(self.plot.record_steps, self.plot.changed)
         self.display_widget = display
         self._fit = _Fit(awaiting_first_epoch=False)  # made anew by each on_train_begin
@@ -213,6 +216,7 @@ class LiveCurve(keras.callbacks.Callback):
             shown = self._search.displayed  # one widget for the whole search
             self._search.displayed = True
             self.plot.guard.call("starting the trial", self._begin_trial)
+        self.plot.guard.call("mending the log file", self.plot.repair_log)
         if self.display_widget and not shown:
             self.plot.guard.call("displaying the widget", self.plot.display)
         self.plot.guard.call("preparing per-batch values", self._prepare_batches)

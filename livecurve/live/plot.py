@@ -106,18 +106,36 @@ class LivePlot:
         self._output = CellOutput(self._mimebundle, self.guard)  # where display() showed it
         self.logfile: LogFile | None = None
         self.primary = is_primary_process()
-        if log is not None and self.primary:
-            self.logfile = LogFile(log, axis=axis)
-            for name, (xs, ys) in self.logfile.load().items():
-                self.run.extend(name, xs, ys)
-            if len(self.logfile.steps):
-                self.run.adopt_steps(self.logfile.steps)  # per-step rows, drawn again
-            self.logfile.steps = StepTable()  # the run holds them now
+        if log is not None:
+            self.open_log(log)
         if compare:
             from ..readers.sources import load
 
             self.run.label = "this run"
             self.runs.extend(load(list(compare)))  # drawn behind the live run
+
+    def open_log(self, path: str | os.PathLike[str], *, repair: bool = True) -> None:
+        """Keep every value in ``path`` from now on, and draw the rows it already holds.
+
+        What ``log=`` does. With ``repair=False`` a torn last line is only left out of the
+        drawing; the file itself is mended (see :meth:`LogFile.repair`) before its first write,
+        or by :meth:`repair_log`. Nothing is opened in a process of a distributed job other
+        than the primary one.
+        """
+        if not self.primary:
+            return
+        logfile = LogFile(path, axis=self.run.axis)
+        for name, (xs, ys) in logfile.load(repair=repair).items():
+            self.run.extend(name, xs, ys)
+        if len(logfile.steps):
+            self.run.adopt_steps(logfile.steps)  # per-step rows, drawn again
+        logfile.steps = StepTable()  # the run holds them now
+        self.logfile = logfile
+
+    def repair_log(self) -> None:
+        """Mend the log file now, if it needs it (a torn last line; see :meth:`open_log`)."""
+        if self.logfile is not None:
+            self.logfile.repair()
 
     # -- feeding -------------------------------------------------------------------------
     def log(self, x: float | None = None, /, **metrics: Any) -> None:

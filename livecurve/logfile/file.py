@@ -73,35 +73,52 @@ class LogFile:
         self._last_step: float | None = None
         self._pending: list[bytes] = []  # per-step rows not yet written
         self._pending_size = 0
+        self._torn: bytes | None = None  # the file as load() found it, when its last line was cut
+        self._repaired = True  # nothing found by load() is left to mend
 
     def __repr__(self) -> str:
         return f"LogFile({str(self.path)!r}, axis={self.axis!r})"
 
     # -- reading -------------------------------------------------------------------------
-    def load(self) -> Series:
+    def load(self, *, repair: bool = True) -> Series:
         """Read the file: ``{name: (xs, ys)}`` of its rows on this axis, in first-seen order.
 
-        A last line without its newline (the writing process was killed) is removed, after the
-        whole file is copied to ``<name>.torn-<time>.<ext>``; a :class:`LiveCurveWarning` says so.
+        A last line without its newline (the writing process was killed) is not read; it is
+        removed by :meth:`repair` — here, or with ``repair=False`` before the first write (a
+        Keras callback touches its file when training begins, not when it is made).
         Raises :class:`LogFileError`, leaving the file untouched, for anything else that is not
         a training log: not text, not CSV/JSON, no epoch column, epochs out of order, no numbers.
         """
         with self._lock:
             data, rows, tail = self._read()
-            disk.remove_temporaries(self.path)
-            cut = len(data) - len(tail)
-            if tail:
-                backup = disk.backup(self.path, "torn", data, len(data))
-                disk.replace(self.path, data[:cut], len(data))
-                warnings.warn(
-                    f"livecurve: the last line of {self.path} was cut short (the process writing "
-                    f"it was stopped mid-write) and is removed; the file as it was is kept in "
-                    f"{backup}.",
-                    LiveCurveWarning,
-                    stacklevel=2,
-                )
-            self._rows, self._size = rows, cut
+            self._rows, self._size = rows, len(data) - len(tail)
+            self._torn, self._repaired = (data if tail else None), False
+            if repair:
+                self.repair()
             return self._series()
+
+    def repair(self) -> None:
+        """Mend what :meth:`load` found: a torn last line is removed, after the whole file is
+        copied to ``<name>.torn-<time>.<ext>`` (a :class:`LiveCurveWarning` says so), and
+        temporary files a killed rewrite left are deleted. Nothing to do for a sound file; runs
+        at most once per load."""
+        with self._lock:
+            if self._repaired:
+                return
+            self._repaired = True
+            disk.remove_temporaries(self.path)
+            data, self._torn = self._torn, None
+            if data is None:
+                return
+            backup = disk.backup(self.path, "torn", data, len(data))
+            disk.replace(self.path, data[: self._size], len(data))
+            warnings.warn(
+                f"livecurve: the last line of {self.path} was cut short (the process writing "
+                f"it was stopped mid-write) and is removed; the file as it was is kept in "
+                f"{backup}.",
+                LiveCurveWarning,
+                stacklevel=3,
+            )
 
     def _read(self) -> tuple[bytes, list[Row], bytes]:
         """The file's bytes, its complete rows, and an unfinished last line (checked, kept)."""
@@ -252,6 +269,7 @@ class LogFile:
         if not cells:
             return
         with self._lock:
+            self.repair()
             index = self._index(x)
             last = self._last_row(self.axis)
             if last is not None and index < last.index:
@@ -342,6 +360,7 @@ class LogFile:
     def _flush_steps(self) -> None:
         if not self._pending:
             return
+        self.repair()
         data = b"".join(self._pending)
         self._pending, self._pending_size = [], 0
         disk.append(self.path, data, self._size, durable=False)
@@ -363,6 +382,7 @@ class LogFile:
         after ``x`` (the file is then unchanged).
         """
         with self._lock:
+            self.repair()
             self._flush_steps()
             index = self._index(x)
             if isinstance(self._format, JsonlFormat):
@@ -432,6 +452,7 @@ class LogFile:
     # -- the file ------------------------------------------------------------------------
     def _commit(self, rows: list[Row], rewrite: bool, durable: bool = True) -> None:
         """Make the file hold ``rows``: append the new ones, or rewrite it atomically."""
+        self.repair()
         self._flush_steps()
         saved = copy.copy(self._format)
         try:
