@@ -5,7 +5,7 @@ run; the ratio says what livecurve adds on top. Each import runs in its own fres
 alternating, and the median of the rounds is compared. Also lists the heavy packages that
 ``import livecurve`` loaded (the goal: none of matplotlib, bqplot, ipywidgets, Keras, pandas).
 
-Run: ``.venv/bin/python benchmarks/import_time.py [--rounds 15] [--repo PATH]`` (``--repo``
+Run: ``.venv/bin/python benchmarks/import_time.py [--rounds 15 | --quick] [--repo PATH]`` (``--repo``
 measures another checkout, e.g. an older commit in a git worktree, in the same run).
 """
 
@@ -41,8 +41,11 @@ def once(module: str, repo: str) -> tuple[float, list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="two rounds (for CI)")
     parser.add_argument("--repo", action="append", default=[], help="another checkout to compare")
     args = parser.parse_args()
+    if args.quick:
+        args.rounds = 2
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     repos = [here, *args.repo]
     times: dict[str, list[float]] = {"numpy": []} | {repo: [] for repo in repos}
@@ -58,8 +61,8 @@ def main() -> None:
     for repo in repos:
         median = statistics.median(times[repo])
         print(
-            f"import livecurve ({repo}): median {median * 1000:.0f} ms = "
-            f"{median / base:.2f}x numpy; heavy modules loaded: {', '.join(loaded[repo]) or 'none'}"
+            f"import livecurve ({repo}): median {median * 1000:.0f} ms, ratio to numpy "
+            f"{median / base:.2f}; heavy modules loaded: {', '.join(loaded[repo]) or 'none'}"
         )
 
 
