@@ -5,8 +5,8 @@ run; the ratio says what livecurve adds on top. Each import runs in its own fres
 alternating, and the median of the rounds is compared. Also lists the heavy packages that
 ``import livecurve`` loaded (the goal: none of matplotlib, bqplot, ipywidgets, Keras, pandas).
 
-Run: ``.venv/bin/python benchmarks/import_time.py [--rounds 15 | --quick] [--repo PATH]`` (``--repo``
-measures another checkout, e.g. an older commit in a git worktree, in the same run).
+Run: ``.venv/bin/python benchmarks/import_time.py [--rounds 15 | --quick] [--repo PATH]``
+(``--repo`` measures another checkout, e.g. an older commit in a git worktree, in the same run).
 """
 
 from __future__ import annotations
