@@ -1,0 +1,201 @@
+"""Every recorded step of the drawn step series, held in the browser, for full-resolution zoom.
+
+A redraw sends each per-step series as a bounded min/max-reduced line (:mod:`..model.decimate`):
+right for the whole run, too coarse once a person zooms into a few hundred steps of 10^6. The
+kernel cannot answer a zoom while a cell trains (it reads no widget messages then), so the
+browser keeps every step itself:
+
+- At each redraw, :meth:`StepsStore.feed` sends only the rows recorded since the last one, as
+  binary custom messages: per run one ``float64`` x column (two numbers where the steps are
+  evenly spaced, as a step loop's are) and a ``float32`` column per drawn series (4·S bytes a
+  row for S series, +8 for uneven x); the browser holds 8 + 4·S bytes a row: 10^6 steps × 8
+  series take 40 MB there.
+  A series that starts later gets its history once (``column``), a truncated table (a restart
+  from a checkpoint) starts over (``reset``).
+- ``steps_store.js`` holds them and, when a panel's x scale is zoomed or panned, draws the
+  visible range on the browser-side marks with :func:`..model.envelope.envelope` (its JS twin):
+  every step where they fit in the panel's pixel columns, else each column's min and max.
+  Reset puts back the kernel's line. Nothing of it is sent back to the kernel.
+- A page reloaded (or opened late) asks for the history with a ``hello`` message; the kernel
+  answers when it reads it (at once when idle, when the cell ends while busy) with messages of
+  at most ``chunk_bytes`` each.
+- Past ``cap_points`` values held in all (rows × series), a run is no longer held (``capped``)
+  and zooming it shows the kernel's min/max line, as before.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import traitlets
+from ipywidgets import Widget, widget_serialization
+
+from ..model.run import Run
+from .module_widget import ModuleWidget, module_text
+
+CHUNK_BYTES = 1 << 20
+CAP_POINTS = 20_000_000
+
+
+@dataclass
+class _Held:
+    """What the browser was sent of one run's step table."""
+
+    table: object
+    generation: int
+    rows: int = 0
+    names: list[str] = field(default_factory=list)
+    capped: bool = False
+
+
+def _spacing(x: np.ndarray) -> list[float] | None:
+    """``[first, step]`` when ``x`` is exactly ``first + step * i`` (a step loop), else None."""
+    if x.size < 2:
+        return None
+    first, step = float(x[0]), float(x[1] - x[0])
+    if np.array_equal(first + step * np.arange(x.size, dtype=np.float64), x):
+        return [first, step]
+    return None
+
+
+class StepsStore(ModuleWidget):
+    """The browser's copy of every drawn step series; see the module's doc.
+
+    Args:
+        controls: the controls bar (the browser reads its smoothing weight from it).
+        chunk_bytes: the most bytes of values one message carries.
+        cap_points: the most values (rows × series, all runs) the browser is sent.
+
+    Example:
+        >>> from livecurve.model.run import Run
+        >>> store = StepsStore()
+        >>> store.bytes_per_row(8)  # float64 x + 8 float32 values (32 when x is evenly spaced)
+        40
+    """
+
+    _esm = module_text(pathlib.Path(__file__).with_name("steps_store.js"))
+
+    controls = traitlets.Instance(Widget, allow_none=True).tag(sync=True, **widget_serialization)
+    # [{"id": "0:loss", "run": 0, "name": "loss", "raw": mark, "smooth": mark}]
+    series = traitlets.List(traitlets.Dict()).tag(sync=True, **widget_serialization)
+
+    def __init__(
+        self,
+        controls: Widget | None = None,
+        *,
+        chunk_bytes: int = CHUNK_BYTES,
+        cap_points: int = CAP_POINTS,
+    ) -> None:
+        super().__init__(controls=controls)
+        self.chunk_bytes = max(int(chunk_bytes), 64)
+        self.cap_points = int(cap_points)
+        self._held: dict[int, _Held] = {}
+        self._ids: set[str] = set()
+        self._lock = threading.RLock()
+        self.on_msg(self._on_msg)
+
+    @staticmethod
+    def bytes_per_row(series: int) -> int:
+        return 8 + 4 * series
+
+    # -- the kernel side of a redraw -------------------------------------------------------
+    def feed(self, runs: list[Run], panels: dict[str, Any]) -> None:
+        """Register new step marks and send the rows recorded since the last call."""
+        drawn: dict[int, list[str]] = {}
+        new = []
+        for view in panels.values():
+            for (run_index, name), marks in view.series.items():
+                if marks.raw is None or marks.smooth is None:
+                    continue
+                drawn.setdefault(run_index, []).append(name)
+                entry = f"{run_index}:{name}"
+                if entry not in self._ids:
+                    self._ids.add(entry)
+                    new.append(
+                        {"id": entry, "run": run_index, "name": name, "raw": marks.raw,
+                         "smooth": marks.smooth}
+                    )  # fmt: skip
+        with self._lock:
+            for run_index, names in drawn.items():
+                table = runs[run_index].steps if run_index < len(runs) else None
+                if table is not None:
+                    self._send_new(run_index, table, names)
+        if new:
+            self.series = [*self.series, *new]
+
+    def _send_new(self, run_index: int, table: Any, names: list[str]) -> None:
+        held = self._held.get(run_index)
+        if held is None or held.table is not table or held.generation != table.generation:
+            if held is not None:
+                self.send({"event": "reset", "run": run_index})
+            held = self._held[run_index] = _Held(table, table.generation)
+        if held.capped:
+            return
+        added = [n for n in names if n not in held.names and n in table]
+        total = len(table)
+        after = self._points() + (total - held.rows) * (len(held.names) + len(added))
+        after += held.rows * len(added)
+        if after > self.cap_points:
+            held.capped = True
+            self.send({"event": "capped", "run": run_index})
+            return
+        if added and held.rows:
+            _, columns = table.rows(0, added)
+            for name in added:
+                self._send_column(run_index, name, columns[name][: held.rows], 0)
+        held.names += added
+        if total > held.rows and held.names:
+            x, columns = table.rows(held.rows, held.names)
+            self._send_rows(run_index, held.rows, x, columns, held.names)
+            held.rows += x.size
+
+    def _points(self) -> int:
+        return sum(h.rows * len(h.names) for h in self._held.values() if not h.capped)
+
+    def _send_rows(
+        self, run_index: int, start: int, x: np.ndarray, columns: dict, names: list[str]
+    ) -> None:
+        step = max(1, self.chunk_bytes // self.bytes_per_row(len(names)))
+        for a in range(0, x.size, step):
+            b = min(a + step, x.size)
+            content: dict[str, Any] = {
+                "event": "rows", "run": run_index, "start": start + a, "n": b - a, "names": names
+            }  # fmt: skip
+            xs = np.ascontiguousarray(x[a:b], dtype=np.float64)
+            spacing = _spacing(xs)
+            buffers = [] if spacing is not None else [xs]
+            if spacing is not None:  # consecutive steps: two numbers instead of 8 bytes a row
+                content["x_range"] = spacing
+            buffers += [np.ascontiguousarray(columns[n][a:b], dtype=np.float32) for n in names]
+            self.send(content, buffers=[memoryview(buf) for buf in buffers])
+
+    def _send_column(self, run_index: int, name: str, y: np.ndarray, start: int) -> None:
+        step = max(1, self.chunk_bytes // 4)
+        for a in range(0, y.size, step):
+            part = np.ascontiguousarray(y[a : a + step], dtype=np.float32)
+            self.send(
+                {"event": "column", "run": run_index, "name": name, "start": start + a,
+                 "n": part.size},
+                buffers=[memoryview(part)],
+            )  # fmt: skip
+
+    # -- a front end that asks for the history ----------------------------------------------
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "hello":
+            self.replay()
+
+    def replay(self) -> None:
+        """Send every held row again, in chunks (a reloaded page or a late tab catches up)."""
+        with self._lock:
+            for run_index, held in self._held.items():
+                if held.capped:
+                    self.send({"event": "capped", "run": run_index})
+                elif held.rows and held.names:
+                    x, columns = held.table.rows(0, held.names)  # type: ignore[attr-defined]
+                    n = held.rows
+                    self._send_rows(run_index, 0, x[:n], {k: v[:n] for k, v in columns.items()},
+                                    held.names)  # fmt: skip
