@@ -82,6 +82,7 @@ def _cases() -> list[dict]:
     y[rng.integers(0, y.size, 300)] = ABSENT
     y[rng.integers(0, y.size, 20)] = rng.normal(size=20).astype(np.float32) * 1e3
     y[100:110] = 1.0  # ties: the first row wins, in both
+    y[200] = -np.inf  # a gap, as NaN
     ranges = [
         (0, 30_000, 640), (1, 20_000, 640), (5_000.5, 5_400, 800), (100, 120, 3),
         (9_000, 9_000, 50), (-10, 3, 4), (19_990, 25_000, 7), (30_000, 40_000, 100),
@@ -118,3 +119,42 @@ console.log(JSON.stringify(spec.map((s) => Array.from(envelope(x, y, n, s.lo, s.
         expected = envelope(case["x"], case["y"], case["lo"], case["hi"], case["columns"])
         assert rows == expected.tolist(), (case["lo"], case["hi"], case["columns"])
     assert any(len(r) > 100 for r in from_js) and any(len(r) == 0 for r in from_js)
+
+
+def test_the_browser_smooths_the_held_steps_as_the_kernel_does(tmp_path: Path) -> None:
+    """TensorBoard's debiased average, continued over appended rows, gaps and absent steps."""
+    from livecurve.model.smoothing import Smoother
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is needed to run the browser's smoothing")
+    rng = np.random.default_rng(2)
+    y = rng.normal(size=5000).astype(np.float32)
+    y[[10, 500]] = np.nan
+    y[[20, 21, 3000]] = ABSENT
+    (tmp_path / "store.mjs").write_text(JS.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "y.bin").write_bytes(y.tobytes())
+    script = tmp_path / "run.mjs"
+    script.write_text(
+        f"""
+import {{ smoothInto }} from "./store.mjs";
+import {{ readFileSync }} from "node:fs";
+const b = readFileSync({json.dumps(str(tmp_path / "y.bin"))});
+const y = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+const s = {{ w: 0.9, arr: new Float32Array(0), n: 0, last: 0, count: 0, power: 1 }};
+smoothInto(s, y, 1234, 0.9);  // what had arrived, then the rest
+smoothInto(s, y, y.length, 0.9);
+console.log(JSON.stringify(Array.from(s.arr.subarray(0, y.length), (v) => v === Infinity ? "absent"
+    : Number.isNaN(v) ? null : v)));
+"""
+    )
+    done = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    from_js = json.loads(done.stdout)
+    present = y != ABSENT
+    assert [v == "absent" for v in from_js] == (~present).tolist()
+    expected = Smoother(0.9).update(np.where(present, y, np.nan))
+    got = np.array([np.nan if v in (None, "absent") else v for v in from_js])
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+    finite = ~np.isnan(got)
+    np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-5, atol=1e-6)

@@ -32,56 +32,67 @@ export function envelope(x, y, n, lo, hi, columns) {
   if (columns < 1 || !(hi >= lo) || n === 0) return new Int32Array(0);
   const i0 = lowerBound(x, n, lo), i1 = upperBound(x, n, hi);
   let count = 0;
-  for (let i = i0; i < i1; i++) if (y[i] !== ABSENT) count++;
+  for (let i = i0; i < i1 && count <= columns; i++) if (y[i] !== ABSENT) count++;
   if (count === 0) return new Int32Array(0);
-  const out = [];
-  for (let i = i0 - 1; i >= 0; i--) if (y[i] !== ABSENT) { out.push(i); break; }
+  const out = new Int32Array(Math.min(i1 - i0, 3 * columns) + 2);
+  let k = 0;
+  for (let i = i0 - 1; i >= 0; i--) if (y[i] !== ABSENT) { out[k++] = i; break; }
   if (count <= columns) {
-    for (let i = i0; i < i1; i++) if (y[i] !== ABSENT) out.push(i);
+    for (let i = i0; i < i1; i++) if (y[i] !== ABSENT) out[k++] = i;
   } else {
     const width = hi - lo;
     let col = -1, lowI = -1, highI = -1, gapI = -1, lowV = Infinity, highV = -Infinity;
-    const flush = () => {
-      if (col < 0) return;
-      const p = [lowI, highI, gapI].filter((i) => i >= 0).sort((a, b) => a - b);
-      for (let k = 0; k < p.length; k++) if (k === 0 || p[k] !== p[k - 1]) out.push(p[k]);
-    };
-    for (let i = i0; i < i1; i++) {
-      const v = y[i];
-      if (v === ABSENT) continue;
-      let c = width > 0 ? Math.floor((x[i] - lo) / width * columns) : 0;
-      c = c < 0 ? 0 : c > columns - 1 ? columns - 1 : c;
-      if (c !== col) {
-        flush();
-        col = c; lowI = highI = gapI = -1; lowV = Infinity; highV = -Infinity;
+    for (let i = i0; i <= i1; i++) {
+      let c = columns; // past the end: emits the last column
+      const v = i < i1 ? y[i] : 0;
+      if (i < i1) {
+        if (v === ABSENT) continue;
+        c = width > 0 ? Math.floor((x[i] - lo) / width * columns) : 0;
+        c = c < 0 ? 0 : c > columns - 1 ? columns - 1 : c;
       }
-      if (Number.isFinite(v)) {
+      if (c !== col) {
+        if (col >= 0) { // this column's rows in row order, each once
+          let p = lowI, q = highI, r = gapI, t;
+          if (p > q) { t = p; p = q; q = t; }
+          if (q > r) { t = q; q = r; r = t; }
+          if (p > q) { t = p; p = q; q = t; }
+          if (p >= 0) out[k++] = p;
+          if (q >= 0 && q !== p) out[k++] = q;
+          if (r >= 0 && r !== q) out[k++] = r;
+        }
+        col = c; lowI = highI = gapI = -1; lowV = Infinity; highV = -Infinity;
+        if (i === i1) break;
+      }
+      if (v - v === 0) { // finite (NaN and -inf are gaps; ABSENT was skipped)
         if (v < lowV) { lowV = v; lowI = i; }
         if (v > highV) { highV = v; highI = i; }
       } else if (gapI < 0) gapI = i;
     }
-    flush();
   }
-  for (let i = i1; i < n; i++) if (y[i] !== ABSENT) { out.push(i); break; }
-  return Int32Array.from(out);
+  for (let i = i1; i < n; i++) if (y[i] !== ABSENT) { out[k++] = i; break; }
+  return out.slice(0, k);
 }
 
 // TensorBoard's debiased moving average (model/smoothing.py), continued from `s` over y[s.n:n].
 export function smoothInto(s, y, n, w) {
   if (s.arr.length < n) { const a = new Float32Array(y.length); a.set(s.arr.subarray(0, s.n)); s.arr = a; }
+  const arr = s.arr;
+  let last = s.last, count = s.count, power = s.power; // power = w ** count, kept by products
   for (let i = s.n; i < n; i++) {
     const v = y[i];
-    if (v === ABSENT) { s.arr[i] = ABSENT; continue; }
-    if (!Number.isFinite(v)) { s.arr[i] = NaN; continue; }
-    s.count++;
-    if (w === 0) { s.arr[i] = v; continue; }
-    s.last = w * s.last + (1 - w) * v;
-    s.arr[i] = s.last / (1 - Math.pow(w, s.count));
+    if (v === ABSENT) { arr[i] = ABSENT; continue; }
+    if (!Number.isFinite(v)) { arr[i] = NaN; continue; }
+    count++;
+    if (w === 0) { arr[i] = v; continue; }
+    last = w * last + (1 - w) * v;
+    power *= w;
+    arr[i] = last / (1 - power);
   }
+  s.last = last; s.count = count; s.power = power;
   s.n = n;
   return s;
 }
-const newSmooth = (w) => ({ w, arr: new Float32Array(0), n: 0, last: 0, count: 0 });
+const newSmooth = (w) => ({ w, arr: new Float32Array(0), n: 0, last: 0, count: 0, power: 1 });
 
 function grow(a, need, Type) {
   if (a.length >= need) return a;
@@ -97,7 +108,7 @@ function store(model) {
   const series = new Map(); // "run:name" -> {run, name, raw, smooth, base, mine}
   const scales = new Set();
   let pending = null;
-  const S = { runs, series, stats: { messages: 0, bytes: 0, lastApplyMs: 0, applies: 0 } };
+  const S = { model, runs, series, stats: { messages: 0, bytes: 0, lastApplyMs: 0, applies: 0 } };
 
   const run = (r) => {
     if (!runs.has(r)) runs.set(r, { x: new Float64Array(0), n: 0, seen: 0, sorted: true, capped: false, cols: new Map(), smooth: new Map() });
@@ -176,15 +187,23 @@ function store(model) {
 
   function schedule() {
     if (pending) return;
-    pending = Promise.resolve().then(() => { pending = null; applyAll(); });
+    pending = Promise.resolve().then(() => { pending = null; applyAll(); })
+      .catch((e) => { S.stats.error = String(e && e.stack || e); });
   }
-  function width(s) {
+  // A drawn view of the mark (views are promises: resolved ones are kept on them), or null.
+  function markView(s) {
     for (const v of Object.values(s.raw.views || {})) {
-      // views are promises; their resolved values are cached by the first apply
-      if (v && v.__lcView) return v.__lcView.parent.plotareaWidth;
+      if (v && v.__lcView) return v.__lcView;
       if (v && v.then && !v.__lcWaiting) { v.__lcWaiting = true; v.then((view) => { v.__lcView = view; schedule(); }); }
     }
-    return 1000;
+    return null;
+  }
+  // The x range the panel shows: the scale's min/max and, each side, the figure's padding (a
+  // fraction of the plot area's width, where bqplot still draws), with a little to spare.
+  function shown(view, lo, hi) {
+    const p = view ? Number(view.parent.model.get("padding_x")) || 0 : 0;
+    const extra = (hi - lo) * (p + 0.01) / Math.max(1 - 2 * p, 0.5);
+    return [lo - extra, hi + extra];
   }
   function write(s, mark, attrs) {
     s.writing++;
@@ -204,29 +223,44 @@ function store(model) {
       const lo = xs.get("min"), hi = xs.get("max");
       const R = runs.get(s.run);
       const col = R && R.cols.get(s.name);
-      const usable = R && R.n >= R.seen && !R.capped && R.sorted && col;
-      if (lo === null || hi === null || lo === undefined || hi === undefined || !usable) { restore(s); continue; }
+      const usable = model.get("enabled") && R && R.n >= R.seen && !R.capped && R.sorted && col;
+      if (lo === null || hi === null || lo === undefined || hi === undefined || !usable) {
+        restore(s); s.cache = null; continue;
+      }
       if (!s.mine || !s.base) {
         s.base = {
           raw: { x: s.raw.get("x"), y: s.raw.get("y") },
           smooth: { x: s.smooth.get("x"), y: s.smooth.get("y") },
         };
       }
-      const cols = Math.max(1, Math.round(width(s)));
-      const pick = (ys) => {
-        const idx = envelope(R.x, ys, R.n, lo, hi, cols);
-        const px = new Float64Array(idx.length), py = new Float32Array(idx.length);
-        for (let k = 0; k < idx.length; k++) { px[k] = R.x[idx[k]]; py[k] = ys[idx[k]]; }
-        return { x: px, y: py };
-      };
-      write(s, s.raw, pick(col));
+      const view = markView(s);
+      const cols = Math.max(1, Math.round(view ? view.parent.plotareaWidth : 1000));
+      const [a, b] = shown(view, lo, hi);
       const w = weight();
-      if (w > 0) {
-        let sm = R.smooth.get(s.name);
-        if (!sm || sm.w !== w) { sm = newSmooth(w); R.smooth.set(s.name, sm); }
-        smoothInto(sm, col, R.n, w);
-        write(s, s.smooth, pick(sm.arr));
-      } else write(s, s.smooth, { x: new Float64Array(0), y: new Float32Array(0) });
+      const key = `${a},${b},${cols},${w}`;
+      const c = s.cache;
+      // New rows after the range (training goes on) change nothing drawn: draw what was drawn.
+      const same = c && c.key === key && c.col === col
+        && (c.n === R.n || (c.n > 0 && R.x[c.n - 1] > b));
+      if (!same) {
+        const t1 = performance.now();
+        const idx = envelope(R.x, col, R.n, a, b, cols);
+        const px = new Float64Array(idx.length), py = new Float32Array(idx.length);
+        for (let k = 0; k < idx.length; k++) { px[k] = R.x[idx[k]]; py[k] = col[idx[k]]; }
+        let smooth = { x: new Float64Array(0), y: new Float32Array(0) };
+        if (w > 0) { // the smoothed line (over every step held) at the rows drawn
+          let sm = R.smooth.get(s.name);
+          if (!sm || sm.w !== w) { sm = newSmooth(w); R.smooth.set(s.name, sm); }
+          smoothInto(sm, col, R.n, w);
+          const sy = new Float32Array(idx.length);
+          for (let k = 0; k < idx.length; k++) sy[k] = sm.arr[idx[k]];
+          smooth = { x: px, y: sy };
+        }
+        s.cache = { key, col, n: R.n, raw: { x: px, y: py }, smooth };
+        S.stats.reduceMs = performance.now() - t1;
+      } else s.cache.n = R.n;
+      if (s.raw.get("y") !== s.cache.raw.y) write(s, s.raw, s.cache.raw);
+      if (s.smooth.get("y") !== s.cache.smooth.y) write(s, s.smooth, s.cache.smooth);
       s.mine = true;
     }
     S.stats.lastApplyMs = performance.now() - t0;
@@ -234,6 +268,7 @@ function store(model) {
   }
   S.applyAll = applyAll;
   model.on("change:series change:controls", load);
+  model.on("change:enabled", schedule);
   S.ready = load();
   // A new front end (a reloaded page) asks for the history; the kernel answers when it reads it.
   model.send({ event: "hello" });

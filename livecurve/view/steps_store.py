@@ -82,6 +82,8 @@ class StepsStore(ModuleWidget):
     controls = traitlets.Instance(Widget, allow_none=True).tag(sync=True, **widget_serialization)
     # [{"id": "0:loss", "run": 0, "name": "loss", "raw": mark, "smooth": mark}]
     series = traitlets.List(traitlets.Dict()).tag(sync=True, **widget_serialization)
+    # False: zooming shows the kernel's reduced line, as before (the rows are still sent)
+    enabled = traitlets.Bool(True).tag(sync=True)
 
     def __init__(
         self,
