@@ -112,6 +112,12 @@ def test_the_history_goes_in_chunks_on_hello_and_to_a_series_that_starts_later()
     held = _held(replay)
     assert held[0][0].size == n + 10 and held[0][1]["acc"][-1] == 1
     assert all(sum(len(b) for b in bufs) <= 200_000 for _, bufs in replay) and len(replay) > 5
+    # The page sees how many rows were sent, and asks only for what it lacks.
+    assert store.rows_sent == {"0": n + 10}
+    store._on_msg(store, {"event": "hello", "have": {"0": n}}, [])
+    assert [(c["start"], c["n"]) for c, _ in rec.take()] == [(n, 10)]
+    store._on_msg(store, {"event": "hello", "have": {"0": n + 10}}, [])
+    assert rec.take() == []
 
 
 def test_a_truncated_table_starts_over_and_the_cap_stops_holding_a_run() -> None:

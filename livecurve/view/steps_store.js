@@ -119,7 +119,7 @@ function store(model) {
   function onRows(msg, buffers) {
     const R = run(msg.run);
     R.seen = Math.max(R.seen, msg.start + msg.n);
-    if (msg.start > R.n) return; // a gap (a page opened late): the history comes on request
+    if (msg.start > R.n) { ask(); return; } // a gap (a page opened late): ask for the history
     const n = msg.n, skip = R.n - msg.start;
     if (skip >= n) return;
     let xs, first = 1;
@@ -153,9 +153,31 @@ function store(model) {
     R.smooth.delete(msg.name);
   }
 
+  // Ask the kernel for the rows this front end lacks (it answers once it reads the message).
+  let asked = -1;
+  function ask() {
+    const have = {};
+    for (const [r, R] of runs) have[r] = R.n;
+    const key = JSON.stringify(have);
+    if (key === asked) return;
+    asked = key;
+    model.send({ event: "hello", have });
+  }
+  function checkSent() {
+    for (const [r, n] of Object.entries(model.get("rows_sent") || {})) {
+      const R = run(Number(r));
+      R.seen = Math.max(R.seen, n);
+      if (R.n < n) ask();
+    }
+  }
+  model.on("change:rows_sent", () => { checkSent(); });
+
   model.on("msg:custom", (msg, buffers) => {
     S.stats.messages++;
-    for (const b of buffers || []) S.stats.bytes += b.byteLength;
+    let size = 0;
+    for (const b of buffers || []) size += b.byteLength;
+    S.stats.bytes += size;
+    S.stats.maxMessage = Math.max(S.stats.maxMessage || 0, size);
     if (msg.event === "rows") onRows(msg, buffers);
     else if (msg.event === "column") onColumn(msg, buffers);
     else if (msg.event === "reset" || msg.event === "capped") {
@@ -271,7 +293,7 @@ function store(model) {
   model.on("change:enabled", schedule);
   S.ready = load();
   // A new front end (a reloaded page) asks for the history; the kernel answers when it reads it.
-  model.send({ event: "hello" });
+  checkSent();
   return S;
 }
 

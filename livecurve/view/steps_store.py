@@ -16,9 +16,10 @@ browser keeps every step itself:
   visible range on the browser-side marks with :func:`..model.envelope.envelope` (its JS twin):
   every step where they fit in the panel's pixel columns, else each column's min and max.
   Reset puts back the kernel's line. Nothing of it is sent back to the kernel.
-- A page reloaded (or opened late) asks for the history with a ``hello`` message; the kernel
+- A page reloaded (or opened late) sees in ``rows_sent`` that it holds fewer rows than were
+  sent (or gets rows after a gap) and asks for the rest with a ``hello`` message; the kernel
   answers when it reads it (at once when idle, when the cell ends while busy) with messages of
-  at most ``chunk_bytes`` each.
+  at most ``chunk_bytes`` each. A second display in the same page shares the model's copy.
 - Past ``cap_points`` values held in all (rows × series), a run is no longer held (``capped``)
   and zooming it shows the kernel's min/max line, as before.
 """
@@ -84,6 +85,8 @@ class StepsStore(ModuleWidget):
     series = traitlets.List(traitlets.Dict()).tag(sync=True, **widget_serialization)
     # False: zooming shows the kernel's reduced line, as before (the rows are still sent)
     enabled = traitlets.Bool(True).tag(sync=True)
+    # {run: rows sent}: a front end that holds fewer (a reloaded page) asks for the rest
+    rows_sent = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -126,8 +129,12 @@ class StepsStore(ModuleWidget):
                 table = runs[run_index].steps if run_index < len(runs) else None
                 if table is not None:
                     self._send_new(run_index, table, names)
-        if new:
-            self.series = [*self.series, *new]
+        sent = {str(i): h.rows for i, h in self._held.items() if not h.capped}
+        with self.hold_sync():
+            if sent != self.rows_sent:
+                self.rows_sent = sent
+            if new:
+                self.series = [*self.series, *new]
 
     def _send_new(self, run_index: int, table: Any, names: list[str]) -> None:
         held = self._held.get(run_index)
@@ -188,16 +195,23 @@ class StepsStore(ModuleWidget):
     # -- a front end that asks for the history ----------------------------------------------
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("event") == "hello":
-            self.replay()
+            have = content.get("have")
+            self.replay(have if isinstance(have, dict) else {})
 
-    def replay(self) -> None:
-        """Send every held row again, in chunks (a reloaded page or a late tab catches up)."""
+    def replay(self, have: dict[str, int] | None = None) -> None:
+        """Send the rows a front end lacks (``have``: ``{run: rows it holds}``), in chunks.
+
+        A reloaded page, or one opened late, holds nothing (or the rows after a gap): it catches
+        up with messages of at most ``chunk_bytes``; rows it holds already are skipped there.
+        """
+        have = have or {}
         with self._lock:
             for run_index, held in self._held.items():
+                start = max(0, min(int(have.get(str(run_index), 0) or 0), held.rows))
                 if held.capped:
                     self.send({"event": "capped", "run": run_index})
-                elif held.rows and held.names:
-                    x, columns = held.table.rows(0, held.names)  # type: ignore[attr-defined]
-                    n = held.rows
-                    self._send_rows(run_index, 0, x[:n], {k: v[:n] for k, v in columns.items()},
+                elif held.rows > start and held.names:
+                    x, columns = held.table.rows(start, held.names)  # type: ignore[attr-defined]
+                    n = held.rows - start
+                    self._send_rows(run_index, start, x[:n], {k: v[:n] for k, v in columns.items()},
                                     held.names)  # fmt: skip

@@ -12,7 +12,9 @@ from the page, as bqplot's pan/zoom does, and checks what the SVG draws:
   change, the store's reduction, bqplot's update) is at most 50 ms, and the time until the SVG
   path shows the zoomed data is within 50 ms of bqplot's own redraw of the kernel's line after
   the same zoom (measured alternately in the same page: the baseline);
-- reset gives the kernel's whole-run line back.
+- reset gives the kernel's whole-run line back;
+- once the loop ended, a reloaded page gets the history again in messages of at most 1 MiB,
+  and zooms as before.
 
 Screenshots of the zoomed panel are left in ``artifacts/`` to judge.
 """
@@ -155,12 +157,12 @@ def test_zoom_while_busy_draws_every_step_and_keeps_a_spike(tmp_path: Path) -> N
         tmp_path, "zoom.ipynb", viewport=(1400, 1000), failure_png="jupyterlab-zoom-failure.png"
     ) as page:
         try:
-            _exercise(page)
+            _exercise(page, tmp_path)
         finally:
             (tmp_path / "stop").write_text("")
 
 
-def _exercise(page) -> None:  # type: ignore[no-untyped-def]
+def _exercise(page, root: Path) -> None:  # type: ignore[no-untyped-def]
     run_cell(page, 0)
     output = page.locator(".jp-Notebook .jp-Cell").nth(0).locator(".jp-OutputArea")
     output.get_by_text("LOGGED").wait_for(timeout=180_000)
@@ -229,4 +231,26 @@ def _exercise(page) -> None:  # type: ignore[no-untyped-def]
     state = page.evaluate(STATE)
     assert state["first"] < 5000 and state["last"] >= 1_000_000 and state["n"] < 5000, state
     assert cell_busy(page, 0)
-    page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / "jupyterlab-zoom-reset.png"))
+    panel.screenshot(path=str(ARTIFACTS / "jupyterlab-zoom-reset.png"))
+
+    # 4. The loop ends; the page is reloaded: the history comes again, in messages <= 1 MiB.
+    (root / "stop").write_text("")
+    deadline = time.monotonic() + 60
+    while cell_busy(page, 0) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    page.keyboard.press("Control+s")
+    time.sleep(2)
+    page.reload()
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.wait_for_function(
+        "() => (globalThis.__livecurveStores || []).some((S) => S.runs.get(0)"
+        " && S.runs.get(0).n >= 1e6 && S.runs.get(0).n >= S.runs.get(0).seen"
+        " && S.series.has('0:m0'))",
+        timeout=120_000,
+    )
+    again = page.evaluate(ZOOM, [411_850, 412_150, 412_000])
+    assert again["xInRange"] == list(range(411_850, 412_151)) and again["spikeKept"], again
+    stats = again["stats"]
+    print(f"after a reload: {stats['messages']} messages, {stats['bytes'] / 1e6:.1f} MB, "
+          f"the largest {stats['maxMessage'] / 1e6:.2f} MB")  # fmt: skip
+    assert stats["maxMessage"] <= 1 << 20 and stats["bytes"] >= 32e6, stats
