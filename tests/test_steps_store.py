@@ -41,6 +41,10 @@ def _held(messages: list, held: dict | None = None) -> dict:
     for content, buffers in messages:
         if content["event"] == "reset":
             held.pop(content["run"], None)
+        if content["event"] == "truncate":
+            x, cols = held[content["run"]]
+            rows = content["rows"]
+            held[content["run"]] = (x[:rows], {k: v[:rows] for k, v in cols.items()})
         if content["event"] != "rows":
             continue
         x, cols = held.setdefault(content["run"], (np.empty(0), {}))
@@ -147,6 +151,26 @@ def _marks_bytes(plot: LivePlot) -> dict[int, tuple[Any, int]]:
             for mark in (marks.raw, marks.smooth):
                 out[id(mark)] = ((mark.x, mark.y), mark.x.nbytes + mark.y.nbytes)
     return out
+
+
+@pytest.mark.parametrize("moved", [(500, 1000), (990, 1000), (0, 10), (100, 101)])
+def test_rows_moved_after_they_were_sent_are_sent_again(moved: tuple[int, int]) -> None:
+    """Keras places a generator's batches once the epoch's length is known (``set_x``)."""
+    plot, rec = _plot()
+    plot.run.extend_steps(np.arange(1000) / 100, {"loss": np.arange(1000.0)})
+    plot.view.refresh()
+    held = _held(rec.take())
+    a, b = moved
+    plot.run.steps.set_x(a, np.arange(a, b) / 100 + 0.001)
+    plot.run.extend_steps(np.arange(1000, 1010) / 100, {"loss": np.zeros(10)})
+    plot.view.refresh()
+    messages = rec.take()
+    assert messages[0][0]["event"] == "truncate" and messages[0][0]["rows"] <= a
+    held = _held(messages, held)
+    x, _ = plot.run.steps.rows(0, [])
+    np.testing.assert_array_equal(held[0][0], x)
+    plot.view.refresh()
+    assert rec.take() == []
 
 
 @pytest.mark.parametrize("per_redraw", [250, 1000])

@@ -111,7 +111,7 @@ function store(model) {
   const S = { model, runs, series, stats: { messages: 0, bytes: 0, lastApplyMs: 0, applies: 0 } };
 
   const run = (r) => {
-    if (!runs.has(r)) runs.set(r, { x: new Float64Array(0), n: 0, seen: 0, sorted: true, capped: false, cols: new Map(), smooth: new Map() });
+    if (!runs.has(r)) runs.set(r, { x: new Float64Array(0), n: 0, seen: 0, version: 0, sorted: true, capped: false, cols: new Map(), smooth: new Map() });
     return runs.get(r);
   };
   const weight = () => { const c = S.controls; return c ? Number(c.get("smoothing")) || 0 : 0; };
@@ -180,7 +180,15 @@ function store(model) {
     S.stats.maxMessage = Math.max(S.stats.maxMessage || 0, size);
     if (msg.event === "rows") onRows(msg, buffers);
     else if (msg.event === "column") onColumn(msg, buffers);
-    else if (msg.event === "reset" || msg.event === "capped") {
+    else if (msg.event === "truncate") { // rows moved in the kernel: they come again
+      const R = runs.get(msg.run);
+      if (R && msg.rows < R.n) {
+        R.n = msg.rows; R.seen = Math.min(R.seen, msg.rows); R.version++;
+        R.sorted = true;
+        for (let i = 1; i < R.n; i++) if (R.x[i] < R.x[i - 1]) { R.sorted = false; break; }
+        for (const [name, sm] of R.smooth) if (sm.n > R.n) R.smooth.delete(name);
+      }
+    } else if (msg.event === "reset" || msg.event === "capped") {
       runs.delete(msg.run);
       if (msg.event === "capped") run(msg.run).capped = true;
     }
@@ -262,7 +270,7 @@ function store(model) {
       const key = `${a},${b},${cols},${w}`;
       const c = s.cache;
       // New rows after the range (training goes on) change nothing drawn: draw what was drawn.
-      const same = c && c.key === key && c.col === col
+      const same = c && c.key === key && c.col === col && c.version === R.version
         && (c.n === R.n || (c.n > 0 && R.x[c.n - 1] > b));
       if (!same) {
         const t1 = performance.now();
@@ -278,7 +286,7 @@ function store(model) {
           for (let k = 0; k < idx.length; k++) sy[k] = sm.arr[idx[k]];
           smooth = { x: px, y: sy };
         }
-        s.cache = { key, col, n: R.n, raw: { x: px, y: py }, smooth };
+        s.cache = { key, col, version: R.version, n: R.n, raw: { x: px, y: py }, smooth };
         S.stats.reduceMs = performance.now() - t1;
       } else s.cache.n = R.n;
       if (s.raw.get("y") !== s.cache.raw.y) write(s, s.raw, s.cache.raw);

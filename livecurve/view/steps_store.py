@@ -40,6 +40,8 @@ from .module_widget import ModuleWidget, module_text
 
 CHUNK_BYTES = 1 << 20
 CAP_POINTS = 20_000_000
+PROBE = 64
+TAIL = 4096
 
 
 @dataclass
@@ -51,6 +53,11 @@ class _Held:
     rows: int = 0
     names: list[str] = field(default_factory=list)
     capped: bool = False
+    # x of every PROBE-th row sent (and of the last one): rows moved since (Keras places a
+    # generator's batches once the epoch's length is known) are found and sent again
+    probe_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    probe_x: np.ndarray = field(default_factory=lambda: np.empty(0))
+    tail_x: np.ndarray = field(default_factory=lambda: np.empty(0))  # of the last TAIL rows sent
 
 
 def _spacing(x: np.ndarray) -> list[float] | None:
@@ -144,6 +151,7 @@ class StepsStore(ModuleWidget):
             held = self._held[run_index] = _Held(table, table.generation)
         if held.capped:
             return
+        self._resend_moved(run_index, table, held)
         added = [n for n in names if n not in held.names and n in table]
         total = len(table)
         after = self._points() + (total - held.rows) * (len(held.names) + len(added))
@@ -160,7 +168,39 @@ class StepsStore(ModuleWidget):
         if total > held.rows and held.names:
             x, columns = table.rows(held.rows, held.names)
             self._send_rows(run_index, held.rows, x, columns, held.names)
+            first = -(-held.rows // PROBE) * PROBE
+            rows = np.arange(first, held.rows + x.size, PROBE, dtype=np.int64)
+            held.probe_rows = np.concatenate((held.probe_rows, rows))
+            held.probe_x = np.concatenate((held.probe_x, x[rows - held.rows]))
+            held.tail_x = np.concatenate((held.tail_x, x))[-TAIL:]
             held.rows += x.size
+
+    def _resend_moved(self, run_index: int, table: Any, held: _Held) -> None:
+        """Rows sent whose x moved since: the browser drops them, and they are sent again."""
+        if not held.rows:
+            return
+        tail = np.arange(held.rows - held.tail_x.size, held.rows)
+        now_tail = table.x_at(tail)
+        if now_tail.size != tail.size:
+            start = 0
+        elif not np.array_equal(now_tail, held.tail_x):
+            start = int(tail[np.argmin(now_tail == held.tail_x)])
+        else:
+            start = held.rows
+        now = table.x_at(held.probe_rows)
+        if now.size != held.probe_rows.size:
+            start = 0
+        else:
+            moved = np.flatnonzero(now != held.probe_x)
+            if moved.size:  # from the last probe that did not move
+                start = min(start, int(held.probe_rows[moved[0] - 1]) if moved[0] > 0 else 0)
+        if start >= held.rows:
+            return
+        self.send({"event": "truncate", "run": run_index, "rows": start})
+        keep = held.probe_rows < start
+        held.probe_rows, held.probe_x = held.probe_rows[keep], held.probe_x[keep]
+        held.tail_x = table.x_at(np.arange(max(0, start - TAIL), start))
+        held.rows = start
 
     def _points(self) -> int:
         return sum(h.rows * len(h.names) for h in self._held.values() if not h.capped)
