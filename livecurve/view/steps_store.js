@@ -305,12 +305,19 @@ function store(model) {
   return S;
 }
 
-const STORES = new WeakMap();
+// One copy per store widget, found by its key (initialize and render may get different model
+// proxies for the same widget).
+const STORES = new Map();
 export default {
   initialize({ model }) {
-    if (!STORES.has(model)) STORES.set(model, store(model));
-    globalThis.__livecurveStores = globalThis.__livecurveStores || [];
-    globalThis.__livecurveStores.push(STORES.get(model));
+    const key = model.get("key");
+    if (!STORES.has(key)) STORES.set(key, store(model));
+    const S = STORES.get(key);
+    return () => { S.runs.clear(); S.series.clear(); STORES.delete(key); }; // closed: free it
   },
-  render({ el }) { el.style.display = "none"; },
+  render({ model, el }) {
+    el.style.display = "none";
+    el.classList.add("lc-steps-store");
+    el.__lcStore = STORES.get(model.get("key")); // for tests and debugging: the page's copy
+  },
 };

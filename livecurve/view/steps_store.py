@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import pathlib
 import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ import traitlets
 from ipywidgets import Widget, widget_serialization
 
 from ..model.run import Run
+from ..model.steptable import StepTable
 from .module_widget import ModuleWidget, module_text
 
 CHUNK_BYTES = 1 << 20
@@ -48,7 +50,7 @@ TAIL = 4096
 class _Held:
     """What the browser was sent of one run's step table."""
 
-    table: object
+    table: StepTable
     generation: int
     rows: int = 0
     names: list[str] = field(default_factory=list)
@@ -92,6 +94,7 @@ class StepsStore(ModuleWidget):
     series = traitlets.List(traitlets.Dict()).tag(sync=True, **widget_serialization)
     # False: zooming shows the kernel's reduced line, as before (the rows are still sent)
     enabled = traitlets.Bool(True).tag(sync=True)
+    key = traitlets.Unicode().tag(sync=True)  # this store's name in the page
     # {run: rows sent}: a front end that holds fewer (a reloaded page) asks for the rest
     rows_sent = traitlets.Dict().tag(sync=True)
 
@@ -102,7 +105,7 @@ class StepsStore(ModuleWidget):
         chunk_bytes: int = CHUNK_BYTES,
         cap_points: int = CAP_POINTS,
     ) -> None:
-        super().__init__(controls=controls)
+        super().__init__(controls=controls, key=uuid.uuid4().hex)
         self.chunk_bytes = max(int(chunk_bytes), 64)
         self.cap_points = int(cap_points)
         self._held: dict[int, _Held] = {}
@@ -220,7 +223,7 @@ class StepsStore(ModuleWidget):
             if spacing is not None:  # consecutive steps: two numbers instead of 8 bytes a row
                 content["x_range"] = spacing
             buffers += [np.ascontiguousarray(columns[n][a:b], dtype=np.float32) for n in names]
-            self.send(content, buffers=[memoryview(buf) for buf in buffers])
+            self.send(content, buffers=[buf.data for buf in buffers])
 
     def _send_column(self, run_index: int, name: str, y: np.ndarray, start: int) -> None:
         step = max(1, self.chunk_bytes // 4)
@@ -229,7 +232,7 @@ class StepsStore(ModuleWidget):
             self.send(
                 {"event": "column", "run": run_index, "name": name, "start": start + a,
                  "n": part.size},
-                buffers=[memoryview(part)],
+                buffers=[part.data],
             )  # fmt: skip
 
     # -- a front end that asks for the history ----------------------------------------------
@@ -251,7 +254,7 @@ class StepsStore(ModuleWidget):
                 if held.capped:
                     self.send({"event": "capped", "run": run_index})
                 elif held.rows > start and held.names:
-                    x, columns = held.table.rows(start, held.names)  # type: ignore[attr-defined]
+                    x, columns = held.table.rows(start, held.names)
                     n = held.rows - start
                     self._send_rows(run_index, start, x[:n], {k: v[:n] for k, v in columns.items()},
                                     held.names)  # fmt: skip

@@ -61,7 +61,7 @@ print("DONE")
 # Zoom the m0 panel to [lo, hi] as pan/zoom does, and wait for the frame that draws it.
 ZOOM = """
 async ([lo, hi, spike]) => {
-  const S = globalThis.__livecurveStores.at(-1);
+  const S = [...document.querySelectorAll('.lc-steps-store')].pop().__lcStore;
   const s = S.series.get("0:m0");
   const xs = s.raw.get("scales").x;
   const view = await Object.values(s.raw.views)[0];
@@ -108,7 +108,7 @@ async ([lo, hi, spike]) => {
 # the reduction, bqplot's update) and the time until the SVG path shows it.
 TIMING = """
 async ([lo, hi, reps]) => {
-  const S = globalThis.__livecurveStores.at(-1);
+  const S = [...document.querySelectorAll('.lc-steps-store')].pop().__lcStore;
   const s = S.series.get("0:m0");
   const xs = s.raw.get("scales").x;
   const view = await Object.values(s.raw.views)[0];
@@ -142,7 +142,7 @@ async ([lo, hi, reps]) => {
 
 STATE = """
 () => {
-  const S = globalThis.__livecurveStores.at(-1);
+  const S = [...document.querySelectorAll('.lc-steps-store')].pop().__lcStore;
   const s = S.series.get("0:m0");
   const x = s.raw.get("x");
   return { n: x.length, first: x[0], last: x[x.length - 1], held: S.runs.get(0).n };
@@ -167,7 +167,8 @@ def _exercise(page, root: Path) -> None:  # type: ignore[no-untyped-def]
     output = page.locator(".jp-Notebook .jp-Cell").nth(0).locator(".jp-OutputArea")
     output.get_by_text("LOGGED").wait_for(timeout=180_000)
     page.wait_for_function(
-        "() => (globalThis.__livecurveStores || []).some((S) => S.runs.get(0)"
+        "() => [...document.querySelectorAll('.lc-steps-store')].map((e) => e.__lcStore)"
+        ".some((S) => S && S.runs.get(0)"
         " && S.runs.get(0).n >= 1e6 && S.series.has('0:m0'))",
         timeout=120_000,
     )
@@ -223,7 +224,7 @@ def _exercise(page, root: Path) -> None:  # type: ignore[no-untyped-def]
     # 3. Reset: the kernel's whole-run line again.
     page.locator(".livecurve .lc-reset").first.click()
     page.wait_for_function(
-        "() => { const S = globalThis.__livecurveStores.at(-1);"
+        "() => { const S = [...document.querySelectorAll('.lc-steps-store')].pop().__lcStore;"
         " const x = S.series.get('0:m0').raw.get('x');"
         " return x[0] < 5000 && x[x.length - 1] >= 1e6 && x.length < 5000; }",
         timeout=10_000,
@@ -243,7 +244,8 @@ def _exercise(page, root: Path) -> None:  # type: ignore[no-untyped-def]
     page.reload()
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
     page.wait_for_function(
-        "() => (globalThis.__livecurveStores || []).some((S) => S.runs.get(0)"
+        "() => [...document.querySelectorAll('.lc-steps-store')].map((e) => e.__lcStore)"
+        ".some((S) => S && S.runs.get(0)"
         " && S.runs.get(0).n >= 1e6 && S.runs.get(0).n >= S.runs.get(0).seen"
         " && S.series.has('0:m0'))",
         timeout=120_000,
