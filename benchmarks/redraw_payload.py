@@ -4,6 +4,11 @@ bqplot serialises a mark's whole x and y arrays on each change. This measures, f
 10^6 points, the bytes one redraw of one series sends, with livecurve's min/max decimation
 (``max_points=2000``) against sending every point (the baseline), and the time to decimate relative
 to copying the raw buffers once (which sending them costs at the least).
+
+Then, with full-resolution zoom (``view/steps_store.py``: the browser holds every step), the bytes
+of one redraw of a live ``LivePlot(axis="step")`` of 8 series at 4 redraws a second: the new rows
+sent to the browser's store plus the kernel's whole-run lines, against the 100 KB budget, for
+1,000 to 10,000 steps a second.
 Run: ``.venv/bin/python benchmarks/redraw_payload.py``.
 """
 
@@ -26,6 +31,46 @@ def best_of(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
     return min(timeit.repeat(fn, number=1, repeat=repeat))
 
 
+def zoom_store(quick: bool) -> None:
+    """Bytes one redraw sends with the step store, on a run of 10^6 steps (10^5 when quick)."""
+    from livecurve import LivePlot
+
+    names = [f"m{i}" for i in range(8)]
+    n = 100_000 if quick else 1_000_000
+    rng = np.random.default_rng(0)
+    print(f"\nstep store, 8 series, run of {n:,} steps, 4 redraws/s")
+    print(" steps/s  store bytes  line bytes  total bytes  total / 100 KB ratio")
+    for rate in (1_000, 4_000, 10_000):
+        plot = LivePlot(axis="step", smoothing=0.6)
+        plot.run.extend_steps(
+            np.arange(1.0, n + 1), {k: rng.normal(size=n).cumsum() for k in names}
+        )
+        plot.view.refresh()
+        store = plot.view.steps_store
+        sent: list[int] = []
+
+        def record(msg: dict, buffers: list | None = None, sent: list[int] = sent) -> None:
+            sent.append(sum(memoryview(b).nbytes for b in buffers or []))
+
+        store._send = record  # type: ignore[method-assign]
+        marks = [
+            m for view in plot.view.panels.values() for s in view.series.values()
+            for m in (s.raw, s.smooth)
+        ]  # fmt: skip
+        before = [(m.x, m.y) for m in marks]
+        rows = rate // 4
+        block = rng.normal(size=(rows, 8))
+        plot.run.extend_steps(np.arange(n + 1.0, n + 1 + rows), dict(zip(names, block.T)))
+        plot.view.refresh()
+        lines = sum(
+            m.x.nbytes + m.y.nbytes
+            for m, (x, y) in zip(marks, before)
+            if m.x is not x or m.y is not y
+        )
+        total = sum(sent) + lines
+        print(f"{rate:>8,} {sum(sent):>12,} {lines:>11,} {total:>12,} {total / 100_000:10.3f}")
+
+
 def main(quick: bool = False) -> None:
     """Print the table; ``quick`` (``--quick``, for CI) leaves out the largest size."""
     rng = np.random.default_rng(0)
@@ -39,6 +84,7 @@ def main(quick: bool = False) -> None:
         t_raw = best_of(lambda x=x, y=y: (x.copy(), y.copy()))
         t_down = best_of(lambda x=x, y=y: payload(*minmax(x, y, 2000)))
         print(f"{n:>9,} {raw:>12,} {sent:>12,} {sent / raw:10.4f} {t_down / t_raw:10.3f}")
+    zoom_store(quick)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from .controls import Controls
 from .header import Header
 from .legend import Legend
 from .panel import PanelView
+from .steps_store import StepsStore  # full-resolution zoom (issue 21)
 
 SeriesKey = tuple[int, str]
 
@@ -92,8 +93,9 @@ class CurveView:
         )
         # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
         self.controls = Controls(smoothing, self.set_smoothing, save)
+        self.steps_store = StepsStore(self.controls)  # every drawn step, for zoom in the browser
         self.widget = widgets.VBox(
-            [self.header.box, self.grid, self.controls],
+            [self.header.box, self.grid, self.controls, self.steps_store],
             layout={"width": "100%"},
         )
         self.widget.add_class("livecurve")
@@ -264,6 +266,7 @@ class CurveView:
                 if key[0] in self.run_boxes:
                     widgets.jslink((self.run_boxes[key[0]], "value"), (mark, "visible"))
             view.new_marks.clear()
+        self.steps_store.feed(self.runs, self.panels)  # the rows recorded since the last redraw
         self.bands.refresh(self.runs)
         self.controls.refresh(self.panels, self.runs, self.attach)
         self._relabel()
