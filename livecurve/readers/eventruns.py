@@ -25,7 +25,6 @@ poll while a logdir is followed:
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,6 +44,8 @@ TRAIN_DIRS = frozenset({"train", "training", "learn"})
 VALIDATION_DIRS = frozenset({"validation", "val", "valid", "eval", "evaluation"})
 _KERAS_OTHER_AXIS = re.compile(r"^batch_|_vs_iterations$")
 
+Series = tuple[str, np.ndarray, np.ndarray]  # name, x, y
+
 
 @dataclass
 class Source:
@@ -55,46 +56,48 @@ class Source:
     split: bool  # in a train/validation folder (Keras's layout)
     segment: int = -1  # the index of the run it feeds; -1 until its first point
     decided: bool = False
-    held: list[tuple[str, float, float]] = field(default_factory=list)
+    held: list[Series] = field(default_factory=list)  # leading repeats, not yet placed
 
 
 class _Segment:
-    """One run of the group: its points not yet handed to the Run, and each series' last x."""
+    """One run of the group: points not yet handed to the Run, and each series' last x."""
 
     def __init__(self, run: Run) -> None:
         self.run = run
         self.last: dict[str, float] = {}
-        self.xs: dict[str, list[float]] = {}
-        self.ys: dict[str, list[float]] = {}
+        self.pending: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {}
 
-    def add(self, name: str, x: float, y: float) -> None:
-        xs = self.xs.get(name)
-        if xs is None:
-            xs = self.xs[name] = []
-            self.ys[name] = []
-        xs.append(x)
-        self.ys[name].append(y)
-        self.last[name] = x
+    def add(self, name: str, xs: np.ndarray, ys: np.ndarray) -> None:
+        """Points after the series' last x, in increasing x."""
+        chunks = self.pending.get(name)
+        if chunks is None:
+            chunks = self.pending[name] = ([], [])
+        chunks[0].append(xs)
+        chunks[1].append(ys)
+        self.last[name] = float(xs[-1])
 
     def has(self, name: str, x: float, y: float) -> bool:
         """Whether the series already holds the point (x, y)."""
-        xs = self.xs.get(name, [])
-        i = bisect.bisect_left(xs, x)
-        if i < len(xs) and xs[i] == x:
-            return self.ys[name][i] == y
+        xs, ys = self.pending.get(name, ([], []))
         series = self.run.points(name)
-        if series is None:
+        if series is not None:
+            sx, sy = series.snapshot()
+            xs, ys = [sx, *xs], [sy, *ys]
+        if not xs:
             return False
-        sx, sy = series.snapshot()
-        j = int(np.searchsorted(sx, x))
-        return j < sx.size and sx[j] == x and sy[j] == y
+        all_x, all_y = np.concatenate(xs), np.concatenate(ys)
+        return bool(np.any((all_x == x) & (all_y == y)))
 
     def flush(self) -> bool:
-        """Hand the held points to the Run (train series before validation); True if any."""
-        names = sorted(self.xs, key=lambda n: n.startswith("val_"))
+        """Hand the pending points to the Run (train series before validation); True if any."""
+        names = sorted(self.pending, key=lambda n: n.startswith("val_"))
         for name in names:
-            self.run.extend(name, self.xs[name], self.ys[name])
-        self.xs, self.ys = {}, {}
+            xs, ys = (np.concatenate(chunks) for chunks in self.pending[name])
+            if np.isfinite(ys).all():
+                self.run.ensure(name).extend(xs, ys)
+            else:
+                self.run.extend(name, xs, ys)  # NaN kept as a gap, with its warning
+        self.pending = {}
         return bool(names)
 
 
@@ -157,35 +160,76 @@ class RunGroup:
             if not self.segments:
                 self._new_segment()
             source.segment = len(self.segments) - 1
-        for tag, step, value in decoded.scalars:
+        series = []
+        for tag, flat in decoded.scalars.items():
             name, shift, epoch = self._name(tag, source)
             if name is None:
                 continue
-            x = step + shift
-            segment = self.segments[source.segment]
             if epoch:
-                segment.run.axis = "epoch"
-            last = segment.last.get(name)
-            if last is None or x > last:
-                source.decided = True
-                source.held.clear()  # repeats of points the run has
-                segment.add(name, x, value)
-            elif segment.has(name, x, value):
-                if not source.decided:
-                    source.held.append((name, x, value))
-            else:  # the steps went back: a new start
-                source.segment = self._new_segment()
-                new = self.segments[source.segment]
-                new.run.axis = segment.run.axis
-                for held in source.held:
-                    new.add(*held)
-                source.held.clear()
-                source.decided = True
-                new.add(name, x, value)
+                self.segments[source.segment].run.axis = "epoch"
+            pairs = np.asarray(flat, dtype=np.float64).reshape(-1, 2)
+            xs = pairs[:, 0] + shift
+            series.append((name, xs, pairs[:, 1].copy()))
+        if not source.decided:
+            series = self._decide(source, series)
+        start = source.segment
+        for name, xs, ys in series:
+            source.segment = max(source.segment, self._place(start, name, xs, ys))
         changed = False
         for segment in self.segments:
             changed = segment.flush() or changed
         return self._histograms(source, decoded) or changed or bool(decoded.params)
+
+    def _decide(self, source: Source, series: list[Series]) -> list[Series]:
+        """A file's first points: does it continue its run or start it over?
+
+        Leading repeats of points the run has say neither: they are held until the file shows.
+        """
+        segment = self.segments[source.segment]
+        back = forward = False
+        for name, xs, ys in series:
+            last = segment.last.get(name)
+            k = 0
+            while last is not None and k < xs.size and xs[k] <= last:
+                if not segment.has(name, float(xs[k]), float(ys[k])):
+                    back = True
+                    break
+                k += 1
+            else:
+                forward = forward or k < xs.size
+        if back:
+            source.segment = self._new_segment()
+            new = self.segments[source.segment]
+            new.run.axis = segment.run.axis
+            series = source.held + series
+        elif not forward:
+            source.held.extend(series)
+            return []
+        source.decided = True
+        source.held = []
+        return series
+
+    def _place(self, index: int, name: str, xs: np.ndarray, ys: np.ndarray) -> int:
+        """Add a series' points to segment ``index``; a step that goes back moves the rest to
+        the next run. Returns the index of the segment that got the last point."""
+        segment = self.segments[index]
+        last = segment.last.get(name, -np.inf)
+        if xs[0] > last and (xs.size == 1 or bool(np.all(xs[1:] > xs[:-1]))):
+            segment.add(name, xs, ys)  # the usual case: steps only go forward
+            return index
+        for x, y in zip(xs.tolist(), ys.tolist()):
+            segment = self.segments[index]
+            last = segment.last.get(name, -np.inf)
+            if x <= last and segment.has(name, x, y):
+                continue  # a repeat (Lightning's hp_metric at step 0)
+            if x <= last:  # the steps went back inside the file: a new start
+                index += 1
+                if index == len(self.segments):
+                    self._new_segment()
+                    self.segments[index].run.axis = segment.run.axis
+                segment = self.segments[index]
+            segment.add(name, np.array([x]), np.array([y]))
+        return index
 
     def _histograms(self, source: Source, decoded: Decoded) -> bool:
         if not decoded.histograms:

@@ -106,7 +106,7 @@ class RecordReader:
         self._pending = b""
         self.offset = 0
         self.damaged = 0
-        self._length_ok: dict[bytes, int] = {}
+        self._length_ok: dict[int, int] = {}  # length -> its masked CRC, once checked
 
     @property
     def pending(self) -> int:
@@ -128,16 +128,15 @@ class RecordReader:
         pos = 0
         while pos + 12 <= size:
             length, length_crc = unpack_header(data, pos)
-            key = data[pos : pos + 8]
-            if length_ok.get(key) != length_crc:
-                if masked(crc32c_python(key)) != length_crc:
+            if length_ok.get(length) != length_crc:
+                if masked(crc32c_python(data[pos : pos + 8])) != length_crc:
                     found = self._resync(data, pos + 1)
                     if found is None:
                         break  # maybe a header still being written: wait for more bytes
                     self.damaged += 1
                     pos = found
                     continue
-                length_ok[key] = length_crc
+                length_ok[length] = length_crc
             end = pos + 12 + length
             if end + 4 > size:
                 break  # the data is not all there yet

@@ -64,14 +64,13 @@ def kind_name(kind: str) -> str:
 
 @dataclass
 class Decoded:
-    """What a batch of records held, in the order written."""
+    """What a batch of records held: each tag's points in the order written."""
 
-    scalars: list[tuple[str, float, float]] = field(default_factory=list)  # tag, step, value
+    scalars: dict[str, list[float]] = field(default_factory=dict)  # tag -> [step, value, ...]
     histograms: list[tuple[str, float, np.ndarray]] = field(default_factory=list)
     params: dict[str, Any] | None = None
     skipped: Counter[str] = field(default_factory=Counter)  # kind -> values left out
     unreadable: int = 0  # records that are not Event protobufs
-    started: float | None = None  # wall time of the first event
 
 
 class EventDecoder:
@@ -81,69 +80,109 @@ class EventDecoder:
         event_pb2 = importlib.import_module("tensorboard.compat.proto.event_pb2")
         self._event = event_pb2.Event()
         self._plugin: dict[str, str] = {}
+        self._fast: set[str] = set()  # tags whose values were float32 scalar tensors
 
     def decode(self, records: list[bytes], out: Decoded) -> Decoded:
+        """Sort the values of ``records`` into ``out`` (the hot loop of reading a logdir)."""
         event = self._event
         plugin_of = self._plugin
-        scalars, skipped = out.scalars, out.skipped
+        scalars = out.scalars
+        fast = self._fast
+        unpack_float = _ONE[1].unpack
         for record in records:
             try:
                 event.ParseFromString(record)
             except Exception:  # damage the CRC could not see (no fast CRC32C installed)
                 out.unreadable += 1
                 continue
-            if out.started is None and event.wall_time:
-                out.started = event.wall_time
-            if not event.HasField("summary"):
-                if event.HasField("graph_def") or event.HasField("meta_graph_def"):
-                    skipped["graph"] += 1
-                elif event.HasField("tagged_run_metadata"):
-                    skipped["run_metadata"] += 1
+            values = event.summary.value
+            if not values:
+                self._other(event, out)
                 continue
-            step = float(event.step)
-            for value in event.summary.value:
+            step = event.step
+            for value in values:
                 tag = value.tag
-                if value.HasField("metadata"):
-                    plugin = value.metadata.plugin_data.plugin_name
-                    plugin_of[tag] = plugin
-                    if plugin == "hparams":
-                        params = session_params(value.metadata.plugin_data.content)
-                        if params is not None:
-                            out.params = {**(out.params or {}), **params}
+                if tag in fast:  # a float32 scalar tensor before: tf.summary.scalar, Keras
+                    content = value.tensor.tensor_content
+                    if len(content) == 4:
+                        points = scalars.get(tag)
+                        if points is None:
+                            points = scalars[tag] = []
+                        points.extend((step, unpack_float(content)[0]))
                         continue
+                if value.HasField("metadata"):
+                    plugin = self._metadata(tag, value.metadata, out)
                 else:
                     plugin = plugin_of.get(tag, "")
                 kind = value.WhichOneof("value")
-                if kind == "simple_value":
-                    scalars.append((tag, step, value.simple_value))
-                elif kind == "tensor":
-                    if plugin == "hparams":
-                        continue
-                    number = _scalar(value.tensor) if plugin in ("scalars", "") else None
-                    if number is not None:
-                        scalars.append((tag, step, number))
-                    elif plugin == "histograms":
-                        array = _array(value.tensor)
-                        if array is not None and array.size % 3 == 0:
-                            out.histograms.append((tag, step, quantiles_v2(array)))
-                        else:
-                            skipped["histograms"] += 1
+                if kind == "tensor" and (plugin == "scalars" or not plugin):
+                    tensor = value.tensor
+                    content = tensor.tensor_content
+                    if len(content) == 4 and tensor.dtype == 1:
+                        number: float | None = unpack_float(content)[0]
+                        fast.add(tag)
                     else:
-                        skipped[plugin or "tensor"] += 1
-                elif kind == "histo":
-                    histo = value.histo
-                    quantiles = quantiles_v1(histo.min, histo.max, histo.bucket_limit, histo.bucket)
-                    out.histograms.append((tag, step, quantiles))
-                elif kind is not None:
-                    skipped["images" if kind == "image" else kind] += 1
+                        number = _scalar(tensor)
+                    if number is None:
+                        out.skipped[plugin or "tensor"] += 1
+                        continue
+                elif kind == "simple_value":
+                    number = value.simple_value
+                else:
+                    self._not_scalar(tag, step, value, kind, plugin, out)
+                    continue
+                points = scalars.get(tag)
+                if points is None:
+                    points = scalars[tag] = []
+                points.extend((step, number))
         return out
+
+    def _metadata(self, tag: str, metadata: Any, out: Decoded) -> str:
+        """Remember the tag's plugin; read hyperparameters from the hparams plugin's."""
+        plugin = str(metadata.plugin_data.plugin_name)
+        self._plugin[tag] = plugin
+        if plugin == "hparams":
+            params = session_params(metadata.plugin_data.content)
+            if params is not None:
+                out.params = {**(out.params or {}), **params}
+        return plugin
+
+    @staticmethod
+    def _other(event: Any, out: Decoded) -> None:
+        """An event without summary values: a graph, run metadata, the file version, a log."""
+        if event.HasField("graph_def") or event.HasField("meta_graph_def"):
+            out.skipped["graph"] += 1
+        elif event.HasField("tagged_run_metadata"):
+            out.skipped["run_metadata"] += 1
+
+    @staticmethod
+    def _not_scalar(
+        tag: str, step: float, value: Any, kind: str | None, plugin: str, out: Decoded
+    ) -> None:
+        """A histogram becomes quantiles; anything else is counted as left out."""
+        if plugin == "hparams":
+            return
+        if kind == "histo":
+            histo = value.histo
+            quantiles = quantiles_v1(histo.min, histo.max, histo.bucket_limit, histo.bucket)
+            out.histograms.append((tag, step, quantiles))
+        elif kind == "tensor" and plugin == "histograms":
+            array = _array(value.tensor)
+            if array is not None and array.size % 3 == 0:
+                out.histograms.append((tag, step, quantiles_v2(array)))
+            else:
+                out.skipped["histograms"] += 1
+        elif kind == "tensor":
+            out.skipped[plugin or "tensor"] += 1
+        elif kind is not None:
+            out.skipped["images" if kind == "image" else kind] += 1
 
 
 def _scalar(tensor: Any) -> float | None:
     """The number of a one-element numeric tensor, or None (fast paths for the usual layouts)."""
-    if tensor.string_val or any(dim.size != 1 for dim in tensor.tensor_shape.dim):
-        return None
     content = tensor.tensor_content
+    if not content and (tensor.string_val or any(d.size != 1 for d in tensor.tensor_shape.dim)):
+        return None
     layout = _ONE.get(tensor.dtype)
     if content:
         if layout is not None and len(content) == layout.size:
