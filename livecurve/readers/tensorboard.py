@@ -150,7 +150,7 @@ class LogdirReader:
             except OSError:
                 continue
             moved = by_identity.get((info.st_dev, info.st_ino))
-            if moved is not None and moved.gone:  # its folder was renamed: keep reading it
+            if moved is not None and not moved.path.exists():  # renamed: read on from its offset
                 del self.files[moved.path]
                 moved.path, moved.gone = path, False
                 self.files[path] = moved
