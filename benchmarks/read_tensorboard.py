@@ -11,7 +11,12 @@ who runs ``livecurve plot logs/`` pays them), best of ``--repeat`` runs:
 
 Cases: one file as ``tf.summary`` writes it (2 scalar tensors a step and 100 histograms of 30
 buckets), and a logdir of 50 runs × 10 tags × 10^4 steps (5·10^6 scalar tensors).
-Targets (issues 18/19): livecurve ≤ 0.25× tensorboard, ≤ 1.5× the plain loop.
+Targets (issues 18/19): livecurve ≤ 0.25× tensorboard, ≤ 1.5× the plain loop. A fresh process
+pays ``import livecurve`` (numpy, the package) where the plain loop imports one protobuf module:
+on a file read in about a second that fixed cost is most of the difference.
+
+Last, following a quiet logdir of 50 runs (``show("logs/", follow=True)`` with nothing being
+written): CPU time per poll and as a share of one core (target ≤ 1 %).
 Run: ``.venv/bin/python benchmarks/read_tensorboard.py [--quick] [--repeat N]``.
 """
 
@@ -190,6 +195,25 @@ def timed(reader: str, path: Path) -> tuple[float, str]:
     return elapsed, done.stdout.strip()
 
 
+def follow_idle(root: Path, runs: int, seconds: float, interval: float = 0.5) -> None:
+    """CPU time of following a logdir where nothing changes, as a share of one core."""
+    from livecurve.live.follow_logdir import LogdirFollower
+    from livecurve.live.plot import LivePlot
+
+    path = logdir(root / "idle", runs, 10, 10)
+    follower = LogdirFollower(path, LivePlot(), interval=interval)
+    follower.poll()  # the first read
+    polls, wall, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall < seconds:
+        follower.poll()
+        polls += 1
+        time.sleep(interval)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"\nfollowing a quiet logdir of {runs} runs, a poll every {interval} s, {polls} polls:")
+    print(f"  {cpu / polls * 1e3:.2f} ms CPU a poll; ratio CPU / wall: {cpu / wall:.4f} "
+          "(target <= 0.01: 1 % of one core)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small files (a smoke test)")
@@ -219,6 +243,7 @@ def main() -> None:
             tb, plain = ours / best["tensorboard"], ours / best["plain loop"]
             print(f"  ratio livecurve / tensorboard: {tb:.3f} (target <= 0.25)")
             print(f"  ratio livecurve / plain loop:  {plain:.3f} (target <= 1.5)")
+        follow_idle(root, 5 if args.quick else 50, 3 if args.quick else 20)
 
 
 if __name__ == "__main__":
