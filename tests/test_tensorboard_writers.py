@@ -107,10 +107,12 @@ def test_keras_histogram_freq_gives_one_distribution_per_weight_at_each_epoch(lo
     runs, _ = _read(logs / "keras")
     first = runs[0]
     assert first.distributions.names == [
-        "sequential/dense/kernel", "sequential/dense/bias",
-        "sequential/dense_1/kernel", "sequential/dense_1/bias",
-    ]  # fmt: skip
-    x, q = first.distributions["sequential/dense/kernel"].snapshot()
+        "dense/kernel",
+        "dense/bias",
+        "dense_1/kernel",
+        "dense_1/bias",
+    ], "Keras's sequential/dense/kernel/histogram without the model's name and the suffix"
+    x, q = first.distributions["dense/kernel"].snapshot()
     assert x.tolist() == [1.0, 2.0, 3.0, 4.0], "epochs completed, as the scalars"
     assert np.all(np.diff(q, axis=1) >= 0), "quantiles in order: min <= p6.7 <= ... <= max"
 

@@ -16,7 +16,9 @@ poll while a logdir is followed:
   every file) holds them back until it shows whether it continues the run or starts over; if it
   starts over they are kept in the new run (the second ``fit()``'s learning rates, equal to the
   first one's, are its values too).
-* **Histograms** become distributions of the run a file feeds, one per tag, at most
+* **Histograms** become distributions of the run a file feeds, one per tag (Keras's
+  ``sequential/dense/kernel/histogram`` is ``dense/kernel``: the model's name and the suffix
+  go), at most
   :data:`MAX_DISTRIBUTIONS` per run (the first logged; the rest are counted as left out):
   distribution panels come after the scalar panels, and a model of many layers would otherwise
   push the curves out of sight.
@@ -237,7 +239,10 @@ class RunGroup:
         run = self.segments[source.segment].run
         shift = 1.0 if run.axis == "epoch" else 0.0
         for tag, step, quantiles in decoded.histograms:
-            name = source.prefix + tag.removesuffix("/histogram")
+            name = tag.removesuffix("/histogram")
+            if source.split and name.count("/") >= 2:  # Keras: "<model>/<layer>/<weight>"
+                name = name.split("/", 1)[1]
+            name = source.prefix + name
             if name not in run.distributions and len(run.distributions) >= MAX_DISTRIBUTIONS:
                 self.left_out["histograms beyond the first per run", source.folder] += 1
                 continue
