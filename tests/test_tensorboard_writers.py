@@ -63,6 +63,13 @@ def _tbparse_series(path: Path) -> dict[tuple[str, str, str], tuple[np.ndarray, 
     return {key: (np.asarray(s, float), np.asarray(v, float)) for key, (s, v) in series.items()}
 
 
+def _holds(y: np.ndarray, values: np.ndarray) -> bool:
+    """Whether ``values`` are a stretch of ``y``, in order (a series may also hold the values of
+    another file of its run: Lightning's ``validate()`` after ``fit()``)."""
+    n = values.size
+    return any(np.array_equal(y[i : i + n], values) for i in range(y.size - n + 1))
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_scalar_series_tbparse_finds_is_in_livecurve_with_the_same_values(logs, kind):
     runs, _ = _read(logs / kind)
@@ -89,6 +96,22 @@ def test_every_scalar_series_tbparse_finds_is_in_livecurve_with_the_same_values(
         ]  # fmt: skip
         if named:
             assert any(np.unique(s.x - steps).size == 1 for s in named), (folder, tag)
+
+
+# Lightning's "epoch" tag counts epochs at each step: a counter, not a metric (docs/tensorboard.md).
+COUNTERS = {"epoch"}
+REAL = sorted((ROOT / "tests" / "data" / "real-logs").glob("tb-*"))
+
+
+@pytest.mark.parametrize("folder", REAL, ids=[p.name for p in REAL])
+def test_real_tensorboard_folders_agree_with_tbparse(folder: Path) -> None:
+    runs, _ = _read(folder)
+    ours = [run[name].y for run in runs for name in run.names]
+    for (where, file, tag), (steps, values) in _tbparse_series(folder).items():
+        if np.unique(steps).size < 2 or tag in COUNTERS:
+            continue
+        values = values[np.argsort(steps, kind="stable")]
+        assert any(_holds(y, values) for y in ours), f"{where}/{file} {tag}: {values.tolist()}"
 
 
 def test_keras_fit_twice_into_one_folder_keeps_both_runs_learning_rates(logs) -> None:
@@ -155,6 +178,9 @@ def test_tf_summary_custom_loop_train_and_validation_writers_are_one_run(logs) -
 
 
 def test_hparams_become_the_runs_params_and_labels(logs) -> None:
+    (lone,), _ = _read(logs / "hparams" / "run-1")
+    assert lone.label == "run-1", "a lone run keeps its folder's name"
+    assert lone.params == {"learning_rate": 0.01, "optimizer": "sgd", "units": 32}
     runs, _ = _read(logs / "hparams")
     assert [run.params for run in runs] == [
         {"learning_rate": 0.1, "optimizer": "adam", "units": 16},

@@ -22,7 +22,8 @@ poll while a logdir is followed:
   :data:`MAX_DISTRIBUTIONS` per run (the first logged; the rest are counted as left out):
   distribution panels come after the scalar panels, and a model of many layers would otherwise
   push the curves out of sight.
-* **Hyperparameters** (the hparams plugin) go to :attr:`Run.params` and the run's label.
+* **Hyperparameters** (the hparams plugin) go to :attr:`Run.params`, and label the run when the
+  logdir holds several runs (trials to tell apart); a lone run keeps its folder's name.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ class RunGroup:
         self.key = key
         self.label = key
         self.params: dict[str, Any] = {}
+        self.by_params = False
         self.segments: list[_Segment] = []
         self.skipped_tags: set[str] = set()
         self.left_out: Counter[tuple[str, str]] = Counter()  # (kind, folder) -> values
@@ -129,10 +131,13 @@ class RunGroup:
         self.relabel(self.label)
         return len(self.segments) - 1
 
-    def relabel(self, base: str) -> None:
-        """Label the runs ``base``, ``base (run 2)``…; ``base`` gives way to hparams values."""
+    def relabel(self, base: str, by_params: bool | None = None) -> None:
+        """Label the runs ``base``, ``base (run 2)``…; with ``by_params``, the hparams values
+        take the place of ``base`` (several runs to tell apart, as KerasTuner trials)."""
         self.label = base
-        shown = params_label(self.params) or base
+        if by_params is not None:
+            self.by_params = by_params
+        shown = (self.by_params and params_label(self.params)) or base
         for number, segment in enumerate(self.segments, start=1):
             segment.run.label = shown if number == 1 else f"{shown} (run {number})"
 

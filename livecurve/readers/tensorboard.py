@@ -216,11 +216,12 @@ class LogdirReader:
     def _relabel(self) -> None:
         base = self.label or self.root.resolve().name or "run"
         keys = [key for key in sorted(self.groups) if self.groups[key].runs]
+        several = len(keys) > 1
         for key in keys:
             if len(keys) == 1 or key == ".":
-                self.groups[key].relabel(base)
+                self.groups[key].relabel(base, several)
             else:
-                self.groups[key].relabel(f"{base}/{key}")
+                self.groups[key].relabel(f"{base}/{key}", several)
 
     # -- messages ---------------------------------------------------------------------------
     def _note(self, message: str) -> None:
