@@ -216,3 +216,19 @@ def test_reading_imports_no_tensorflow(logs) -> None:
     result = _python("-c", textwrap.dedent(code))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]" and result.stderr == ""
+
+
+def test_torch_histograms_are_drawn_live_saved_and_exported(logs, tmp_path) -> None:
+    import livecurve
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LiveCurveWarning)
+        fig = livecurve.show(logs / "torch")
+    fig.refresh()
+    view = fig.view  # the live widget: one band panel per histogram tag
+    assert list(view.bands.views) == ["fc1.weight", "fc1.bias"]
+    assert all(list(band.runs) == [0] for band in view.bands.views.values())
+    fig.save(tmp_path / "torch.csv")
+    header = (tmp_path / "torch.csv").read_text().splitlines()[0].split(",")
+    assert {"fc1.weight/min", "fc1.weight/p50", "fc1.bias/max"} <= set(header)
+    assert fig.save(tmp_path / "torch.png").stat().st_size > 10_000

@@ -62,14 +62,14 @@ def crc32c_python(data: bytes) -> int:
 def fast_crc32c() -> Callable[[bytes], int] | None:
     """A C implementation of CRC32C when one is installed (``google-crc32c``, ``crc32c``)."""
     try:
-        import google_crc32c
+        import google_crc32c  # type: ignore[import-not-found]
 
         if getattr(google_crc32c, "implementation", "c") == "c":
             return google_crc32c.value  # type: ignore[no-any-return]
     except ImportError:
         pass
     try:
-        import crc32c
+        import crc32c  # type: ignore[import-not-found]
 
         return crc32c.crc32c  # type: ignore[no-any-return]
     except ImportError:
@@ -100,9 +100,9 @@ class RecordReader:
     """
 
     def __init__(self, data_crc: Callable[[bytes], int] | bool | None = None) -> None:
-        if data_crc is None:
+        if data_crc is None or data_crc is True:
             data_crc = fast_crc32c()
-        self._data_crc = data_crc or None
+        self._data_crc: Callable[[bytes], int] | None = data_crc or None
         self._pending = b""
         self.offset = 0
         self.damaged = 0

@@ -51,7 +51,7 @@ def event_files(path: Path) -> list[Path]:
     """The event files at ``path`` (itself, or every one below the directory)."""
     if path.is_file():
         return [path]
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(path):
         dirs.sort()
         found.extend(Path(folder) / f for f in files if is_event_file(f))
@@ -279,7 +279,7 @@ def _first_wall_time(path: Path) -> float:
             head = file.read(1 << 16)
     except OSError:
         return float("inf")
-    from tensorboard.compat.proto import event_pb2
+    from tensorboard.compat.proto import event_pb2  # type: ignore[import-untyped]
 
     event = event_pb2.Event()
     for record in RecordReader(data_crc=False).feed(head)[:3]:
