@@ -15,8 +15,10 @@ Targets (issues 18/19): livecurve ≤ 0.25× tensorboard, ≤ 1.5× the plain lo
 pays ``import livecurve`` (numpy, the package) where the plain loop imports one protobuf module:
 on a file read in about a second that fixed cost is most of the difference.
 
-Last, following a quiet logdir of 50 runs (``show("logs/", follow=True)`` with nothing being
-written): CPU time per poll and as a share of one core (target ≤ 1 %).
+Then ``livecurve plot`` of a small TensorBoard folder (Keras's train/validation layout, 100 epochs
+of 4 metrics) against a CSV of the same values (target ≤ 1.5×). Last, following a quiet logdir
+of 50 runs (``show("logs/", follow=True)`` with nothing being written): CPU time per poll and as
+a share of one core (target ≤ 1 %).
 Run: ``.venv/bin/python benchmarks/read_tensorboard.py [--quick] [--repeat N]``.
 """
 
@@ -214,6 +216,47 @@ def follow_idle(root: Path, runs: int, seconds: float, interval: float = 0.5) ->
           "(target <= 0.01: 1 % of one core)")  # fmt: skip
 
 
+def plot_vs_csv(root: Path, epochs: int = 100, repeat: int = 3) -> None:
+    """``livecurve plot`` of a small Keras-style TensorBoard folder against a CSV of its values."""
+    from tensorboard.compat.proto import event_pb2
+
+    rng = np.random.default_rng(0)
+    values = rng.random((epochs, 4), dtype=np.float32)
+    names = ["loss", "accuracy", "val_loss", "val_accuracy"]
+    folder = root / "plot_tb"
+    for split, columns in (("train", (0, 1)), ("validation", (2, 3))):
+        records = [event_pb2.Event(wall_time=1.0, file_version="brain.Event:2").SerializeToString()]
+        for epoch in range(epochs):
+            for j in columns:
+                event = event_pb2.Event(wall_time=2.0 + epoch, step=epoch)
+                value = event.summary.value.add(tag="epoch_" + names[j].removeprefix("val_"))
+                value.metadata.plugin_data.plugin_name = "scalars"
+                value.tensor.dtype = 1
+                value.tensor.tensor_content = values[epoch, j].tobytes()
+                records.append(event.SerializeToString())
+        write_file(folder / split / "events.out.tfevents.1.host", records)
+    csv = root / "plot.csv"
+    rows = ["epoch," + ",".join(names)]
+    rows += [f"{e}," + ",".join(repr(float(v)) for v in values[e]) for e in range(epochs)]
+    csv.write_text("\n".join(rows) + "\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    best = {}
+    for name, source in (("TensorBoard folder", folder), ("CSV", csv)):
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "livecurve.cli", "plot", str(source), "-o",
+                 str(root / "plot.png")],
+                env=env, check=True, capture_output=True,
+            )  # fmt: skip
+            times.append(time.perf_counter() - start)
+        best[name] = min(times)
+        print(f"  livecurve plot, {name:18s} {best[name]:6.2f} s")
+    ratio = best["TensorBoard folder"] / best["CSV"]
+    print(f"  ratio TensorBoard folder / CSV: {ratio:.3f} (target <= 1.5)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small files (a smoke test)")
@@ -243,6 +286,8 @@ def main() -> None:
             tb, plain = ours / best["tensorboard"], ours / best["plain loop"]
             print(f"  ratio livecurve / tensorboard: {tb:.3f} (target <= 0.25)")
             print(f"  ratio livecurve / plain loop:  {plain:.3f} (target <= 1.5)")
+        print(f"\nlivecurve plot of {100} epochs x 4 metrics, fresh process, best of 3:")
+        plot_vs_csv(root)
         follow_idle(root, 5 if args.quick else 50, 3 if args.quick else 20)
 
 
