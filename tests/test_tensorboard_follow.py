@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import livecurve
@@ -185,3 +186,28 @@ def test_the_cli_follows_a_logdir_and_writes_the_picture(tmp_path) -> None:
     assert process.returncode == 0
     assert "following logs: 1 run, 5 values; wrote" in stdout
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_live_widget_gains_the_runs_and_distribution_panels_found_while_following(tmp_path):
+    from tests.test_tensorboard_events import _histogram_event
+
+    logs = tmp_path / "logs"
+    fig = livecurve.show(logs, follow=True, interval=0.05)
+    view = fig.view  # the widget exists before anything is written
+    try:
+        data = np.random.default_rng(0).normal(size=100)
+        for count, name in enumerate(("a", "b"), start=1):
+            (logs / name).mkdir(parents=True)
+            with open(logs / name / "events.out.tfevents.1.host", "ab") as file:
+                for step in range(3):
+                    file.write(frame(_event(step, "loss", 1 / (step + 1))))
+                    file.write(frame(_histogram_event(step, "weights", data + step)))
+            _until(lambda n=count: sum("loss" in run for run in fig.runs) == n)
+    finally:
+        fig.stop()
+    assert [run.label for run in fig.runs] == ["logs/a", "logs/b"]
+    assert list(view.bands.views) == ["weights"] and sorted(view.bands.views["weights"].runs) == [
+        0,
+        1,
+    ]
+    assert sorted(view.run_boxes) == [0, 1], "a checkbox per run"
