@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from livecurve import LiveCurveWarning, LogReadError
 from livecurve.model.distribution import QUANTILES, Distribution
@@ -181,3 +183,59 @@ def test_runs_are_every_folder_holding_event_files(tmp_path) -> None:
     runs, _ = _read(tmp_path / "logs")
     assert [r.label for r in runs] == ["logs/a", "logs/b/c", "logs/d"]
     assert runs[2].names == ["loss", "val_loss"]
+
+
+def _sample_file() -> bytes:
+    """A small event file with scalars, a v1 histogram and an hparams summary."""
+    from tensorboard.compat.proto import event_pb2, summary_pb2
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
+    data = np.random.default_rng(0).normal(size=50)
+    records = [event_pb2.Event(wall_time=1.0, file_version="brain.Event:2").SerializeToString()]
+    hparams = plugin_data_pb2.HParamsPluginData(version=0)
+    hparams.session_start_info.hparams["units"].number_value = 32
+    metadata = summary_pb2.SummaryMetadata(
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(
+            plugin_name="hparams", content=hparams.SerializeToString()
+        )
+    )
+    value = summary_pb2.Summary.Value(tag="_hparams_/session_start_info", metadata=metadata)
+    records.append(event_pb2.Event(summary=summary_pb2.Summary(value=[value])).SerializeToString())
+    for step in range(8):
+        records.append(_event(step, loss=1 / (step + 1), acc=step / 8))
+        records.append(_histogram_event(step, "w", data + step))
+    return b"".join(frame(r) for r in records)
+
+
+SAMPLE = _sample_file()
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(
+    cut=st.integers(0, len(SAMPLE)),
+    flips=st.lists(st.tuples(st.integers(0, len(SAMPLE) - 1), st.integers(1, 255)), max_size=6),
+    garbage=st.tuples(st.integers(0, len(SAMPLE)), st.binary(max_size=64)),
+)
+def test_a_damaged_event_file_gives_runs_or_a_clear_error_quickly(
+    tmp_path_factory, cut, flips, garbage
+) -> None:
+    data = bytearray(SAMPLE[:cut])
+    for position, bits in flips:
+        if position < len(data):
+            data[position] ^= bits
+    at, junk = garbage
+    data[at:at] = junk
+    folder = tmp_path_factory.mktemp("damaged")
+    path = folder / "events.out.tfevents.1.host"
+    path.write_bytes(bytes(data))
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            runs = read(folder)
+        except LogReadError as exc:
+            assert str(folder) in str(exc)
+        else:
+            assert all(len(run) or len(run.distributions) for run in runs)
+    assert time.perf_counter() - start < 5
+    assert path.read_bytes() == bytes(data), "the file is only read"

@@ -39,6 +39,8 @@ _ONE = {
     9: struct.Struct("<q"),
 }
 
+_MAX_VALUES = 1 << 24  # a tensor larger than this is not a summary livecurve draws
+
 _KINDS = {
     "images": "images",
     "image": "images",
@@ -214,7 +216,9 @@ def _array(tensor: Any) -> np.ndarray | None:
         array = np.asarray(getattr(tensor, name), dtype=np.float64)
         if tensor.dtype == 19:
             array = array.astype(np.uint16).view(np.float16)
-        count = int(np.prod(shape)) if shape else 1
+        count = int(np.prod(shape, dtype=np.float64)) if shape else 1
+        if count > _MAX_VALUES or min(shape, default=1) < 0:
+            return None  # a damaged shape: not worth a gigabyte of memory
         if array.size == 1 and count > 1:  # a constant tensor stores its value once
             array = np.full(count, array[0])
     try:
