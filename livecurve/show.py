@@ -44,9 +44,9 @@ class FollowedPlot(LivePlot):
     ) -> None:
         if axis not in (None, "epoch", "step"):
             raise ValueError(f"axis must be 'epoch' or 'step', not {axis!r}")
-        from .live.follow_logdir import LogdirFollower, is_logdir
+        from .live.follow_logdir import LogdirFollower, is_tensorboard
 
-        if is_logdir(path):  # a TensorBoard logdir: every run under it
+        if is_tensorboard(path):  # a TensorBoard logdir: every run under it
             super().__init__(
                 title=title, axis=axis or "step", max_points=max_points, columns=columns
             )

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import livecurve
-from livecurve.live.follow_logdir import LogdirFollower, is_logdir
+from livecurve.live.follow_logdir import LogdirFollower, is_tensorboard
 from livecurve.live.plot import LivePlot
 from livecurve.readers.events import frame
 from tests.tensorboard_slow_writer import loss
@@ -155,15 +155,16 @@ def test_a_logdir_without_event_files_yet_is_waited_for_and_an_empty_file_is_no_
         ("run.csv", None, False),
         ("run.jsonl", None, False),
         ("run", "file", False),
+        ("events.out.tfevents.1.host", None, True),
     ],
 )
-def test_which_paths_are_followed_as_a_logdir(tmp_path, name, make, expected) -> None:
+def test_which_paths_are_followed_as_tensorboard_logs(tmp_path, name, make, expected) -> None:
     path = tmp_path / name
     if make == "dir":
         path.mkdir()
     elif make == "file":
         path.write_text("epoch,loss\n")
-    assert is_logdir(str(tmp_path) + "/" + name) is expected
+    assert is_tensorboard(str(tmp_path) + "/" + name) is expected
 
 
 def test_the_cli_follows_a_logdir_and_writes_the_picture(tmp_path) -> None:
@@ -211,3 +212,17 @@ def test_the_live_widget_gains_the_runs_and_distribution_panels_found_while_foll
         1,
     ]
     assert sorted(view.run_boxes) == [0, 1], "a checkbox per run"
+
+
+def test_one_event_file_can_be_followed(tmp_path) -> None:
+    path = tmp_path / "train" / "events.out.tfevents.1.host"
+    path.parent.mkdir()
+    fig = livecurve.show(path, follow=True, interval=0.05)  # before the file exists
+    try:
+        path.write_bytes(frame(_event(0, "epoch_loss", 1.0)))
+        with open(path, "ab") as file:
+            file.write(frame(_event(1, "epoch_loss", 0.5)))
+        _until(lambda: "loss" in fig.run and len(fig.run["loss"]) == 2)
+    finally:
+        fig.stop()
+    assert fig.run["loss"].x.tolist() == [1.0, 2.0] and fig.run.axis == "epoch"

@@ -47,12 +47,13 @@ if TYPE_CHECKING:
     from .plot import LivePlot
 
 
-def is_logdir(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` names a logdir to follow: a directory, or a name ending in ``/`` or
-    without a suffix that does not exist yet (``"logs"``, ``"runs/"``)."""
+def is_tensorboard(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is followed as TensorBoard logs: a directory, an event file
+    (``events.out.tfevents.*``), or a name ending in ``/`` or without a suffix that does not
+    exist yet (``"logs"``, ``"runs/"``)."""
     text = os.fspath(path)
     target = Path(text).expanduser()
-    if target.is_dir():
+    if target.is_dir() or "tfevents" in target.name:
         return True
     if target.exists():
         return False

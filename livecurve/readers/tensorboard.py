@@ -112,8 +112,9 @@ class LogdirReader:
     def __post_init__(self) -> None:
         self.path = Path(self.path)
         self._decoder_check = _decoder()  # ImportError now, not on the first file
-        self.root = self.path if not self.path.is_file() else self.path.parent
-        if self.path.is_file() and self.root.name.lower() in TRAIN_DIRS | VALIDATION_DIRS:
+        one_file = self.path.is_file() or is_event_file(self.path.name)
+        self.root = self.path.parent if one_file else self.path
+        if one_file and self.root.name.lower() in TRAIN_DIRS | VALIDATION_DIRS:
             self.root = self.root.parent  # one file of Keras's train/ or validation/ folder
 
     @property
@@ -139,6 +140,8 @@ class LogdirReader:
     def _discover(self) -> None:
         if self.path.is_file():
             paths = [self.path]
+        elif is_event_file(self.path.name):
+            paths = []  # one event file, not written yet
         else:
             paths = event_files(self.path) if self.path.is_dir() else []
         by_identity = {f.identity: f for f in self.files.values()}
