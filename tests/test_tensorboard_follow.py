@@ -226,3 +226,33 @@ def test_one_event_file_can_be_followed(tmp_path) -> None:
     finally:
         fig.stop()
     assert fig.run["loss"].x.tolist() == [1.0, 2.0] and fig.run.axis == "epoch"
+
+
+def test_a_second_fit_seen_piecemeal_while_followed_is_one_new_run(tmp_path) -> None:
+    """Keras's second fit() into the folder: its train/ file shows only learning rates equal to
+    the first fit's when its validation/ file already shows a restarted val_loss."""
+    logs = tmp_path / "logs"
+
+    def append(split: str, number: int, *records: bytes) -> None:
+        (logs / split).mkdir(parents=True, exist_ok=True)
+        with open(logs / split / f"events.out.tfevents.{number}.host", "ab") as file:
+            file.write(b"".join(frame(r) for r in records))
+
+    for epoch in range(3):
+        loss = 1.0 - epoch / 8
+        append(
+            "train", 1, _event(epoch, "epoch_learning_rate", 0.5), _event(epoch, "epoch_loss", loss)
+        )
+        append("validation", 2, _event(epoch, "epoch_loss", loss + 0.25))
+    plot = LivePlot()
+    follower = LogdirFollower(logs, plot, interval=0.1)
+    follower.poll()
+    append("train", 3, _event(0, "epoch_learning_rate", 0.5))  # a repeat: undecided
+    append("validation", 4, _event(0, "epoch_loss", 0.875))  # goes back: a new run
+    follower.poll()
+    append("train", 3, _event(0, "epoch_loss", 0.75))  # goes back too: the same new run
+    follower.poll()
+    assert [run.label for run in plot.runs] == ["logs", "logs (run 2)"]
+    second = plot.runs[1]
+    assert second["learning_rate"].y.tolist() == [0.5] and second["loss"].y.tolist() == [0.75]
+    assert second["val_loss"].y.tolist() == [0.875]

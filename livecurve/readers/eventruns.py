@@ -205,16 +205,26 @@ class RunGroup:
             else:
                 forward = forward or k < xs.size
         if back:
-            source.segment = self._new_segment()
-            new = self.segments[source.segment]
-            new.run.axis = segment.run.axis
             series = source.held + series
+            latest = len(self.segments) - 1
+            if latest > source.segment and self._fits(self.segments[latest], series):
+                source.segment = latest  # a sibling file started that run already
+            else:
+                source.segment = self._new_segment()
+                self.segments[source.segment].run.axis = segment.run.axis
         elif not forward:
             source.held.extend(series)
             return []
         source.decided = True
         source.held = []
         return series
+
+    @staticmethod
+    def _fits(segment: _Segment, series: list[Series]) -> bool:
+        """Whether every series would continue ``segment`` (no step at or before its last)."""
+        return all(
+            segment.last.get(name) is None or xs[0] > segment.last[name] for name, xs, _ in series
+        )
 
     def _place(self, index: int, name: str, xs: np.ndarray, ys: np.ndarray) -> int:
         """Add a series' points to segment ``index``; a step that goes back moves the rest to
