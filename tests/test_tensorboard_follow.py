@@ -249,7 +249,8 @@ def test_a_second_fit_seen_piecemeal_while_followed_is_one_new_run(tmp_path) -> 
     follower.poll()
     append("train", 3, _event(0, "epoch_learning_rate", 0.5))  # a repeat: undecided
     append("validation", 4, _event(0, "epoch_loss", 0.875))  # goes back: a new run
-    follower.poll()
+    with pytest.warns(livecurve.LiveCurveWarning, match=r"restarted into the same folder"):
+        follower.poll()
     append("train", 3, _event(0, "epoch_loss", 0.75))  # goes back too: the same new run
     follower.poll()
     assert [run.label for run in plot.runs] == ["logs", "logs (run 2)"]
