@@ -239,3 +239,13 @@ def test_a_damaged_event_file_gives_runs_or_a_clear_error_quickly(
             assert all(len(run) or len(run.distributions) for run in runs)
     assert time.perf_counter() - start < 5
     assert path.read_bytes() == bytes(data), "the file is only read"
+
+
+def test_several_values_at_one_step_inside_a_file_are_kept_not_restarts(tmp_path) -> None:
+    """A tag logged every batch at its epoch's step (add_scalar(tag, v, epoch) in a batch loop)."""
+    steps = [0, 0, 0, 1, 1, 1]
+    records = [_event(s, loss=float(i)) for i, s in enumerate(steps)]
+    _write(tmp_path / "job" / "events.out.tfevents.1.host", records)
+    (run,), messages = _read(tmp_path / "job")
+    assert run["loss"].x.tolist() == steps and run["loss"].y.tolist() == [0, 1, 2, 3, 4, 5]
+    assert not any("restarted" in m for m in messages)

@@ -9,19 +9,20 @@ poll while a logdir is followed:
   index becomes epochs completed (x + 1, axis ``epoch``); per-batch tags of such folders
   (``batch_*``, ``*_vs_iterations``) count other things and are skipped, said once; a tag named
   like an axis (Lightning's ``epoch``) is a counter, not a metric.
-* **Restarts**: a point at a step at or before the last one of its series starts a new run
+* **Restarts**: an event file whose first new point is at or before the last step of its
+  series, or a point inside a file at a step *before* the last one, starts a new run
   (``label (run 2)``): training was started again into the same folder (``fit()`` run twice, a
-  job restarted). A point equal to one already there (same step and value) is a repeat, not a
-  restart: an event file that starts with repeats (Lightning's ``hp_metric`` = -1 at step 0 in
-  every file) holds them back until it shows whether it continues the run or starts over; if it
-  starts over they are kept in the new run (the second ``fit()``'s learning rates, equal to the
-  first one's, are its values too).
+  job restarted). Another value at the same step inside a file (a tag logged every batch at
+  its epoch's step) is kept beside the first, not a restart. A point equal to one already
+  there (same step and value) is a repeat, not a restart: an event file that starts with
+  repeats (Lightning's ``hp_metric`` = -1 at step 0 in every file) holds them back until it
+  shows whether it continues the run or starts over; if it starts over they are kept in the new
+  run (the second ``fit()``'s learning rates, equal to the first one's, are its values too).
 * **Histograms** become distributions of the run a file feeds, one per tag (Keras's
   ``sequential/dense/kernel/histogram`` is ``dense/kernel``: the model's name and the suffix
-  go), at most
-  :data:`MAX_DISTRIBUTIONS` per run (the first logged; the rest are counted as left out):
-  distribution panels come after the scalar panels, and a model of many layers would otherwise
-  push the curves out of sight.
+  go), at most :data:`MAX_DISTRIBUTIONS` per run (the first logged; the rest are counted as
+  left out): distribution panels come after the scalar panels, and a model of many layers would
+  otherwise push the curves out of sight.
 * **Hyperparameters** (the hparams plugin) go to :attr:`Run.params`, and label the run when the
   logdir holds several runs (trials to tell apart); a lone run keeps its folder's name.
 """
@@ -231,7 +232,7 @@ class RunGroup:
         the next run. Returns the index of the segment that got the last point."""
         segment = self.segments[index]
         last = segment.last.get(name, -np.inf)
-        if xs[0] > last and (xs.size == 1 or bool(np.all(xs[1:] > xs[:-1]))):
+        if xs[0] > last and (xs.size == 1 or bool(np.all(xs[1:] >= xs[:-1]))):
             segment.add(name, xs, ys)  # the usual case: steps only go forward
             return index
         for x, y in zip(xs.tolist(), ys.tolist()):
@@ -239,7 +240,7 @@ class RunGroup:
             last = segment.last.get(name, -np.inf)
             if x <= last and segment.has(name, x, y):
                 continue  # a repeat (Lightning's hp_metric at step 0)
-            if x <= last:  # the steps went back inside the file: a new start
+            if x < last:  # the steps went back inside the file: a new start
                 index += 1
                 if index == len(self.segments):
                     self._new_segment()

@@ -159,8 +159,7 @@ class LogdirReader:
                 self.files[path] = moved
                 self.notices.append(f"{moved.source.folder} was renamed to {path.parent.name}")
                 continue
-            siblings = {p.name.lower() for p in path.parent.parent.iterdir() if p.is_dir()}
-            key, source = run_key(self.root, path, siblings)
+            key, source = run_key(self.root, path, _siblings(path.parent))
             item = _File(path, key, source, RecordReader(), _decoder())
             item.identity = (info.st_dev, info.st_ino)
             item.started = _first_wall_time(path)
@@ -265,6 +264,16 @@ class LogdirReader:
         self._reported.update(messages)
         self.notices.clear()
         return [f"{source}: {m}" for m in messages]
+
+
+def _siblings(folder: Path) -> set[str]:
+    """The names of the folders beside a ``test/`` folder (CatBoost's ``learn/``?); else none."""
+    if folder.name.lower() != "test":
+        return set()
+    try:
+        return {p.name.lower() for p in folder.parent.iterdir() if p.is_dir()}
+    except OSError:
+        return set()
 
 
 def _has_values(run: Run) -> bool:
