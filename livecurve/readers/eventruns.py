@@ -169,15 +169,21 @@ class RunGroup:
                 self._new_segment()
             source.segment = len(self.segments) - 1
         series = []
-        for tag, flat in decoded.scalars.items():
+        columns = [
+            (tag, pairs[:, 0], pairs[:, 1].copy())
+            for tag, flat in decoded.scalars.items()
+            for pairs in [np.asarray(flat, dtype=np.float64).reshape(-1, 2)]
+        ] + [
+            (tag, np.asarray(packed.steps, dtype=np.float64), packed.values())
+            for tag, packed in decoded.packed.items()
+        ]
+        for tag, steps, values in columns:
             name, shift, epoch = self._name(tag, source)
             if name is None:
                 continue
             if epoch:
                 self.segments[source.segment].run.axis = "epoch"
-            pairs = np.asarray(flat, dtype=np.float64).reshape(-1, 2)
-            xs = pairs[:, 0] + shift
-            series.append((name, xs, pairs[:, 1].copy()))
+            series.append((name, steps + shift if shift else steps, values))
         if not source.decided:
             series = self._decide(source, series)
         start = source.segment
@@ -232,7 +238,7 @@ class RunGroup:
         the next run. Returns the index of the segment that got the last point."""
         segment = self.segments[index]
         last = segment.last.get(name, -np.inf)
-        if xs[0] > last and (xs.size == 1 or bool(np.all(xs[1:] >= xs[:-1]))):
+        if xs[0] > last and (xs.size == 1 or bool(np.all(xs[1:] > xs[:-1]))):
             segment.add(name, xs, ys)  # the usual case: steps only go forward
             return index
         for x, y in zip(xs.tolist(), ys.tolist()):
