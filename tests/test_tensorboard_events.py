@@ -249,3 +249,36 @@ def test_several_values_at_one_step_inside_a_file_are_kept_not_restarts(tmp_path
     (run,), messages = _read(tmp_path / "job")
     assert run["loss"].x.tolist() == steps and run["loss"].y.tolist() == [0, 1, 2, 3, 4, 5]
     assert not any("restarted" in m for m in messages)
+
+
+def _tensor_event(step: int, tag: str, value: float, wall_time: float) -> bytes:
+    from tensorboard.compat.proto import event_pb2
+
+    event = event_pb2.Event(step=step, wall_time=wall_time)
+    item = event.summary.value.add(tag=tag)
+    item.tensor.dtype = 1
+    item.tensor.tensor_shape.SetInParent()
+    item.tensor.tensor_content = np.float32(value).tobytes()
+    return event.SerializeToString()
+
+
+def test_records_read_without_parsing_give_what_parsing_gives(tmp_path) -> None:
+    """Records laid out like one seen before skip the protobuf parse: check every step size
+    (varints of 1 to 6 bytes), both scalar kinds, a missing wall time, and negative steps."""
+    steps = [1, 2, 127, 128, 300, 16383, 16384, 70000, 2**21, 2**35, 2**40 + 3]
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(len(steps), 2)).astype(np.float32)
+    records = []
+    for i, step in enumerate(steps):
+        records.append(_event(step, simple=float(values[i, 0])))
+        wall = 0.0 if i == 5 else 1e9 + i  # a record without wall_time is parsed
+        records.append(_tensor_event(step, "tensor", float(values[i, 1]), wall))
+    _write(tmp_path / "a" / "events.out.tfevents.1.host", records)
+    (run,), _ = _read(tmp_path / "a")
+    assert run["simple"].x.tolist() == steps and run["tensor"].x.tolist() == steps
+    assert run["simple"].y.tolist() == values[:, 0].tolist()
+    assert run["tensor"].y.tolist() == values[:, 1].tolist()
+    negative = [_event(s, loss=float(s)) for s in (1, 2, 3)] + [_event(-5, loss=-5.0)]
+    _write(tmp_path / "b" / "events.out.tfevents.1.host", negative)
+    runs, _ = _read(tmp_path / "b")
+    assert [run["loss"].x.tolist() for run in runs] == [[1, 2, 3], [-5]]

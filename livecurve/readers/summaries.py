@@ -39,6 +39,9 @@ _ONE = {
     9: struct.Struct("<q"),
 }
 
+_FLOAT32 = struct.Struct("<f")
+_NEGATIVE = 1 << 63  # a varint step this large is a negative int64
+_MAX_TEMPLATES = 4096  # record layouts remembered per file (tags x value kinds)
 _MAX_VALUES = 1 << 24  # a tensor larger than this is not a summary livecurve draws
 
 _KINDS = {
@@ -103,6 +106,7 @@ class EventDecoder:
         self._event = event_pb2.Event()
         self._plugin: dict[str, str] = {}
         self._fast: set[str] = set()  # tags whose values were float32 scalar tensors
+        self._templates: dict[bytes, str] = {}  # record bytes after the step, less the value
 
     def decode(self, records: list[bytes], out: Decoded) -> Decoded:
         """Sort the values of ``records`` into ``out`` (the hot loop of reading a logdir).
@@ -115,7 +119,21 @@ class EventDecoder:
         plugin_of = self._plugin
         scalars, packed = out.scalars, out.packed
         fast = self._fast
+        templates = self._templates
         for record in records:
+            # The usual record: wall_time, step, then a summary of one float32 scalar whose
+            # bytes (all but the last 4, the value) match a record parsed before: no parse.
+            if record[0] == 9 and len(record) > 15 and record[9] == 16:
+                step, start = _varint(record, 10)
+                tag = templates.get(record[start:-4])
+                if tag is not None and step < _NEGATIVE:
+                    entry = packed.get(tag)
+                    if entry is None and tag not in scalars:
+                        entry = packed[tag] = _Packed()
+                    if entry is not None:
+                        entry.add_step(step)
+                        entry.add_bytes(record[-4:])
+                        continue
             try:
                 event.ParseFromString(record)
             except Exception:  # damage the CRC could not see (no fast CRC32C installed)
@@ -126,6 +144,8 @@ class EventDecoder:
                 self._other(event, out)
                 continue
             step = event.step
+            if len(values) == 1 and len(templates) < _MAX_TEMPLATES:
+                self._learn(record, step, values[0])
             for value in values:
                 tag = value.tag
                 if tag in fast:  # a float32 scalar tensor before
@@ -159,6 +179,11 @@ class EventDecoder:
                         continue
                 elif kind == "simple_value":
                     number = value.simple_value
+                    if tag not in scalars:  # float32 too: kept as its bytes, as tensors are
+                        entry = packed.get(tag) or packed.setdefault(tag, _Packed())
+                        entry.add_step(step)
+                        entry.add_bytes(_FLOAT32.pack(number))
+                        continue
                 else:
                     self._not_scalar(tag, step, value, kind, plugin, out)
                     continue
@@ -167,6 +192,31 @@ class EventDecoder:
                     points = scalars[tag] = packed.pop(tag).flat() if tag in packed else []
                 points.extend((step, number))
         return out
+
+    def _learn(self, record: bytes, step: int, value: Any) -> None:
+        """Remember the layout of a one-scalar record whose last 4 bytes are its float32 value.
+
+        Only a record that is wall_time, step, then the summary (fields in number order, as
+        every writer serializes them) qualifies, and only when its value is a float32 scalar
+        tensor (its ``tensor_content``: field 4, 4 bytes) or a ``simple_value`` (field 2 of the
+        value), without metadata. Another record with the same bytes but the time, the step
+        and those 4 is the same summary with another value.
+        """
+        if value.HasField("metadata") or record[0] != 9 or record[9] != 16 or step <= 0:
+            return
+        tag = value.tag
+        kind = value.WhichOneof("value")
+        if kind == "simple_value":
+            ok = record[-5] == 0x15 and record[-4:] == _FLOAT32.pack(value.simple_value)
+        elif kind == "tensor" and tag in self._fast:
+            content = value.tensor.tensor_content
+            ok = record[-6:-4] == b"\x22\x04" and record[-4:] == content and len(content) == 4
+        else:
+            ok = False
+        if ok:
+            _, start = _varint(record, 10)
+            if start < len(record) - 4 and _varint(record, 10)[0] == step:
+                self._templates[record[start:-4]] = tag
 
     def _metadata(self, tag: str, metadata: Any, out: Decoded) -> str:
         """Remember the tag's plugin; read hyperparameters from the hparams plugin's."""
@@ -207,6 +257,19 @@ class EventDecoder:
             out.skipped[plugin or "tensor"] += 1
         elif kind is not None:
             out.skipped["images" if kind == "image" else kind] += 1
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    """The unsigned varint at ``pos`` and the position after it."""
+    result = shift = 0
+    while pos < len(data):
+        byte = data[pos]
+        result |= (byte & 0x7F) << shift
+        pos += 1
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+    return result, pos
 
 
 def _scalar(tensor: Any) -> float | None:
