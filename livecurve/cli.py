@@ -39,8 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--dpi", type=int, default=150, help="resolution of PNG output")
     plot.add_argument(
         "--follow", action="store_true",
-        help="keep reading SOURCE (one .csv or .jsonl log another process writes) and rewrite "
-        "the output as rows arrive, until Ctrl-C",
+        help="keep reading SOURCE (one .csv or .jsonl log another process writes, or a "
+        "TensorBoard logdir: every run under it) and rewrite the output as values arrive, "
+        "until Ctrl-C",
     )  # fmt: skip
     plot.add_argument(
         "--interval", type=float, default=0.5,
@@ -98,7 +99,9 @@ def _follow(args: argparse.Namespace) -> int:
             warnings.simplefilter("always")
             plot = FollowedPlot(source, interval=args.interval, title=args.title)
         _report(caught)
-        if args.labels:
+        if args.labels and hasattr(plot.follower, "reader"):  # a TensorBoard logdir
+            plot.follower.reader.label = args.labels.split(",")[0]
+        elif args.labels:
             plot.run.label = args.labels.split(",")[0]
         follower = plot.follower
         while True:

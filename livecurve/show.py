@@ -17,7 +17,8 @@ class FollowedPlot(LivePlot):
     """A figure fed by a :class:`~livecurve.live.follow.Follower` from a log another process writes.
 
     Args:
-        path: the log, ``.jsonl`` or a CSVLogger-style ``.csv``; it need not exist yet.
+        path: the log, ``.jsonl`` or a CSVLogger-style ``.csv``, or a TensorBoard logdir
+            (:mod:`livecurve.live.follow_logdir`); it need not exist yet.
         interval: seconds between reads of the file.
         axis: ``"epoch"`` or ``"step"``; default: what the file counts, else ``"epoch"``.
 
@@ -43,6 +44,15 @@ class FollowedPlot(LivePlot):
     ) -> None:
         if axis not in (None, "epoch", "step"):
             raise ValueError(f"axis must be 'epoch' or 'step', not {axis!r}")
+        from .live.follow_logdir import LogdirFollower, is_tensorboard
+
+        if is_tensorboard(path):  # a TensorBoard logdir: every run under it
+            super().__init__(
+                title=title, axis=axis or "step", max_points=max_points, columns=columns
+            )
+            self.progress.finish()
+            self.follower: Any = LogdirFollower(path, self, interval=interval)
+            return
         axis = axis or axis_of(path) or "epoch"
         super().__init__(title=title, axis=axis, max_points=max_points, columns=columns)
         self.progress.finish()  # the header summarises what was read, as for any loaded log
@@ -81,7 +91,9 @@ def show(
         labels: one name per source, for the legend and the run checkboxes (default: file names).
         title: a heading above the panels.
         follow: keep reading ``source``, one ``.jsonl`` or CSVLogger-style ``.csv`` log another
-            process is writing, and redraw as rows arrive (see :mod:`livecurve.live.follow`).
+            process is writing, and redraw as rows arrive (see :mod:`livecurve.live.follow`);
+            or a TensorBoard logdir: every run under it, new runs included
+            (:mod:`livecurve.live.follow_logdir`).
             Returns a :class:`FollowedPlot`: ``.stop()`` ends following, ``.follower.status`` tells
             where it stands. A file that does not exist yet is waited for.
         interval: with ``follow``, seconds between reads of the file.
@@ -132,7 +144,9 @@ def _follow(
     plot = FollowedPlot(
         source, interval=interval, title=title, max_points=max_points, columns=columns
     )
-    if labels:
+    if labels and hasattr(plot.follower, "reader"):  # a TensorBoard logdir's follower
+        plot.follower.reader.label = str(labels[0])
+    elif labels:
         plot.run.label = str(labels[0])
     plot.follower.start()
     if not plot.follower.path.exists():

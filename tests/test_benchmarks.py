@@ -14,6 +14,7 @@ QUICK = {
     "overhead.py": ["--quick", "--backends", "tensorflow"],
     "run_length.py": ["--quick"],
     "read_logs.py": ["--quick"],
+    "read_tensorboard.py": ["--quick"],
     "redraw_payload.py": ["--quick"],
     "import_time.py": ["--quick"],
 }

@@ -299,9 +299,11 @@ def test_a_file_that_is_not_a_log_raises_naming_it(tmp_path, name, content, mess
     assert name in str(caught.value)
 
 
-def test_a_directory_raises_a_clear_error(tmp_path) -> None:
-    with pytest.raises(LogFileError, match="is a directory, not a log file"):
-        livecurve.show(tmp_path, follow=True)
+def test_a_directory_is_followed_as_a_tensorboard_logdir(tmp_path) -> None:
+    pytest.importorskip("tensorboard")
+    fig = livecurve.show(tmp_path, follow=True)  # tests/test_tensorboard_follow.py: the rest
+    fig.stop()
+    assert fig.follower.status.startswith(f"stopped following {tmp_path.name}: 0 runs")
 
 
 def test_a_log_that_turns_into_something_else_stops_the_thread_with_a_warning(

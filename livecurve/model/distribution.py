@@ -159,6 +159,30 @@ class Distribution:
             self._n += 1
             self.version += 1
 
+    def append_quantiles(self, x: float, quantiles: Any) -> None:
+        """Store already computed :data:`QUANTILES` at ``x`` (readers of histograms use this).
+
+        ``quantiles`` holds ``len(QUANTILES)`` numbers in that order (NaN for a gap).
+
+        Example:
+            >>> d = Distribution("kernel")
+            >>> d.append_quantiles(3, [0, 1, 2, 3, 4, 5, 6, 7, 8])
+            >>> d.snapshot()[1][0, MEDIAN]
+            np.float64(4.0)
+        """
+        row = np.asarray(quantiles, dtype=np.float64).reshape(-1)
+        if row.size != len(QUANTILES):
+            raise ValueError(
+                f"distribution {self.name!r}: got {row.size} quantiles, need {len(QUANTILES)} "
+                f"(min, {', '.join(LABELS[1:-1])}, max)"
+            )
+        with self._lock:
+            self._reserve(self._n + 1)
+            self._x[self._n] = x
+            self._q[self._n] = row
+            self._n += 1
+            self.version += 1
+
     def truncate_from(self, x: float) -> int:
         """Drop every row at or after ``x`` (a restarted loop); returns how many."""
         with self._lock:

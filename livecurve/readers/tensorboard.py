@@ -1,148 +1,314 @@
-"""TensorBoard event files (a log directory or one ``events.out.tfevents.*`` file).
+"""TensorBoard event files (a log directory or one ``events.out.tfevents.*`` file), no TensorFlow.
 
-They are read with the ``tensorboard`` package's own event file reader (what TensorBoard itself
-uses): ``pip install livecurve[tensorboard]``, or ``livecurve[tensorflow]``, which includes it
-(TensorFlow 2.20 and later no longer install it, and Keras's ``TensorBoard`` callback needs it).
-That reader imports TensorFlow when it is installed; TensorFlow's start-up lines are kept off the
-screen (:mod:`.quiet`).
+The records are walked here (:mod:`.events`: the framing, CRC checks, a record still being
+written) and parsed with the protobuf messages the ``tensorboard`` package ships
+(:mod:`.summaries`); TensorFlow is never imported. ``pip install livecurve[tensorboard]``
+installs ``tensorboard``.
 
-Both kinds of scalar are read: ``simple_value`` scalars (PyTorch, Lightning, TF1) and scalar
-*tensors* (``tf.summary.scalar`` in TF2, Keras's ``TensorBoard`` callback); non-scalar tensors
-(histograms, images) are left out.
+Runs are found as TensorBoard finds them: every folder holding event files is a run, except that
+a ``train/`` (or ``training/``, ``learn/``) folder and its sibling ``validation/`` (or ``val/``,
+``eval/``…, or CatBoost's ``test/`` beside ``learn/``) are one run, validation dashed. What
+becomes of the values (names, restarts, histograms, hyperparameters): :mod:`.eventruns`.
+Text, images, audio, graphs, PR curves and other plugins' data are left out, and one warning
+says what and where.
 
-Runs follow TensorBoard's own notion: every directory holding event files is a run, except that
-the ``train/`` and ``validation/`` folders Keras writes are one run, with validation tags named as
-Keras names them in ``History`` (``validation/epoch_loss`` is ``val_loss``, ``train/epoch_loss``
-is ``loss``). Keras writes ``epoch_*`` tags at its 0-based epoch index, so such a run's axis is
-``epoch`` and x is shifted by +1 (epochs completed); the per-batch (``batch_*``) and
-``evaluation_*_vs_iterations`` tags it also writes count other things and are skipped with a
-warning. Other runs (PyTorch, Lightning) use the ``step`` axis. A tag named like an axis
-(Lightning's ``epoch``) is a counter, not a metric. An event file whose steps go back over steps
-already logged in its directory (training restarted into the same folder) starts a new run;
-repeated identical points (Lightning logs ``hp_metric`` = -1 at step 0 in every file) are kept
-once.
+:class:`LogdirReader` reads a logdir once (:func:`read_tensorboard`) or again and again while
+it is followed (:mod:`livecurve.live.follow_logdir`): it keeps each file's offset and reads only
+the bytes added since.
 """
 
 from __future__ import annotations
 
-import math
 import os
-import re
-import struct
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..model.run import Run
-from ..model.values import to_scalar
-from .axis import axis_kind
 from .errors import LogReadError, listing, plural, warn
-from .quiet import quiet_stderr
+from .eventruns import TRAIN_DIRS, VALIDATION_DIRS, RunGroup, Source
+from .events import RecordReader
+from .summaries import Decoded, EventDecoder, kind_name
 
-_TRAIN_DIRS = frozenset({"train", "training"})
-_VALIDATION_DIRS = frozenset({"validation", "val", "valid", "eval", "evaluation"})
-_KERAS_OTHER_AXIS = re.compile(r"^batch_|_vs_iterations$")
+_CHUNK = 64 << 20  # bytes read at a time from one file
 
 
-def _event_reader() -> tuple[Any, Any]:
-    """tensorboard's ``EventFileLoader`` class and its ``make_ndarray`` (tensor proto to array)."""
+def _decoder() -> EventDecoder:
     try:
-        from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
-        from tensorboard.util.tensor_util import make_ndarray
+        return EventDecoder()
     except ImportError as exc:
         raise ImportError(
             "reading TensorBoard logs needs the tensorboard package: "
             f"pip install 'livecurve[tensorboard]' ({exc})"
         ) from exc
-    return EventFileLoader, make_ndarray
+
+
+def is_event_file(name: str) -> bool:
+    return "tfevents" in name
 
 
 def event_files(path: Path) -> list[Path]:
     """The event files at ``path`` (itself, or every one below the directory)."""
     if path.is_file():
         return [path]
-    found = []
-    for folder, _, files in os.walk(path):
-        found.extend(Path(folder) / f for f in files if "tfevents" in f)
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(path):
+        dirs.sort()
+        found.extend(Path(folder) / f for f in files if is_event_file(f))
     return sorted(found)
+
+
+def run_key(root: Path, file: Path, siblings: set[str]) -> tuple[str, Source]:
+    """The run a file belongs to (its folder, or the parent of a train/validation folder)."""
+    folder = file.parent.relative_to(root) if file.parent != root else Path(".")
+    last = folder.name.lower()
+    split = last in TRAIN_DIRS or last in VALIDATION_DIRS
+    if last == "test" and "learn" in siblings:  # CatBoost: learn/ and test/
+        split = True
+    rel = folder.as_posix()
+    if not split:
+        return rel, Source(rel, "", False)
+    prefix = "" if last in TRAIN_DIRS else "val_"
+    return folder.parent.as_posix(), Source(rel, prefix, True)
 
 
 @dataclass
 class _File:
-    """The scalar points of one event file: ``(tag, step, value)`` and when it was written."""
+    path: Path
+    group: str
+    source: Source
+    records: RecordReader
+    decoder: EventDecoder
+    identity: tuple[int, int] = (0, 0)
+    size: int = 0  # bytes read so far
+    mtime: int = -1
+    started: float = float("inf")
+    unreadable: int = 0
+    warned: bool = False
+    gone: bool = False
+
+
+@dataclass
+class LogdirReader:
+    """Every event file under a logdir (or one file), read incrementally into runs.
+
+    Args:
+        path: the logdir or one event file.
+        label: the label of a run in the logdir itself; other runs are ``label/<folder>``.
+            Default: the logdir's name.
+
+    :meth:`poll` finds new files, reads what each file gained (one ``stat`` per file when
+    nothing changed) and returns True when a run changed; :attr:`runs` are the runs so far.
+    """
 
     path: Path
-    points: list[tuple[str, float, float]] = field(default_factory=list)
-    started: float = math.inf
+    label: str | None = None
+    groups: dict[str, RunGroup] = field(default_factory=dict)
+    files: dict[Path, _File] = field(default_factory=dict)
+    bytes_read: int = 0
+    notices: list[str] = field(default_factory=list)  # messages not yet reported
+    _reported: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        self._decoder_check = _decoder()  # ImportError now, not on the first file
+        one_file = self.path.is_file() or is_event_file(self.path.name)
+        self.root = self.path.parent if one_file else self.path
+        if one_file and self.root.name.lower() in TRAIN_DIRS | VALIDATION_DIRS:
+            self.root = self.root.parent  # one file of Keras's train/ or validation/ folder
+
+    @property
+    def runs(self) -> list[Run]:
+        groups = [self.groups[key] for key in sorted(self.groups)]
+        return [run for group in groups for run in group.runs if _has_values(run)]
+
+    def poll(self) -> bool:
+        """Find new event files and read new bytes; True when a run changed."""
+        self._discover()
+        started: list[_File] = []
+        for item in list(self.files.values()):
+            if self._stat(item):
+                started.append(item)
+        changed = False
+        for item in sorted(started, key=lambda f: (f.started, str(f.path))):
+            changed = self._read(item) or changed
+        if changed:
+            self._relabel()
+        return changed
+
+    # -- files ------------------------------------------------------------------------------
+    def _discover(self) -> None:
+        if self.path.is_file():
+            paths = [self.path]
+        elif is_event_file(self.path.name):
+            paths = []  # one event file, not written yet
+        else:
+            paths = event_files(self.path) if self.path.is_dir() else []
+        by_identity = {f.identity: f for f in self.files.values()}
+        for path in paths:
+            if path in self.files:
+                continue
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            moved = by_identity.get((info.st_dev, info.st_ino))
+            if moved is not None and not moved.path.exists():  # renamed: read on from its offset
+                del self.files[moved.path]
+                moved.path, moved.gone = path, False
+                self.files[path] = moved
+                self.notices.append(f"{moved.source.folder} was renamed to {path.parent.name}")
+                continue
+            key, source = run_key(self.root, path, _siblings(path.parent))
+            item = _File(path, key, source, RecordReader(), _decoder())
+            item.identity = (info.st_dev, info.st_ino)
+            item.started = _first_wall_time(path)
+            self.files[path] = item
+
+    def _stat(self, item: _File) -> bool:
+        """True when the file gained bytes since the last read."""
+        try:
+            info = item.path.stat()
+        except OSError:
+            if not item.gone:
+                item.gone = True
+            return False
+        item.gone = False
+        if info.st_size <= item.size and info.st_mtime_ns == item.mtime:
+            return False
+        if info.st_size < item.size:  # event files are only appended to
+            self._note(f"{item.path.name} got shorter; only bytes added after it are read")
+            item.size = info.st_size
+        item.mtime = info.st_mtime_ns
+        if item.started == float("inf"):
+            item.started = _first_wall_time(item.path)
+        return info.st_size > item.size
+
+    def _read(self, item: _File) -> bool:
+        """Read what the file gained, a chunk at a time, into its run; True when a run changed."""
+        changed = False
+        try:
+            with open(item.path, "rb") as file:
+                file.seek(item.size)
+                while data := file.read(_CHUNK):
+                    item.size += len(data)
+                    self.bytes_read += len(data)
+                    changed = self._feed(item, data) or changed
+        except OSError as exc:
+            self._note(f"cannot read {item.path} ({exc.strerror or exc})")
+        return changed
+
+    def _feed(self, item: _File, data: bytes) -> bool:
+        damaged = item.records.damaged
+        decoded = item.decoder.decode(item.records.feed(data), Decoded())
+        item.unreadable += decoded.unreadable
+        if item.records.damaged > damaged or decoded.unreadable:
+            bad = item.records.damaged + item.unreadable
+            self._note(
+                f"{item.path}: skipped {plural(bad, 'damaged record')} (a CRC mismatch or "
+                "bytes that are not an event); the rest is read"
+            )
+        group = self.groups.get(item.group)
+        if group is None:
+            group = self.groups[item.group] = RunGroup(item.group)
+        for kind, count in decoded.skipped.items():
+            group.left_out[kind, item.source.folder] += count
+        return group.feed(item.source, decoded)
+
+    def _relabel(self) -> None:
+        base = self.label or self.root.resolve().name or "run"
+        keys = [key for key in sorted(self.groups) if self.groups[key].runs]
+        several = len(keys) > 1
+        for key in keys:
+            if len(keys) == 1 or key == ".":
+                self.groups[key].relabel(base, several)
+            else:
+                self.groups[key].relabel(f"{base}/{key}", several)
+
+    # -- messages ---------------------------------------------------------------------------
+    def _note(self, message: str) -> None:
+        if message not in self._reported:
+            self.notices.append(message)
+
+    def report(self, source: str) -> list[str]:
+        """The messages for what was skipped or left out since the last report (each once)."""
+        skipped = sorted({tag for g in self.groups.values() for tag in g.skipped_tags})
+        if skipped:
+            self._note(
+                f"skipped {plural(len(skipped), 'tag')} logged per batch or iteration, not per "
+                f"epoch: {listing(skipped, 6)}"
+            )
+        left: Counter[tuple[str, str]] = Counter()
+        for group in self.groups.values():
+            left.update(group.left_out)
+        if left:
+            kinds: dict[str, list[str]] = {}
+            totals: Counter[str] = Counter()
+            for (kind, folder), count in sorted(left.items()):
+                kinds.setdefault(kind, []).append(folder)
+                totals[kind] += count
+            parts = [
+                f"{totals[kind]} {kind_name(kind)} (in {listing(sorted(set(f)), 3)})"
+                for kind, f in kinds.items()
+            ]
+            self._note(f"left out what livecurve does not draw: {'; '.join(parts)}")
+        restarted = [g for g in self.groups.values() if len(g.runs) > 1]
+        for group in restarted:
+            folder = self.root.name if group.key == "." else group.key
+            labels = listing([repr(run.label) for run in group.runs], 3)
+            self._note(
+                f"training was restarted into the same folder ({folder!r}); each start is "
+                f"shown as a separate run: {labels}"
+            )
+        messages = [m for m in self.notices if m not in self._reported]
+        self._reported.update(messages)
+        self.notices.clear()
+        return [f"{source}: {m}" for m in messages]
 
 
-def _read_file(reader: tuple[Any, Any], path: Path) -> _File:
-    loader_class, make_ndarray = reader
-    result = _File(path)
-    with quiet_stderr():
-        for event in loader_class(str(path)).Load():
-            for value in event.summary.value:
-                number = _scalar(value, make_ndarray)
-                if number is None:
-                    continue  # a histogram, an image, text
-                result.points.append((str(value.tag), float(event.step), number))
-                result.started = min(result.started, float(event.wall_time))
-    return result
-
-
-# TensorFlow's DataType numbers of the usual scalars: the repeated field that holds a value (the
-# loader's simple_value migration), and the layout of ``tensor_content`` (tf.summary.scalar).
-# One value is read without numpy (about 4 µs a value, against 22 µs through make_ndarray and
-# to_scalar); any other tensor goes through them.
-_VALUE_FIELDS = {1: "float_val", 2: "double_val", 3: "int_val", 9: "int64_val"}
-_CONTENT = {
-    1: struct.Struct("<f"),
-    2: struct.Struct("<d"),
-    3: struct.Struct("<i"),
-    9: struct.Struct("<q"),
-}
-
-
-def _scalar(value: Any, make_ndarray: Any) -> float | None:
-    """The number of a summary value: a ``simple_value`` or a one-element numeric tensor."""
-    if value.HasField("simple_value"):  # the loader turns these into tensors; in case it does not
-        return float(value.simple_value)
-    if not value.HasField("tensor"):
-        return None
-    tensor = value.tensor
-    if tensor.string_val or any(dim.size != 1 for dim in tensor.tensor_shape.dim):
-        return None
-    content, layout = tensor.tensor_content, _CONTENT.get(tensor.dtype)
-    if content and layout is not None and len(content) == layout.size:
-        return float(layout.unpack(content)[0])
-    field_name = _VALUE_FIELDS.get(tensor.dtype)
-    if field_name is not None and not content:
-        values = getattr(tensor, field_name)
-        if len(values) == 1:
-            return float(values[0])
+def _siblings(folder: Path) -> set[str]:
+    """The names of the folders beside a ``test/`` folder (CatBoost's ``learn/``?); else none."""
+    if folder.name.lower() != "test":
+        return set()
     try:
-        return to_scalar(make_ndarray(tensor))
-    except Exception:  # a dtype numpy does not know
-        return None
+        return {p.name.lower() for p in folder.parent.iterdir() if p.is_dir()}
+    except OSError:
+        return set()
 
 
-def _group(root: Path, file: Path) -> tuple[str, str]:
-    """``(run directory relative to root, name prefix)``: Keras's train/validation are one run."""
-    folder = file.parent.relative_to(root)
-    last = folder.name.lower()
-    if last in _TRAIN_DIRS:
-        return str(folder.parent), ""
-    if last in _VALIDATION_DIRS:
-        return str(folder.parent), "val_"
-    return str(folder), ""
+def _has_values(run: Run) -> bool:
+    return len(run) > 0 or (run._distributions is not None and len(run.distributions) > 0)
+
+
+def _first_wall_time(path: Path) -> float:
+    """When a file's first event after its ``file_version`` was written (inf: none yet).
+
+    Files are fed to their runs in this order. The ``file_version`` event is not used: TF's
+    writer rounds its time to the second, which does not order two files of one second.
+    """
+    try:
+        with open(path, "rb") as file:
+            head = file.read(1 << 16)
+    except OSError:
+        return float("inf")
+    from tensorboard.compat.proto import event_pb2  # type: ignore[import-untyped]
+
+    event = event_pb2.Event()
+    for record in RecordReader(data_crc=False).feed(head)[:3]:
+        try:
+            event.ParseFromString(record)
+        except Exception:
+            continue
+        if not event.HasField("file_version") and event.wall_time:
+            return float(event.wall_time)
+    return float("inf")
 
 
 def read_tensorboard(path: Path, source: str, label: str | None) -> list[Run]:
     """Runs from a TensorBoard log directory or event file.
 
     Raises:
-        LogReadError: no event files, or no scalar values in them.
+        LogReadError: no event files, or no scalars or histograms in them.
         ImportError: tensorboard is not installed.
     """
     files = event_files(path)
@@ -150,97 +316,11 @@ def read_tensorboard(path: Path, source: str, label: str | None) -> list[Run]:
         raise LogReadError(
             f"{source}: no TensorBoard event files (events.out.tfevents.*) in this directory"
         )
-    reader = _event_reader()
-    read: list[_File] = []
-    for file in files:
-        try:
-            read.append(_read_file(reader, file))
-        except Exception as exc:  # a corrupt or foreign file: report it, read the others
-            warn(f"{source}: could not read event file {file.name!r} ({exc}); it is skipped.")
-    root = path if path.is_dir() else path.parent
-    if not path.is_dir() and root.name.lower() in _TRAIN_DIRS | _VALIDATION_DIRS:
-        root = root.parent  # one file of Keras's train/ or validation/ folder
-    groups: dict[str, list[tuple[str, _File]]] = {}
-    for item in sorted(read, key=lambda f: (f.started, str(f.path))):
-        if item.points:
-            key, prefix = _group(root, item.path)
-            groups.setdefault(key, []).append((prefix, item))
-    if not groups:
+    reader = LogdirReader(path, label)
+    reader.poll()
+    for message in reader.report(source):
+        warn(message + ".")
+    runs = reader.runs
+    if not runs:
         raise LogReadError(f"{source}: its {plural(len(files), 'event file')} hold no scalars")
-    base = label or root.resolve().name or "run"
-    runs: list[Run] = []
-    for key, members in sorted(groups.items()):
-        name = base if len(groups) == 1 or key == "." else f"{base}/{key}"
-        runs.extend(_group_runs(members, name, source))
     return runs
-
-
-def _group_runs(members: list[tuple[str, _File]], base: str, source: str) -> list[Run]:
-    """The runs of one run directory (several when training restarted into it)."""
-    keras = any(tag.startswith("epoch_") for _, f in members for tag, _, _ in f.points)
-    skipped: set[str] = set()
-    # Each file's points as (name, step, value), renamed; files split into runs on restarts.
-    runs_points: list[list[tuple[str, float, float]]] = [[]]
-    last_step: dict[str, float] = {}
-    seen: set[tuple[str, float, float]] = set()
-    names: dict[tuple[str, str], str | None] = {}
-    for prefix, file in members:
-        points = []
-        for tag, step, value in file.points:
-            if (tag, prefix) not in names:
-                names[tag, prefix] = _name(tag, prefix, keras)
-            name = names[tag, prefix]
-            if name is None:
-                folder = file.path.parent.name
-                split_dir = folder.lower() in _TRAIN_DIRS | _VALIDATION_DIRS
-                skipped.add(f"{folder}/{tag}" if split_dir else tag)
-                continue
-            if name and (name, step, value) not in seen:
-                seen.add((name, step, value))
-                points.append((name, step, value))
-        if any(step <= last_step.get(name, -math.inf) for name, step, _ in points):
-            runs_points.append([])
-            last_step = {}
-        for name, step, _ in points:
-            last_step[name] = max(step, last_step.get(name, -math.inf))
-        runs_points[-1].extend(points)
-    if skipped:
-        warn(
-            f"{source}: skipped {plural(len(skipped), 'tag')} logged per batch or iteration, "
-            f"not per epoch: {listing(sorted(skipped), 6)}."
-        )
-    steps = [step for points in runs_points for _, step, _ in points]
-    shift = 1.0 if keras and steps and min(steps) == 0 and all(s.is_integer() for s in steps) else 0
-    runs = []
-    for number, points in enumerate(runs_points, start=1):
-        run = Run(base if number == 1 else f"{base} (run {number})", "epoch" if keras else "step")
-        by_name: dict[str, list[tuple[float, float]]] = {}
-        for name, step, value in points:
-            by_name.setdefault(name, []).append((step + shift, value))
-        for name in _order(by_name):
-            xy = sorted(by_name[name], key=lambda p: p[0])
-            run.extend(name, [x for x, _ in xy], [y for _, y in xy])
-        if len(run):
-            runs.append(run)
-    if len(runs) > 1:
-        warn(
-            f"{source}: training was restarted into the same folder ({base!r}); each start is "
-            f"shown as a separate run: {listing([repr(r.label) for r in runs], 3)}."
-        )
-    return runs
-
-
-def _name(tag: str, prefix: str, keras: bool) -> str | None:
-    """The series name of a tag; "" for an axis counter (not a metric), None for a skipped tag."""
-    if keras and _KERAS_OTHER_AXIS.search(tag):
-        return None
-    if axis_kind(tag) is not None:
-        return ""
-    if keras and tag.startswith("epoch_"):
-        tag = tag[len("epoch_") :]
-    return prefix + tag
-
-
-def _order(by_name: dict[str, Any]) -> Iterable[str]:
-    """Training series before their validation counterparts, otherwise as logged."""
-    return sorted(by_name, key=lambda n: n.startswith("val_"))
