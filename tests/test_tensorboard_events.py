@@ -282,3 +282,11 @@ def test_records_read_without_parsing_give_what_parsing_gives(tmp_path) -> None:
     _write(tmp_path / "b" / "events.out.tfevents.1.host", negative)
     runs, _ = _read(tmp_path / "b")
     assert [run["loss"].x.tolist() for run in runs] == [[1, 2, 3], [-5]]
+
+
+def test_an_installed_fast_crc32c_is_used_and_agrees_with_the_table() -> None:
+    google_crc32c = pytest.importorskip("google_crc32c")  # installed with livecurve[tensorboard]
+    fast = events.fast_crc32c()
+    assert fast is not None
+    for data in (b"", b"123456789", bytes(range(256)) * 7):
+        assert fast(data) == crc32c_python(data) == google_crc32c.value(data)

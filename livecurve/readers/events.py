@@ -62,16 +62,16 @@ def crc32c_python(data: bytes) -> int:
 def fast_crc32c() -> Callable[[bytes], int] | None:
     """A C implementation of CRC32C when one is installed (``google-crc32c``, ``crc32c``)."""
     try:
-        import google_crc32c  # type: ignore[import-not-found]
+        import google_crc32c
 
         if getattr(google_crc32c, "implementation", "c") == "c":
-            return google_crc32c.value  # type: ignore[no-any-return]
+            return google_crc32c.value
     except ImportError:
         pass
     try:
-        import crc32c  # type: ignore[import-not-found]
+        import crc32c
 
-        return crc32c.crc32c  # type: ignore[no-any-return]
+        return crc32c.crc32c
     except ImportError:
         return None
 

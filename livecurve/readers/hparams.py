@@ -22,7 +22,7 @@ from typing import Any
 
 def session_params(content: bytes) -> dict[str, Any] | None:
     """The hyperparameter values in an hparams plugin content, or None when it has none."""
-    from tensorboard.plugins.hparams import plugin_data_pb2  # type: ignore[import-untyped]
+    from tensorboard.plugins.hparams import plugin_data_pb2
 
     data = plugin_data_pb2.HParamsPluginData()
     try:

@@ -291,7 +291,7 @@ def _first_wall_time(path: Path) -> float:
             head = file.read(1 << 16)
     except OSError:
         return float("inf")
-    from tensorboard.compat.proto import event_pb2  # type: ignore[import-untyped]
+    from tensorboard.compat.proto import event_pb2
 
     event = event_pb2.Event()
     for record in RecordReader(data_crc=False).feed(head)[:3]:
