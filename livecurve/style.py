@@ -37,6 +37,10 @@ RAW_POINTS_PER_BUCKET = 5
 
 
 LEARNING_RATE_COLOUR = "#555555"
+# Runs past the named ones (see livecurve.model.ranking): thin and grey, behind the named runs.
+OTHER_RUN_COLOUR = "#9A9A9A"
+OTHER_RUN_OPACITY = 0.35
+OTHER_RUN_WIDTH = 0.8
 # Distributions: nested percentile bands, each this opaque (they add up towards the median).
 BAND_OPACITY = 0.18
 DISTRIBUTION_COLOUR = "#E69F00"  # Okabe–Ito orange, as TensorBoard draws distributions
@@ -64,13 +68,22 @@ def colour(family: str, families: list[str], run_index: int, n_runs: int, member
     return PALETTE[(index + member) % len(PALETTE)]
 
 
-def run_colour(run_index: int, n_runs: int) -> str:
-    """The palette while it lasts; for more runs than colours, evenly spaced along viridis."""
-    if n_runs <= len(PALETTE):
-        return PALETTE[run_index % len(PALETTE)]
-    from matplotlib import colormaps, colors
+def run_colour(run_index: int, n_runs: int = 0) -> str:
+    """A run's colour, fixed by its index alone, so it keeps it as more runs arrive.
 
-    return str(colors.to_hex(colormaps["viridis"](run_index / max(n_runs - 1, 1) * 0.9)))
+    The palette for the first runs, then hues spread by the golden angle (each new run's hue
+    lies far from the previous ones'). ``n_runs`` is accepted for old callers and ignored.
+
+    >>> run_colour(1), run_colour(1, 200) == run_colour(1, 2), run_colour(200) == run_colour(200, 5)
+    ('#D55E00', True, True)
+    """
+    if run_index < len(PALETTE):
+        return PALETTE[run_index]
+    import colorsys
+
+    hue = (run_index * 0.6180339887) % 1.0
+    red, green, blue = colorsys.hls_to_rgb(hue, (0.40, 0.30, 0.50)[run_index % 3], 0.8)
+    return "#" + "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
 
 
 def dashed(is_validation: bool) -> bool:

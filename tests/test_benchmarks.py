@@ -15,6 +15,7 @@ QUICK = {
     "run_length.py": ["--quick"],
     "read_logs.py": ["--quick"],
     "redraw_payload.py": ["--quick"],
+    "many_runs.py": ["--quick"],
 }
 
 

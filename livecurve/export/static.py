@@ -20,6 +20,7 @@ from .. import style
 from ..model.best import STATIC_MARKER, STATIC_SIZE, best_point
 from ..model.downsample import minmax
 from ..model.names import parse
+from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.run import families as panel_order
 from ..model.smoothing import smooth
@@ -58,7 +59,8 @@ def figure(
     n_cols = max(1, min(columns, n_panels))
     n_rows = -(-n_panels // n_cols)
     width = style.PANEL_WIDTH_PX / 100 * n_cols
-    legend_cols, legend_height = _legend_layout(runs, width)
+    ranking = rank(runs) if len(runs) > 1 else None
+    legend_cols, legend_height = _legend_layout(runs, width, ranking)
     height = style.PANEL_HEIGHT_PX / 100 * n_rows + (0.4 if title else 0) + legend_height
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     if title:
@@ -82,13 +84,14 @@ def figure(
     axis = style.axis_label(runs[0].axis)
     # A family keeps its colour when another panel is hidden (as in the live widget).
     all_families = panel_order(runs)
+    named = None if ranking is None or not ranking.hidden else set(ranking.named)
     for family, ax in zip(families, axes):
-        _draw_panel(ax, family, all_families, runs, visible, axis, smoothing)
+        _draw_panel(ax, family, all_families, runs, visible, axis, smoothing, named)
         _y_range(ax, family in log_panels, ignore_outliers)
     for name, ax in zip(distributions, axes[len(families) :]):
         draw_distribution(ax, name, runs, visible, axis)
-    if len(runs) > 1:
-        _run_legend(fig, runs, legend_cols)
+    if ranking is not None:
+        _run_legend(fig, runs, legend_cols, ranking)
     return fig
 
 
@@ -109,9 +112,56 @@ def _draw_steps(ax, run: Run, name: str, colour: str, smoothing: float, zorder: 
         )  # fmt: skip
 
 
-def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0) -> None:  # type: ignore[no-untyped-def]
-    n_runs = len(runs)
+def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-untyped-def]
+    """The runs not named (many runs): thin grey lines, two collections (train, validation).
+
+    One ``LineCollection`` per split instead of a ``Line2D`` per series: 1000 runs draw in
+    about the time of a few lines.
+    """
+    from matplotlib.collections import LineCollection
+
+    segments: dict[bool, list[np.ndarray]] = {False: [], True: []}
+    hidden = max(len(runs) - len(named), 1)
+    # A few grey lines stay visible; a thousand fade so that they read as a band, not a wall.
+    alpha = max(0.06, min(style.OTHER_RUN_OPACITY, 25 / hidden))
     for run_index, run in enumerate(runs):
+        if run_index in named:
+            continue
+        for panel in run.panels():
+            if panel.family != family:
+                continue
+            for name in panel.names:
+                if not visible.get((run_index, name), True):
+                    continue
+                points = run.points(name)
+                if points is not None:
+                    x, y = points.snapshot()
+                elif run.has_steps(name):
+                    x, y = minmax(*run.steps.column(name), 400)
+                else:
+                    continue
+                if len(x):
+                    segments[parse(name).is_validation].append(np.column_stack([x, y]))
+    for validation, lines in segments.items():
+        if lines:
+            ax.add_collection(
+                LineCollection(
+                    lines, colors=style.OTHER_RUN_COLOUR, alpha=alpha,
+                    linewidths=style.OTHER_RUN_WIDTH, linestyles="--" if validation else "-",
+                    zorder=1, gid=f"other-runs-{'val' if validation else 'train'}",
+                ),
+                autolim=True,
+            )  # fmt: skip
+    ax.autoscale_view()
+
+
+def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, named=None) -> None:  # type: ignore[no-untyped-def]
+    n_runs = len(runs)
+    if named is not None:
+        _draw_others(ax, family, runs, visible, named)
+    for run_index, run in enumerate(runs):
+        if named is not None and run_index not in named:
+            continue
         for panel in run.panels():
             if panel.family != family:
                 continue
@@ -171,6 +221,9 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0) ->
 def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-untyped-def]
     """Log y axis and the outlier-ignoring range, from the values drawn in the panel."""
     arrays = [np.asarray(line.get_ydata(), dtype=float) for line in ax.lines]
+    arrays += [
+        seg[:, 1] for c in ax.collections if hasattr(c, "get_segments") for seg in c.get_segments()
+    ]
     values = np.concatenate(arrays) if arrays else np.zeros(0)
     limits = robust_range(values, log=log) if ignore_outliers else None
     if log:
@@ -180,30 +233,64 @@ def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-u
         ax.set_ylim(*limits)
 
 
-def _legend_layout(runs: list[Run], width_in: float) -> tuple[int, float]:
+def _legend_entries(runs: list[Run], ranking: Ranking) -> list[tuple[int, str]]:
+    """``(run index, text)`` of each run the legend names: every run when few, else the named
+    ones, best first, each with its best value of the objective (or "no <objective>")."""
+    if not ranking.hidden:
+        return [(index, run.label) for index, run in enumerate(runs)]
+    entries = []
+    for index in ranking.named:
+        value = ranking.scores[index]
+        said = (
+            f"{ranking.objective.name} {value:.4g}"
+            if value is not None
+            else "no " + (ranking.objective.name)
+        )
+        live = ", latest" if index == ranking.live and index != ranking.order[0] else ""
+        entries.append((index, f"#{ranking.rank_of(index)} {runs[index].label} ({said}{live})"))
+    return entries
+
+
+def _legend_layout(runs: list[Run], width_in: float, ranking: Ranking | None) -> tuple[int, float]:
     """Columns of the run legend and the height (inches) it needs below the panels."""
-    if len(runs) <= 1:
+    if ranking is None:
         return 0, 0.0
-    labels = [run.label for run in runs] + ["validation"]
+    labels = [text for _, text in _legend_entries(runs, ranking)] + ["validation"]
     column_in = 0.9 + 0.075 * max(len(label) for label in labels)
     n_cols = max(1, min(4, int(width_in // column_in)))
-    rows = -(-(len(labels) + 1) // n_cols)
-    return n_cols, 0.25 * rows + 0.2
+    entries = len(labels) + 1 + (1 if ranking.hidden else 0)
+    rows = -(-entries // n_cols)
+    note = 0.25 if ranking.hidden else 0.0
+    return n_cols, 0.25 * rows + 0.2 + note
 
 
-def _run_legend(fig: Figure, runs: list[Run], n_cols: int) -> None:
-    """One legend for the whole figure when runs are compared: colour = run, dash = split."""
+def _run_legend(fig: Figure, runs: list[Run], n_cols: int, ranking: Ranking) -> None:
+    """One legend for the whole figure when runs are compared: colour = run, dash = split.
+
+    With many runs: the named runs (best first, with their score), the grey others counted.
+    """
+    entries = _legend_entries(runs, ranking)
     handles = [
-        Line2D([], [], color=style.run_colour(index, len(runs)), linewidth=style.LINE_WIDTH)
-        for index in range(len(runs))
+        Line2D([], [], color=style.run_colour(index), linewidth=style.LINE_WIDTH)
+        for index, _ in entries
     ]
-    labels = [run.label for run in runs]
+    labels = [text for _, text in entries]
+    if ranking.hidden:
+        handles.append(
+            Line2D([], [], color=style.OTHER_RUN_COLOUR, linewidth=style.OTHER_RUN_WIDTH * 2)
+        )
+        labels.append(f"+ {ranking.hidden} more runs")
     handles += [
         Line2D([], [], color="#333333", linestyle="-", linewidth=style.LINE_WIDTH),
         Line2D([], [], color="#333333", linestyle="--", linewidth=style.LINE_WIDTH),
     ]
     labels += ["training", "validation"]
-    fig.legend(handles, labels, loc="outside lower center", ncols=n_cols, fontsize=9, frameon=False)
+    legend = fig.legend(
+        handles, labels, loc="outside lower center", ncols=n_cols, fontsize=9, frameon=False,
+        title=ranking.note() if ranking.hidden else None, title_fontsize=9,
+    )  # fmt: skip
+    if ranking.hidden:
+        legend.get_title().set_color("#555555")
 
 
 def render(
