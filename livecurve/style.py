@@ -37,6 +37,7 @@ RAW_POINTS_PER_BUCKET = 5
 
 
 LEARNING_RATE_COLOUR = "#555555"
+TOTAL_COLOUR = "#222222"  # a multi-output model's total loss, among its outputs' losses
 # Runs past the named ones (see livecurve.model.ranking): thin and grey, behind the named runs.
 OTHER_RUN_COLOUR = "#9A9A9A"
 OTHER_RUN_OPACITY = 0.35
@@ -51,16 +52,28 @@ def band_colour(run_index: int, n_runs: int) -> str:
     return DISTRIBUTION_COLOUR if n_runs <= 1 else run_colour(run_index, n_runs)
 
 
-def colour(family: str, families: list[str], run_index: int, n_runs: int, member: int = 0) -> str:
+def colour(
+    family: str,
+    families: list[str],
+    run_index: int,
+    n_runs: int,
+    member: int = 0,
+    *,
+    by_output: bool = False,
+) -> str:
     """Colour of a series of ``family`` (panel order ``families``).
 
     With one run: by the family's place among the panels, the learning rate always dark grey (so
     a family that appears late, whose panel goes before the learning rate's, changes no other
     family's colour); the members of a group (``layer1/mean``, ``layer1/std``: ``member`` 0, 1)
-    take the next colours. When runs are compared: by run, in every panel.
+    take the next colours. When runs are compared: by run, in every panel. ``by_output``: a
+    multi-output model's metric panel (:attr:`livecurve.model.run.Panel.by_output`), where
+    ``member`` is the output (1, 2, ...; 0 the total): one colour per output in every panel.
     """
     if n_runs > 1:
         return run_colour(run_index, n_runs)
+    if by_output:
+        return TOTAL_COLOUR if not member else PALETTE[(member - 1) % len(PALETTE)]
     if is_learning_rate(family) and not member:
         return LEARNING_RATE_COLOUR
     metrics = [f for f in families if not is_learning_rate(f)]

@@ -19,6 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import style
 from ..model.best import STATIC_MARKER, STATIC_SIZE, best_point
 from ..model.downsample import minmax
+from ..model.flat import uninformative
 from ..model.names import parse
 from ..model.ranking import Ranking, rank
 from ..model.run import Run
@@ -53,14 +54,18 @@ def figure(
     """
     runs = list(runs)  # one list throughout, even if another thread adds a run meanwhile
     visible = visible or {}
-    families = panel_order(runs, visible)
+    flat = uninformative(runs)
+    families = [f for f in panel_order(runs, visible) if f not in flat]
     distributions = distribution_names(runs, visible)
     n_panels = max(len(families) + len(distributions), 1)
     n_cols = max(1, min(columns, n_panels))
     n_rows = -(-n_panels // n_cols)
     width = style.PANEL_WIDTH_PX / 100 * n_cols
     ranking = rank(runs) if len(runs) > 1 else None
+    outputs = _outputs(runs[0]) if len(runs) == 1 else ()
     legend_cols, legend_height = _legend_layout(runs, width, ranking)
+    if outputs:
+        legend_cols, legend_height = _output_legend_layout(outputs, width)
     height = style.PANEL_HEIGHT_PX / 100 * n_rows + (0.4 if title else 0) + legend_height
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     if title:
@@ -92,6 +97,8 @@ def figure(
         draw_distribution(ax, name, runs, visible, axis)
     if ranking is not None:
         _run_legend(fig, runs, legend_cols, ranking)
+    elif outputs:
+        _output_legend(fig, outputs, legend_cols)
     return fig
 
 
@@ -169,7 +176,9 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
                 if not visible.get((run_index, name), True):
                     continue
                 member = panel.member_index(name)
-                colour = style.colour(family, all_families, run_index, n_runs, member)
+                colour = style.colour(
+                    family, all_families, run_index, n_runs, member, by_output=panel.by_output
+                )
                 zorder = 3 if run_index == 0 else 2  # the live run on top, as in the widget
                 if run.has_steps(name):
                     _draw_steps(ax, run, name, colour, smoothing, zorder - 0.5)
@@ -179,7 +188,8 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
                 x, y = points.snapshot()
                 validation = parse(name).is_validation
                 finite = np.isfinite(y)
-                markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS
+                # A panel of a multi-output model's outputs: a dozen lines, markers would crowd it.
+                markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS and not panel.by_output
                 padded = np.pad(finite, 1)
                 lone = finite & ~(padded[:-2] | padded[2:])  # no line reaches it: keep a marker
                 ax.plot(
@@ -214,7 +224,8 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    if n_runs == 1 and ax.get_legend_handles_labels()[0]:
+    by_output = any(p.by_output for p in runs[0].panels() if p.family == family)
+    if n_runs == 1 and not by_output and ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=9, frameon=False)
 
 
@@ -291,6 +302,41 @@ def _run_legend(fig: Figure, runs: list[Run], n_cols: int, ranking: Ranking) -> 
     )  # fmt: skip
     if ranking.hidden:
         legend.get_title().set_color("#555555")
+
+
+def _outputs(run: Run) -> tuple[str, ...]:
+    """A multi-output model's outputs ("" first when the total loss is drawn), else ()."""
+    found: dict[str, None] = {}
+    for panel in run.panels():
+        if panel.by_output:
+            if "" in panel.output_of.values():
+                found[""] = None
+            found.update(dict.fromkeys(panel.outputs))
+    return tuple(found) if len(found) > 1 else ()
+
+
+def _output_legend_layout(outputs: tuple[str, ...], width_in: float) -> tuple[int, float]:
+    column_in = 0.9 + 0.075 * max(len(o) for o in [*outputs, "validation"])
+    n_cols = max(1, min(6, int(width_in // column_in)))
+    rows = -(-(len(outputs) + 2) // n_cols)
+    return n_cols, 0.25 * rows + 0.2
+
+
+def _output_legend(fig: Figure, outputs: tuple[str, ...], n_cols: int) -> None:
+    """One legend for a multi-output model: colour = output (in every panel), dash = split."""
+    handles = [
+        Line2D([], [], linewidth=style.LINE_WIDTH, color=style.colour(
+            "", [], 0, 1, 0 if not output else index + (0 if "" in outputs else 1), by_output=True
+        ))
+        for index, output in enumerate(outputs)
+    ]  # fmt: skip
+    labels = [output or "total" for output in outputs]
+    handles += [
+        Line2D([], [], color="#333333", linestyle="-", linewidth=style.LINE_WIDTH),
+        Line2D([], [], color="#333333", linestyle="--", linewidth=style.LINE_WIDTH),
+    ]
+    labels += ["training", "validation"]
+    fig.legend(handles, labels, loc="outside lower center", ncols=n_cols, fontsize=9, frameon=False)
 
 
 def render(

@@ -126,7 +126,10 @@ class CurveView:
                 for name in panel.names:
                     if (run_index, name) not in view.series:
                         member = panel.member_index(name)
-                        colour = style.colour(panel.family, order, run_index, n_runs, member)
+                        by_output = panel.by_output  # runs: one colour per output of a model
+                        colour = style.colour(
+                            panel.family, order, run_index, n_runs, member, by_output=by_output
+                        )
                         self._add_series(view, run_index, name, colour)
             if n_runs > 1 and run_index not in self.run_boxes:
                 self._add_run_box(run_index, run)
@@ -151,7 +154,9 @@ class CurveView:
             for (run_index, name), marks in view.series.items():
                 panel = next(p for p in self.runs[run_index].panels() if p.family == family)
                 member = panel.member_index(name)
-                colour = style.colour(family, order, run_index, n_runs, member)
+                colour = style.colour(
+                    family, order, run_index, n_runs, member, by_output=panel.by_output
+                )  # runs: by_output
                 validation = parse(name).is_validation
                 for mark in (marks.raw, marks.smooth, marks.line):
                     if mark is not None:
