@@ -119,12 +119,41 @@ def parse(name: str) -> MetricName:
 
 # First words of Keras's (and common) metric names: never an output's name.
 _METRIC_PREFIXES = frozenset(
-    (
-        "sparse categorical binary mean root top sparse_categorical sparse_top sparse_top_k "
-        "top_k kl log cosine squared absolute weighted macro micro false true f1 f_beta r2 iou "
-        "one_hot mean_absolute mean_squared root_mean root_mean_squared mean_squared_logarithmic "
-        "mean_absolute_percentage binary_focal categorical_focal"
-    ).split()
+    [
+        "sparse",
+        "categorical",
+        "binary",
+        "mean",
+        "root",
+        "top",
+        "sparse_categorical",
+        "sparse_top",
+        "sparse_top_k",
+        "top_k",
+        "kl",
+        "log",
+        "cosine",
+        "squared",
+        "absolute",
+        "weighted",
+        "macro",
+        "micro",
+        "false",
+        "true",
+        "f1",
+        "f_beta",
+        "r2",
+        "iou",
+        "one_hot",
+        "mean_absolute",
+        "mean_squared",
+        "root_mean",
+        "root_mean_squared",
+        "mean_squared_logarithmic",
+        "mean_absolute_percentage",
+        "binary_focal",
+        "categorical_focal",
+    ]
 )
 
 

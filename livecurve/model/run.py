@@ -198,10 +198,12 @@ class Run:
                 panels.setdefault(metric.family, Panel(metric.family)).names.append(name)
             panels = _by_output(panels, metrics)
             for panel in panels.values():
-                    panel.names.sort(
-                    key=lambda n, p=panel: (p.member_index(n), metrics[n].is_validation)
-                    if p.output_of
-                    else metrics[n].is_validation
+                panel.names.sort(
+                    key=lambda n, p=panel: (
+                        (p.member_index(n), metrics[n].is_validation)
+                        if p.output_of
+                        else metrics[n].is_validation
+                    )
                 )
             # Keras sorts its log keys, which would put "accuracy" before "loss": loss leads.
             order = sorted(
