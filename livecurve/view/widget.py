@@ -25,6 +25,7 @@ from .controls import Controls
 from .header import Header
 from .legend import Legend
 from .panel import PanelView
+from .runs_table import RunsTable
 
 SeriesKey = tuple[int, str]
 
@@ -92,8 +93,11 @@ class CurveView:
         )
         # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
         self.controls = Controls(smoothing, self.set_smoothing, save)
+        # The runs table (two runs or more: a search's trials), and the search it follows.
+        self.runs_table = RunsTable()
+        self.search: object | None = None  # a keras.search.Search sets itself here
         self.widget = widgets.VBox(
-            [self.header.box, self.grid, self.controls],
+            [self.header.box, self.grid, self.controls, self.runs_table],
             layout={"width": "100%"},
         )
         self.widget.add_class("livecurve")
@@ -273,6 +277,7 @@ class CurveView:
         self.controls.refresh(self.panels, self.runs, self.attach)
         self._relabel()
         self.header.update(self.progress, self.runs, self._axis())
+        self.runs_table.refresh(self)  # rows, each run's lines, legends folded with many runs
 
     def set_smoothing(self, smoothing: float) -> None:
         """Redraw every smoothed line with another weight (the slider shows it too)."""

@@ -1,0 +1,129 @@
+"""The runs table under the live figure: one row per run, sortable and filtered in the browser.
+
+Shown once a figure holds two runs or more (a search's trials, ``show([...])`` of several logs).
+Its rows come from :func:`livecurve.model.runs_table.runs_table` (hyperparameters from
+``Run.params``, best and last values, epochs, state), sent again only when a cell changed.
+Everything a person does with it happens in the browser (``runs_table.js``), so it works while a
+search trains and the kernel reads no widget messages: clicking a header sorts by that column
+(again: the other way), the filter box (a regular expression over the label and the
+hyperparameters, or plain text when it is not a valid one) dims the curves of the runs it does
+not match, and hovering or clicking a row thickens that run's curves. ``note`` is a line above
+the table (a search's progress, :mod:`livecurve.keras.search`).
+
+With many runs the legends under the panels fold: the runs :mod:`livecurve.model.ranking` names
+(the best few and the live run) stay, the others go under "+ N more runs"
+(:meth:`RunsTable.fold_legends`).
+"""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import traitlets
+from ipywidgets import widget_serialization
+
+from ..model.ranking import rank
+from ..model.run import Run
+from ..model.runs_table import runs_table
+from .module_widget import ModuleWidget, module_text
+
+
+class RunsTable(ModuleWidget):
+    """The live runs table (see the module's doc).
+
+    Example:
+        >>> from livecurve.model.run import Run
+        >>> runs = [Run("a"), Run("b")]
+        >>> for value, run in zip([0.4, 0.3], runs):
+        ...     run.params = {"units": int(value * 100)}; run.log(1, {"val_loss": value})
+        >>> table = RunsTable()
+        >>> table.update(runs, running=None)
+        >>> [row["run"] for row in table.rows], table.layout.display
+        (['a', 'b'], 'flex')
+    """
+
+    _esm = module_text(pathlib.Path(__file__).with_name("runs_table.js"))
+    _css = module_text(pathlib.Path(__file__).with_name("runs_table.css"))
+
+    columns = traitlets.List(traitlets.Dict()).tag(sync=True)
+    rows = traitlets.List(traitlets.Dict()).tag(sync=True)
+    objective = traitlets.Unicode("").tag(sync=True)
+    note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
+    # run index (as text) -> the lines of that run's series, for hover and filter highlights
+    marks = traitlets.Dict().tag(sync=True, **widget_serialization)
+    # set in the browser (and read by Python when the kernel is free)
+    filter = traitlets.Unicode("").tag(sync=True)
+    selected = traitlets.Int(-1).tag(sync=True)  # a run index, -1 for none
+
+    def __init__(self) -> None:
+        super().__init__(layout={"display": "none", "width": "100%"})
+        self._marked = 0
+
+    def update(
+        self,
+        runs: Sequence[Run],
+        *,
+        running: int | None = -1,
+        objective: tuple[str, str] | None = None,
+        lines: Mapping[int, Sequence[Any]] | None = None,
+    ) -> None:
+        """Bring the rows (and, with ``lines``, each run's lines) up to date with ``runs``."""
+        runs = list(runs)
+        if len(runs) < 2:
+            return
+        table = runs_table(runs, objective, running=running)
+        data = table.as_json()
+        with self.hold_sync():
+            if self.columns != data["columns"]:
+                self.columns = data["columns"]
+            if self.rows != data["rows"]:
+                self.rows = data["rows"]
+            if self.objective != (table.objective.describe() if table.objective else ""):
+                self.objective = table.objective.describe() if table.objective else ""
+            if lines is not None:
+                count = sum(len(v) for v in lines.values())
+                if count != self._marked:
+                    self._marked = count
+                    self.marks = {str(k): list(v) for k, v in lines.items()}
+            if self.layout.display != "flex":
+                self.layout.display = "flex"
+
+    def refresh(self, view: Any) -> None:
+        """Follow a :class:`~livecurve.view.widget.CurveView`: rows, lines, folded legends."""
+        runs = list(view.runs)
+        if len(runs) < 2:
+            return
+        search = getattr(view, "search", None)
+        objective = getattr(search, "objective", None)
+        progress = getattr(view, "progress", None)
+        running = -1 if progress is not None and progress.running else None
+        line = search.progress_line() if search is not None else ""
+        if self.note != line:
+            self.note = line
+        lines: dict[int, list[Any]] = {}
+        for panel in view.panels.values():
+            for (run_index, _name), marks in panel.series.items():
+                lines.setdefault(run_index, []).append(marks.line)
+        self.update(runs, running=running, objective=objective, lines=lines)
+        self.fold_legends(view.legends, runs, running=running, objective=objective)
+
+    @staticmethod
+    def fold_legends(
+        legends: Mapping[str, Any],
+        runs: Sequence[Run],
+        *,
+        running: int | None = -1,
+        objective: tuple[str, str] | None = None,
+    ) -> None:
+        """Fold the legend entries of the runs not named (many runs): they go under "+ N more"."""
+        ranking = rank(runs, objective, live=running)
+        named = set(ranking.named)
+        for legend in legends.values():
+            changes = {
+                key: {"folded": key[0] not in named, "rank": ranking.rank_of(key[0])}
+                for key in legend.series()
+                if key[0] < len(runs)
+            }
+            legend.restyle(changes)
