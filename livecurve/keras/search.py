@@ -166,7 +166,11 @@ class Search:
         if scored:
             direction = (self.objective or ("val_loss", "min"))[1]
             value, run = (min if direction == "min" else max)(scored, key=lambda item: item[0])
-            name = (self.objective or ("val_loss", "min"))[0]
+            name = (
+                self.objective[0]
+                if self.objective
+                else ("val_loss" if run.has_points("val_loss") else "loss")
+            )
             parts.append(f"best {name} {value:.4g} ({self._base.get(id(run), run.label)})")
         eta = self.eta()
         if eta is not None:

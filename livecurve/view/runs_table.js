@@ -164,6 +164,9 @@ export default {
     model.on("change:selected", onSelected);
     model.on("change:note", onNote);
     model.on("change:marks", loadLines);
+    // For tests and curious people: what the table highlights now.
+    root.lcState = () => ({ hovered, selected: model.get("selected"), lines: Object.keys(lines),
+      widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])) });
     draw();
     await loadLines();
     return () => {
