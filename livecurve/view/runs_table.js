@@ -31,7 +31,7 @@ export function compare(a, b, down) {
   return down ? -c : c;
 }
 
-const fmt = (v) => (typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(4) : v ?? "");
+const fmt = (v) => (typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : v ?? "");
 
 export default {
   async render({ model, el }) {
@@ -80,8 +80,11 @@ export default {
         const opacity = !filtering || on.has(index) ? 1 : 0.12;
         const wide = index === hovered || index === selected;
         for (const m of list) {
-          const width = wide ? 4.5 : 2;
-          if (m.get("stroke_width") !== width) setLocal(m, { stroke_width: width });
+          // Lines: width and opacity; the epoch dots (Scatter, opacities cycled): opacity only.
+          if (m.get("_model_name") !== "ScatterModel") {
+            const width = wide ? 4.5 : 2;
+            if (m.get("stroke_width") !== width) setLocal(m, { stroke_width: width });
+          }
           const o = m.get("opacities") || [];
           if (o.length !== 1 || o[0] !== opacity) setLocal(m, { opacities: [opacity] });
         }

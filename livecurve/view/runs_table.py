@@ -51,7 +51,7 @@ class RunsTable(ModuleWidget):
     rows = traitlets.List(traitlets.Dict()).tag(sync=True)
     objective = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
-    # run index (as text) -> the lines of that run's series, for hover and filter highlights
+    # run index (as text) -> the lines and dots of its series, for hover and filter highlights
     marks = traitlets.Dict().tag(sync=True, **widget_serialization)
     # set in the browser (and read by Python when the kernel is free)
     filter = traitlets.Unicode("").tag(sync=True)
@@ -105,7 +105,7 @@ class RunsTable(ModuleWidget):
         lines: dict[int, list[Any]] = {}
         for panel in view.panels.values():
             for (run_index, _name), marks in panel.series.items():
-                lines.setdefault(run_index, []).append(marks.line)
+                lines.setdefault(run_index, []).extend((marks.line, marks.dots))
         self.update(runs, running=running, objective=objective, lines=lines)
         self.fold_legends(view.legends, runs, running=running, objective=objective)
 
