@@ -6,6 +6,8 @@ Two figures, timed in this run against their small baseline:
   ``val_accuracy``) × 100 epochs, for N = 5, 200 and 1000 (a search's trials): wall time, its ratio
   to N = 5, and the picture's height (pixels) and its ratio to N = 5. Targets: 200 runs ≤ 1 s,
   1000 runs ≤ 3 s, height at 200 runs ≤ 1.5× the height at 5.
+* live: the kernel time of adding trial k (4 series, 2 epochs) to a displayed figure and
+  redrawing it, for k = 2, 50, 200, and the share of it spent on the runs table; target: flat.
 * ``livecurve plot file.csv -o x.png`` (in-process: ``cli.main``) of a six-output model's CSV log,
   6 outputs × 8 metrics, train + validation (96 series) against a one-output model's (16 series).
   Target ≤ 2 s.
@@ -96,6 +98,36 @@ def row(label: int, seconds: float, base_s: float, height: int, base_h: int) -> 
     print(f"{label:>6} {seconds:>8.3f} {ratios}")
 
 
+def live_trial_cost(counts: list[int]) -> dict[int, tuple[float, float]]:
+    """Seconds to add trial k and redraw (median of 3 trials around k), and the table's share."""
+    from livecurve import LivePlot
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0.0)
+    plot.log(1, loss=1.0, val_loss=1.1, accuracy=0.5, val_accuracy=0.4)
+    view = plot.view
+    rng = np.random.default_rng(2)
+    results: dict[int, tuple[float, float]] = {}
+    for k in range(2, max(counts) + 2):
+        run = Run(f"trial {k}")
+        run.params = {"units": int(rng.integers(4, 64)), "lr": float(rng.uniform(1e-4, 1e-2))}
+        for epoch in (1, 2):
+            values = rng.uniform(0.1, 1.0, 4)
+            run.log(epoch, dict(zip(["loss", "val_loss", "accuracy", "val_accuracy"], values)))
+        start = time.perf_counter()
+        plot.runs.append(run)
+        plot.run = run
+        plot.refresh()
+        total = time.perf_counter() - start
+        view.runs_table._drawn = view.runs_table._folded = ()  # forget: the full cost again
+        start = time.perf_counter()
+        view.runs_table.refresh(view)  # the table's share: rows, lines, legends folded
+        table = time.perf_counter() - start
+        if k in counts:
+            results[k] = (total, table)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="5 and 50 runs only (CI)")
@@ -113,6 +145,13 @@ def main() -> None:
         print(
             f"{n:>6} {seconds:>8.3f} {seconds / base_s:>6.2f} {height:>10} {height / base_h:>6.2f}"
         )
+    print()
+    counts = [2, 20] if args.quick else [2, 50, 200]
+    live = live_trial_cost(counts)
+    base = live[counts[0]][0]
+    print(f"{'trial':>6} {'add+redraw ms':>14} {'ratio':>6} {'runs table ms':>14}")
+    for k, (total, table) in live.items():
+        print(f"{k:>6} {total * 1000:>14.1f} {total / base:>6.2f} {table * 1000:>14.2f}")
     print()
     print(f"{'series':>6} {'seconds':>8} {'ratio':>6} {'height px':>10} {'ratio':>6}")
     one, six = out / "one_output.csv", out / "six_outputs.csv"

@@ -64,7 +64,7 @@ _STYLE = """
 #lc-runs { border-collapse: collapse; font-size: 13px; }
 #lc-runs th { cursor: pointer; background: #f3f3f3; position: sticky; top: 0; }
 #lc-runs th, #lc-runs td { padding: 2px 8px; border-bottom: 1px solid #e4e4e4; text-align: right; }
-#lc-runs td.text { text-align: left; }
+#lc-runs .text { text-align: left; }
 #lc-runs tbody tr:hover { background: #fff6d8; }
 .lc-hover path { stroke-width: 4px !important; }
 """
@@ -82,7 +82,9 @@ def _cell(value: object) -> tuple[str, str]:
 def table_html(table: RunsTable) -> str:
     """The runs table as a ``<table>`` with its filter box, style and script."""
     head = "".join(
-        f"<th title='sort by {escape(c.key)}'>{escape(c.key)}</th>" for c in table.columns
+        f"<th{' class=text' if c.kind == 'text' else ''} title='sort by {escape(c.key)}'>"
+        f"{escape(c.key)}</th>"
+        for c in table.columns
     )
     rows = []
     for row in table.rows:

@@ -67,6 +67,7 @@ class Ranking:
     order: list[int]
     named: list[int] = field(default_factory=list)
     live: int | None = None
+    _place: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def hidden(self) -> int:
@@ -80,7 +81,9 @@ class Ranking:
 
     def rank_of(self, run_index: int) -> int:
         """1 for the best run (by :attr:`order`)."""
-        return self.order.index(run_index) + 1
+        if len(self._place) != len(self.order):
+            self._place = {index: place for place, index in enumerate(self.order)}
+        return self._place[run_index] + 1
 
     def is_named(self, run_index: int) -> bool:
         return run_index in self.named
@@ -133,15 +136,17 @@ def rank(
     live: int | None = -1,
     best: int = BEST_NAMED,
     named_above: int = NAMED_ABOVE,
+    scores: Sequence[float | None] | None = None,
 ) -> Ranking:
     """Rank ``runs`` and pick the named ones (see the module's doc).
 
     ``live``: the live run's index (``-1``: the last run; ``None``: no live run). Up to
-    ``named_above`` runs, every run is named.
+    ``named_above`` runs, every run is named. ``scores``: each run's :func:`score`, when the
+    caller has them already (the runs table keeps them per run).
     """
     runs = list(runs)
     found = objective if isinstance(objective, Objective) else objective_for(runs, objective)
-    scores = [score(run, found) for run in runs]
+    scores = list(scores) if scores is not None else [score(run, found) for run in runs]
     sign = 1.0 if found.direction == "min" else -1.0
     order = sorted(
         range(len(runs)),

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .names import parse
-from .ranking import Objective, Ranking, rank
+from .ranking import Objective, Ranking, objective_for, rank
 from .run import Run
 
 Kind = Literal["number", "text"]
@@ -61,6 +61,7 @@ class RunsTable:
     columns: list[Column]
     rows: list[dict[str, Cell]] = field(default_factory=list)
     objective: Objective | None = None
+    ranking: Ranking | None = None
 
     def sorted_rows(self, key: str, descending: bool = False) -> list[dict[str, Cell]]:
         """The rows sorted by column ``key`` (empty cells last either way), as the browser does."""
@@ -148,65 +149,74 @@ def runs_table(
     objective: tuple[str, str] | None = None,
     *,
     running: int | None = -1,
-    ranking: Ranking | None = None,
     planned: int | None = None,
+    cache: dict[int, tuple[Any, dict[str, Cell]]] | None = None,
 ) -> RunsTable:
     """The table of ``runs`` (see the module's doc).
 
     ``running``: the index of the run still training (``-1``: the last; ``None``: none).
     ``planned``: the epochs each run was to train (a run that ended with fewer "stopped
-    early"); by default the most epochs that two runs reached.
+    early"); by default the most epochs that two runs reached. ``cache``: kept by a caller that
+    asks again as runs grow (the live table): the cells of a run that did not change since are
+    reused, so a new epoch of one trial among 200 recomputes one row.
     """
     from .names import series_goal
 
     runs = list(runs)
-    ranking = ranking or rank(runs, objective, live=running)
-    target = ranking.objective
+    cache = {} if cache is None else cache
+    target = objective_for(runs, objective)
     params: dict[str, None] = {}
     for run in runs:
         params.update(dict.fromkeys(str(k) for k in run.params))
     metrics = [target.name, *validation_metrics(runs, target.name)]
-    columns = [Column("#"), Column("run", "text"), Column("rank")]
-    param_kinds = {
-        name: "number"
-        if all(isinstance(param_text(r.params.get(name)), (int, float, type(None))) or
-               param_text(r.params.get(name)) == "" for r in runs)
-        else "text"
-        for name in params
-    }  # fmt: skip
+    directions = {
+        name: target.direction if name == target.name else series_goal(name) for name in metrics
+    }
     reserved = {"#", "run", "rank", "epochs", "state", "index"}
-    for name in params:
-        key = name if name not in reserved else f"{name} (param)"
-        columns.append(Column(key, param_kinds[name], "param"))  # type: ignore[arg-type]
+    keys = {name: name if name not in reserved else f"{name} (param)" for name in params}
+    signature = (target, tuple(metrics), tuple(keys))
+    cells: list[dict[str, Cell]] = []
+    for run in runs:
+        state = (signature, run.version, run.label, repr(run.params))
+        held = cache.get(id(run))
+        if held is None or held[0] != state:
+            row: dict[str, Cell] = {"run": run.label}
+            for name, key in keys.items():
+                row[key] = param_text(run.params.get(name))
+            for name in metrics:
+                row[f"best {name}"] = _best(run, name, directions[name])
+                row[f"last {name}"] = _last(run, name)
+            row["_done"] = int(run.last_x() or 0)
+            held = cache[id(run)] = (state, row)
+        cells.append(held[1])
+    scores = [row[f"best {target.name}"] for row in cells]
+    ranking = rank(runs, target, live=running, scores=scores)  # type: ignore[arg-type]
+    columns = [Column("#"), Column("run", "text"), Column("rank")]
+    for key in keys.values():
+        numeric = all(isinstance(row[key], (int, float)) or row[key] == "" for row in cells)
+        columns.append(Column(key, "number" if numeric else "text", "param"))
     for name in metrics:
-        direction = target.direction if name == target.name else series_goal(name)
         for which in ("best", "last"):
-            columns.append(Column(f"{which} {name}", "number", "metric", direction))
+            columns.append(Column(f"{which} {name}", "number", "metric", directions[name]))
     done_key = "epochs" if not runs or runs[0].axis == "epoch" else "steps"
     columns += [Column(done_key), Column("state", "text")]
-    done = [int(run.last_x() or 0) for run in runs]
+    done = [int(row["_done"] or 0) for row in cells]
     # The planned length: the most epochs that two runs reached (one odd long run aside).
     reached = sorted(done, reverse=True)
     longest = planned or (reached[1] if len(reached) > 2 else (reached or [0])[0])
     live = None if running is None or not runs else running % len(runs)
     rows = []
-    for index, run in enumerate(runs):
-        row: dict[str, Cell] = {"index": index, "#": index + 1, "run": run.label}
+    for index, held_row in enumerate(cells):
+        row = {"index": index, "#": index + 1}
+        row.update((k, v) for k, v in held_row.items() if k != "_done")
         row["rank"] = ranking.rank_of(index) if ranking.scores[index] is not None else None
-        for name in params:
-            key = name if name not in reserved else f"{name} (param)"
-            row[key] = param_text(run.params.get(name))
-        for name in metrics:
-            direction = target.direction if name == target.name else series_goal(name)
-            row[f"best {name}"] = _best(run, name, direction)
-            row[f"last {name}"] = _last(run, name)
         row[done_key] = done[index]
         state = "running" if index == live else "done"
         if state == "done" and done[index] < longest:
             state = "stopped early"
         row["state"] = state
         rows.append(row)
-    return RunsTable(columns, rows, target)
+    return RunsTable(columns, rows, target, ranking)
 
 
 def runs_csv_path(path: str) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 import traitlets
 from ipywidgets import widget_serialization
 
-from ..model.ranking import rank
+from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.runs_table import runs_table
 from .module_widget import ModuleWidget, module_text
@@ -47,8 +47,10 @@ class RunsTable(ModuleWidget):
     _esm = module_text(pathlib.Path(__file__).with_name("runs_table.js"))
     _css = module_text(pathlib.Path(__file__).with_name("runs_table.css"))
 
-    columns = traitlets.List(traitlets.Dict()).tag(sync=True)
-    rows = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # Plain lists (no per-element trait): validating 200 row dicts at every change costs more
+    # than building them.
+    columns = traitlets.List().tag(sync=True)
+    rows = traitlets.List().tag(sync=True)
     objective = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
     # run index (as text) -> the lines and dots of its series, for hover and filter highlights
@@ -60,6 +62,10 @@ class RunsTable(ModuleWidget):
     def __init__(self) -> None:
         super().__init__(layout={"display": "none", "width": "100%"})
         self._marked = 0
+        self._drawn: tuple = ()  # what the rows were made from: unchanged runs, no work
+        self._folded: tuple = ()  # the named runs and legend entries the legends were folded for
+        self._cells: dict = {}  # per run: the cells made for its last version (runs_table cache)
+        self.ranking: Ranking | None = None
 
     def update(
         self,
@@ -73,7 +79,8 @@ class RunsTable(ModuleWidget):
         runs = list(runs)
         if len(runs) < 2:
             return
-        table = runs_table(runs, objective, running=running)
+        table = runs_table(runs, objective, running=running, cache=self._cells)
+        self.ranking = table.ranking
         data = table.as_json()
         with self.hold_sync():
             if self.columns != data["columns"]:
@@ -102,23 +109,34 @@ class RunsTable(ModuleWidget):
         line = search.progress_line() if search is not None else ""
         if self.note != line:
             self.note = line
+        n_series = sum(len(panel.series) for panel in view.panels.values())
+        state = (
+            tuple((run.version, run.label, len(run.params)) for run in runs),
+            running, objective, n_series,
+        )  # fmt: skip
+        if state == self._drawn:  # a redraw with nothing new for the table (most of them)
+            return
+        self._drawn = state
         lines: dict[int, list[Any]] = {}
         for panel in view.panels.values():
             for (run_index, _name), marks in panel.series.items():
                 lines.setdefault(run_index, []).extend((marks.line, marks.dots))
         self.update(runs, running=running, objective=objective, lines=lines)
-        self.fold_legends(view.legends, runs, running=running, objective=objective)
+        ranking = self.ranking or rank(runs, objective, live=running)
+        folded = (tuple(ranking.named), ranking.live, n_series)
+        if folded != self._folded:
+            self._folded = folded
+            self.fold_legends(view.legends, runs, ranking=ranking)
 
     @staticmethod
     def fold_legends(
         legends: Mapping[str, Any],
         runs: Sequence[Run],
         *,
-        running: int | None = -1,
-        objective: tuple[str, str] | None = None,
+        ranking: Ranking | None = None,
     ) -> None:
         """Fold the legend entries of the runs not named (many runs): they go under "+ N more"."""
-        ranking = rank(runs, objective, live=running)
+        ranking = ranking or rank(runs)
         named = set(ranking.named)
         for legend in legends.values():
             changes = {
