@@ -144,7 +144,8 @@ def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-u
                 if points is not None:
                     x, y = points.snapshot()
                 elif run.has_steps(name):
-                    x, y = minmax(*run.steps.column(name), 400)
+                    sx, sy = run.steps.column(name)
+                    x, y = minmax(sx, sy, 400)
                 else:
                     continue
                 if len(x):

@@ -91,6 +91,11 @@ def _by_output(panels: dict[str, Panel], metrics: Mapping[str, MetricName]) -> d
     return grouped
 
 
+def _name_order(panel: Panel, metric: MetricName, name: str) -> tuple[int, bool]:
+    """Train before validation; in a multi-output panel, output by output."""
+    return (panel.member_index(name) if panel.output_of else 0, metric.is_validation)
+
+
 class Run:
     """The metrics of one training run.
 
@@ -198,13 +203,7 @@ class Run:
                 panels.setdefault(metric.family, Panel(metric.family)).names.append(name)
             panels = _by_output(panels, metrics)
             for panel in panels.values():
-                panel.names.sort(
-                    key=lambda n, p=panel: (
-                        (p.member_index(n), metrics[n].is_validation)
-                        if p.output_of
-                        else metrics[n].is_validation
-                    )
-                )
+                panel.names.sort(key=lambda n, p=panel: _name_order(p, metrics[n], n))  # type: ignore[misc]
             # Keras sorts its log keys, which would put "accuracy" before "loss": loss leads.
             order = sorted(
                 panels.values(), key=lambda p: (is_learning_rate(p.family), p.family != "loss")

@@ -177,9 +177,9 @@ def runs_table(
     signature = (target, tuple(metrics), tuple(keys))
     cells: list[dict[str, Cell]] = []
     for run in runs:
-        state = (signature, run.version, run.label, repr(run.params))
+        version = (signature, run.version, run.label, repr(run.params))
         held = cache.get(id(run))
-        if held is None or held[0] != state:
+        if held is None or held[0] != version:
             row: dict[str, Cell] = {"run": run.label}
             for name, key in keys.items():
                 row[key] = param_text(run.params.get(name))
@@ -187,7 +187,7 @@ def runs_table(
                 row[f"best {name}"] = _best(run, name, directions[name])
                 row[f"last {name}"] = _last(run, name)
             row["_done"] = int(run.last_x() or 0)
-            held = cache[id(run)] = (state, row)
+            held = cache[id(run)] = (version, row)
         cells.append(held[1])
     scores = [row[f"best {target.name}"] for row in cells]
     ranking = rank(runs, target, live=running, scores=scores)  # type: ignore[arg-type]

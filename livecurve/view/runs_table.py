@@ -49,8 +49,8 @@ class RunsTable(ModuleWidget):
 
     # Plain lists (no per-element trait): validating 200 row dicts at every change costs more
     # than building them.
-    columns = traitlets.List().tag(sync=True)
-    rows = traitlets.List().tag(sync=True)
+    columns: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    rows: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     objective = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
     # run index (as text) -> the lines and dots of its series, for hover and filter highlights
