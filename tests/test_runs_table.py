@@ -129,3 +129,17 @@ def test_the_widget_shows_the_table_from_two_runs_and_folds_legends_with_many() 
     named = {e["id"].split(":")[0] for e in entries if not e.get("folded")}
     assert len(named) == 6 and "19" in named  # the best five and the live (last) run
     assert len(folded) == 2 * 14
+
+
+def test_a_json_export_holds_each_runs_params(tmp_path) -> None:
+    import json
+
+    plot = livecurve.LivePlot()
+    plot.runs[:] = search_runs(2)
+    plot.runs[1].params["schedule"] = {"kind": "cosine", "warmup": [1, 2]}
+    plot.runs[1].params["odd"] = math.nan  # not JSON: kept as text
+    plot.run = plot.runs[0]
+    data = json.loads(plot.save(tmp_path / "search.json").read_text())
+    assert data["runs"][0]["params"] == {"units": 8, "learning_rate": 0.1}
+    assert data["runs"][1]["params"]["schedule"] == {"kind": "cosine", "warmup": [1, 2]}
+    assert data["runs"][1]["params"]["odd"] == "nan"

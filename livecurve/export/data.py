@@ -114,6 +114,15 @@ def to_csv(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) -> 
     return out.getvalue()
 
 
+def _json_param(value: object) -> object:
+    """A hyperparameter as JSON can hold it: as it is when it can, else its text."""
+    try:
+        json.dumps(value, allow_nan=False)
+        return value
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def to_json(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) -> str:
     """All visible series as JSON text (exact floats, ``null`` for NaN)."""
     visible = visible or {}
@@ -129,6 +138,8 @@ def to_json(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) ->
                 "y": [float(v) if math.isfinite(v) else None for v in y],
             }
         entry = {"label": run.label, "axis": run.axis, "series": series}
+        if run.params:  # the run's hyperparameters, as the runs table shows them
+            entry["params"] = {str(k): _json_param(v) for k, v in run.params.items()}
         steps = {}
         for name in run.steps.names:
             if visible.get((run_index, name), True):
