@@ -143,3 +143,18 @@ def test_a_json_export_holds_each_runs_params(tmp_path) -> None:
     assert data["runs"][0]["params"] == {"units": 8, "learning_rate": 0.1}
     assert data["runs"][1]["params"]["schedule"] == {"kind": "cosine", "warmup": [1, 2]}
     assert data["runs"][1]["params"]["odd"] == "nan"
+
+
+def test_with_many_runs_the_widget_names_the_runs_drawn_in_colour() -> None:
+    plot = livecurve.LivePlot()
+    plot.runs[:] = search_runs(5)
+    plot.run = plot.runs[-1]
+    table = plot.view.runs_table
+    assert table.named is None  # few runs: every run keeps its colour
+    plot.runs.extend(search_runs(15)[5:])
+    plot.run = plot.runs[-1]
+    plot.refresh()
+    assert table.named == [0, 1, 2, 3, 4]  # finished: the best five (the first trials here)
+    plot.progress.start(4)  # training again: the live (last) trial is drawn in colour too
+    plot.refresh()
+    assert table.named == [0, 1, 2, 3, 4, 14]

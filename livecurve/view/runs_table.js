@@ -70,23 +70,45 @@ export default {
       return new Set((model.get("rows") || []).filter((r) => test(text(r))).map((r) => r.index));
     };
 
-    // The curves: filtered-out runs faint, the hovered or selected run thick.
+    // The curves. With many runs (`named` set by Python: the best few and the live run), the
+    // others are thin and grey; a filter picks instead which runs keep their colour (the rest
+    // fade); the hovered or selected run is thick and coloured. The kernel's colours are kept on
+    // each mark (m.__lcColours) and put back when a run is highlighted again.
+    const GREY = "#9A9A9A";
+    let applying = 0;
+    function paint(m, attrs) { applying++; try { setLocal(m, attrs); } finally { applying--; } }
     function highlight() {
       const on = matching();
       const filtering = !!model.get("filter");
       const selected = model.get("selected");
+      const named = model.get("named");  // null: few runs, every run keeps its colour
+      const namedSet = new Set(named || []);
       for (const [run, list] of Object.entries(lines)) {
         const index = Number(run);
-        const opacity = !filtering || on.has(index) ? 1 : 0.12;
         const wide = index === hovered || index === selected;
+        const lit = wide || (filtering ? on.has(index) : !named || namedSet.has(index));
+        const opacity = lit ? 1 : filtering ? 0.12 : 0.5;
         for (const m of list) {
-          // Lines: width and opacity; the epoch dots (Scatter, opacities cycled): opacity only.
-          if (m.get("_model_name") !== "ScatterModel") {
-            const width = wide ? 4.5 : 2;
-            if (m.get("stroke_width") !== width) setLocal(m, { stroke_width: width });
+          const dots = m.get("_model_name") === "ScatterModel";
+          if (!m.__lcWatched) {
+            m.__lcWatched = true;
+            m.__lcColours = m.get("colors");
+            m.on("change:colors", () => {
+              if (applying) return;
+              m.__lcColours = m.get("colors");  // the kernel recoloured: keep, then re-apply
+              highlight();
+            });
+          }
+          if (!dots) {
+            const width = wide ? 4.5 : lit ? 2 : 1;
+            if (m.get("stroke_width") !== width) paint(m, { stroke_width: width });
+            const colours = lit ? m.__lcColours : [GREY];
+            if (JSON.stringify(m.get("colors")) !== JSON.stringify(colours))
+              paint(m, { colors: colours });
           }
           const o = m.get("opacities") || [];
-          if (o.length !== 1 || o[0] !== opacity) setLocal(m, { opacities: [opacity] });
+          const want = dots && !lit && !filtering ? 0 : opacity;  // grey runs: no epoch dots
+          if (o.length !== 1 || o[0] !== want) paint(m, { opacities: [want] });
         }
       }
     }
@@ -167,6 +189,7 @@ export default {
     model.on("change:selected", onSelected);
     model.on("change:note", onNote);
     model.on("change:marks", loadLines);
+    model.on("change:named", highlight);
     // For tests and curious people: what the table highlights now.
     root.lcState = () => ({ hovered, selected: model.get("selected"), lines: Object.keys(lines),
       widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])) });
@@ -178,6 +201,7 @@ export default {
       model.off("change:selected", onSelected);
       model.off("change:note", onNote);
       model.off("change:marks", loadLines);
+      model.off("change:named", highlight);
     };
   },
 };

@@ -7,7 +7,10 @@ Everything a person does with it happens in the browser (``runs_table.js``), so 
 search trains and the kernel reads no widget messages: clicking a header sorts by that column
 (again: the other way), the filter box (a regular expression over the label and the
 hyperparameters, or plain text when it is not a valid one) dims the curves of the runs it does
-not match, and hovering or clicking a row thickens that run's curves. ``note`` is a line above
+not match, and hovering or clicking a row thickens that run's curves. With many runs (more
+than :data:`~livecurve.model.ranking.NAMED_ABOVE`) only the runs the ranking names keep their
+colour, the others are drawn thin and grey (in the browser: :attr:`RunsTable.named`); a filter
+then picks which runs keep their colour. ``note`` is a line above
 the table (a search's progress, :mod:`livecurve.keras.search`).
 
 With many runs the legends under the panels fold: the runs :mod:`livecurve.model.ranking` names
@@ -55,6 +58,8 @@ class RunsTable(ModuleWidget):
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
     # run index (as text) -> the lines and dots of its series, for hover and filter highlights
     marks = traitlets.Dict().tag(sync=True, **widget_serialization)
+    # many runs: the runs drawn in colour (the best few, the live one); None: every run
+    named = traitlets.List(traitlets.Int(), allow_none=True, default_value=None).tag(sync=True)
     # set in the browser (and read by Python when the kernel is free)
     filter = traitlets.Unicode("").tag(sync=True)
     selected = traitlets.Int(-1).tag(sync=True)  # a run index, -1 for none
@@ -110,9 +115,11 @@ class RunsTable(ModuleWidget):
         if self.note != line:
             self.note = line
         n_series = sum(len(panel.series) for panel in view.panels.values())
+        # Best-epoch diamonds (controls.py keeps them by (family, run, name)) fade with their run.
+        best = dict(getattr(getattr(view, "controls", None), "best", {}) or {})
         state = (
             tuple((run.version, run.label, len(run.params)) for run in runs),
-            running, objective, n_series,
+            running, objective, n_series, len(best),
         )  # fmt: skip
         if state == self._drawn:  # a redraw with nothing new for the table (most of them)
             return
@@ -121,11 +128,14 @@ class RunsTable(ModuleWidget):
         for panel in view.panels.values():
             for (run_index, _name), marks in panel.series.items():
                 lines.setdefault(run_index, []).extend((marks.line, marks.dots))
+        for (_family, run_index, _name), mark in best.items():
+            lines.setdefault(run_index, []).append(mark)
         self.update(runs, running=running, objective=objective, lines=lines)
         ranking = self.ranking or rank(runs, objective, live=running)
         folded = (tuple(ranking.named), ranking.live, n_series)
         if folded != self._folded:
             self._folded = folded
+            self.named = list(ranking.named) if ranking.hidden else None
             self.fold_legends(view.legends, runs, ranking=ranking)
 
     @staticmethod
