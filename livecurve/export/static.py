@@ -152,14 +152,14 @@ def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-u
                     segments[parse(name).is_validation].append(np.column_stack([x, y]))
     for validation, lines in segments.items():
         if lines:
-            ax.add_collection(
-                LineCollection(
-                    lines, colors=style.OTHER_RUN_COLOUR, alpha=alpha,
-                    linewidths=style.OTHER_RUN_WIDTH, linestyles="--" if validation else "-",
-                    zorder=1, gid=f"other-runs-{'val' if validation else 'train'}",
-                ),
-                autolim=True,
+            collection = LineCollection(
+                lines, colors=style.OTHER_RUN_COLOUR, alpha=alpha,
+                linewidths=style.OTHER_RUN_WIDTH, linestyles="--" if validation else "-",
+                zorder=1, gid=f"other-runs-{'val' if validation else 'train'}",
             )  # fmt: skip
+            # The y values, for the panel's range: get_segments() would rebuild 4000 paths.
+            collection.livecurve_y = np.concatenate([line[:, 1] for line in lines])  # type: ignore[attr-defined]
+            ax.add_collection(collection, autolim=True)
     ax.autoscale_view()
 
 

@@ -1,6 +1,6 @@
 """A real KerasTuner search in JupyterLab: the runs table filters and sorts while it trains.
 
-One cell runs ``RandomSearch`` of 30 trials (a tiny dense model on 600 scikit-learn digits, two
+One cell runs ``RandomSearch`` of 30 trials (a tiny dense model on 400 scikit-learn digits, two
 epochs each) with one ``LiveCurve``. While that cell is still busy (``[*]``) the test waits for a
 few rows in the runs table under the figure, types a filter (``units=4``: only the matching rows
 stay bright, and the other runs' lines fade in the panels), clicks the ``best val_loss`` header
@@ -35,7 +35,7 @@ from sklearn.datasets import load_digits
 from livecurve import LiveCurve
 
 digits = load_digits()
-x, y = (digits.data[:600] / 16.0).astype("float32"), digits.target[:600]
+x, y = (digits.data[:400] / 16.0).astype("float32"), digits.target[:400]
 
 def build(hp):
     model = keras.Sequential([
@@ -51,7 +51,7 @@ keras.utils.set_random_seed(0)
 tuner = keras_tuner.RandomSearch(build, objective="val_loss", max_trials={TRIALS}, seed=0,
                                  overwrite=True, directory="search", project_name="digits")
 curve = LiveCurve(title="search", per_batch=False)
-tuner.search(x, y, validation_split=0.25, epochs=2, batch_size=64, verbose=0, callbacks=[curve])
+tuner.search(x, y, validation_split=0.25, epochs=2, batch_size=100, verbose=0, callbacks=[curve])
 print("SEARCH-DONE", len(curve.runs))
 """
 
