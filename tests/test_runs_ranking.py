@@ -121,3 +121,11 @@ def test_two_runs_with_one_label_are_both_kept_in_the_legend() -> None:
     runs[1].label = runs[0].label
     text, _ = picture_text(runs)
     assert text.count("trial 1") == 2
+
+
+def test_a_log_panel_of_many_runs_reaches_the_grey_runs_values() -> None:
+    runs = runs_with([float(v) for v in np.linspace(1.0, 0.1, 30)])
+    runs[3].log(2, {"loss": 1000.0})  # a grey run far above the named ones
+    fig = static.figure(runs, log_panels={"loss"})
+    low, high = fig.axes[0].get_ylim()
+    assert fig.axes[0].get_yscale() == "log" and high >= 1000.0 > low
