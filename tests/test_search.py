@@ -118,7 +118,8 @@ def test_a_real_keras_tuner_search_draws_each_trial_in_one_figure(tmp_path) -> N
     assert boxes == [run.label for run in curve.runs]
     # The search's progress and the runs table (hyperparameters as columns, the best ranked 1).
     line = curve._search.progress_line()
-    assert line.startswith("trial 3 of 3 · epoch 2 · best val_loss ")
+    assert line.startswith("trial 3 of 3 · search done · epoch 2 · best val_loss "), line
+    assert "left" not in line
     assert curve._search.max_trials == 3
     table = curve.plot.view.runs_table
     assert [c["key"] for c in table.columns][:4] == ["#", "run", "rank", "units"]

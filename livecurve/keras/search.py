@@ -158,7 +158,10 @@ class Search:
         if not self.runs:
             return ""
         total = f" of {self.max_trials}" if self.max_trials else ""
-        parts = [f"trial {len(self.runs)}{total}"]
+        progress = getattr(self.plot, "progress", None)
+        finished = progress is not None and progress.finished is not None
+        over = finished and self.max_trials is not None and len(self.runs) >= self.max_trials
+        parts = [f"trial {len(self.runs)}{total}" + (" · search done" if over else "")]
         last = self.runs[-1].last_x() if epoch is None else epoch
         if last is not None:
             parts.append(f"epoch {int(last)}")
@@ -172,7 +175,7 @@ class Search:
                 else ("val_loss" if run.has_points("val_loss") else "loss")
             )
             parts.append(f"best {name} {value:.4g} ({self._base.get(id(run), run.label)})")
-        eta = self.eta()
+        eta = None if over else self.eta()
         if eta is not None:
             parts.append(f"about {format_duration(eta)} left")
         return " · ".join(parts)

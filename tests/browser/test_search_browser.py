@@ -86,6 +86,15 @@ WATCH = """
 """
 
 
+def _pictures(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots of the loss panel with its legend, and of the runs table (the header above
+    them is another matter, and tall with 30 runs)."""
+    panel = page.locator(".livecurve .bqplot.figure").first.locator("xpath=..")
+    panel.screenshot(path=str(ARTIFACTS / f"{name}-panel.png"))
+    table = page.locator(".livecurve .lc-runs").first
+    table.screenshot(path=str(ARTIFACTS / f"{name}-table.png"))
+
+
 def _numbers(cells: list[str]) -> list[float]:
     return [float(c) if c else float("inf") for c in cells]
 
@@ -150,7 +159,7 @@ def test_a_search_filters_and_sorts_its_runs_table_while_it_trains(tmp_path: Pat
         except Exception as exc:
             state = page.evaluate("() => document.querySelector('.livecurve .lc-runs').lcState()")
             raise AssertionError(f"hovering a row thickened no line: {state}") from exc
-        page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / "search-running.png"))
+        _pictures(page, "search-running")
 
         output = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-OutputArea")
         output.get_by_text("SEARCH-DONE").wait_for(timeout=600_000)
@@ -164,7 +173,7 @@ def test_a_search_filters_and_sorts_its_runs_table_while_it_trains(tmp_path: Pat
         assert done == [str(TRIALS)]
         folded = page.locator(".livecurve .lc-legend-more").count()
         assert folded >= 1, "the legends list every one of 30 runs"  # legend.js folds them
-        page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / "search-done.png"))
+        _pictures(page, "search-done")
         # A redraw of a panel of 30 runs: from the kernel's message to the updated SVG.
         page.evaluate(WATCH)
         run_cell(page, 1)
