@@ -37,6 +37,11 @@ RAW_POINTS_PER_BUCKET = 5
 
 
 LEARNING_RATE_COLOUR = "#555555"
+TOTAL_COLOUR = "#222222"  # a multi-output model's total loss, among its outputs' losses
+# Runs past the named ones (see livecurve.model.ranking): thin and grey, behind the named runs.
+OTHER_RUN_COLOUR = "#9A9A9A"
+OTHER_RUN_OPACITY = 0.35
+OTHER_RUN_WIDTH = 0.8
 # Distributions: nested percentile bands, each this opaque (they add up towards the median).
 BAND_OPACITY = 0.18
 DISTRIBUTION_COLOUR = "#E69F00"  # Okabe–Ito orange, as TensorBoard draws distributions
@@ -47,16 +52,28 @@ def band_colour(run_index: int, n_runs: int) -> str:
     return DISTRIBUTION_COLOUR if n_runs <= 1 else run_colour(run_index, n_runs)
 
 
-def colour(family: str, families: list[str], run_index: int, n_runs: int, member: int = 0) -> str:
+def colour(
+    family: str,
+    families: list[str],
+    run_index: int,
+    n_runs: int,
+    member: int = 0,
+    *,
+    by_output: bool = False,
+) -> str:
     """Colour of a series of ``family`` (panel order ``families``).
 
     With one run: by the family's place among the panels, the learning rate always dark grey (so
     a family that appears late, whose panel goes before the learning rate's, changes no other
     family's colour); the members of a group (``layer1/mean``, ``layer1/std``: ``member`` 0, 1)
-    take the next colours. When runs are compared: by run, in every panel.
+    take the next colours. When runs are compared: by run, in every panel. ``by_output``: a
+    multi-output model's metric panel (:attr:`livecurve.model.run.Panel.by_output`), where
+    ``member`` is the output (1, 2, ...; 0 the total): one colour per output in every panel.
     """
     if n_runs > 1:
         return run_colour(run_index, n_runs)
+    if by_output:
+        return TOTAL_COLOUR if not member else PALETTE[(member - 1) % len(PALETTE)]
     if is_learning_rate(family) and not member:
         return LEARNING_RATE_COLOUR
     metrics = [f for f in families if not is_learning_rate(f)]
@@ -64,13 +81,22 @@ def colour(family: str, families: list[str], run_index: int, n_runs: int, member
     return PALETTE[(index + member) % len(PALETTE)]
 
 
-def run_colour(run_index: int, n_runs: int) -> str:
-    """The palette while it lasts; for more runs than colours, evenly spaced along viridis."""
-    if n_runs <= len(PALETTE):
-        return PALETTE[run_index % len(PALETTE)]
-    from matplotlib import colormaps, colors
+def run_colour(run_index: int, n_runs: int = 0) -> str:
+    """A run's colour, fixed by its index alone, so it keeps it as more runs arrive.
 
-    return str(colors.to_hex(colormaps["viridis"](run_index / max(n_runs - 1, 1) * 0.9)))
+    The palette for the first runs, then hues spread by the golden angle (each new run's hue
+    lies far from the previous ones'). ``n_runs`` is accepted for old callers and ignored.
+
+    >>> run_colour(1), run_colour(1, 200) == run_colour(1, 2), run_colour(200) == run_colour(200, 5)
+    ('#D55E00', True, True)
+    """
+    if run_index < len(PALETTE):
+        return PALETTE[run_index]
+    import colorsys
+
+    hue = (run_index * 0.6180339887) % 1.0
+    red, green, blue = colorsys.hls_to_rgb(hue, (0.40, 0.30, 0.50)[run_index % 3], 0.8)
+    return "#" + "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
 
 
 def dashed(is_validation: bool) -> bool:

@@ -129,6 +129,22 @@ SEARCH = [
         "    verbose=0, callbacks=[curve],\n"
         ")"
     ),
+    nbf.v4.new_markdown_cell(
+        "Under the figure, the **runs table** lists the trials: their hyperparameters (from "
+        "`Run.params`), the best and last `val_loss` and `val_accuracy`, epochs done and state "
+        "(running, done, stopped early), and a line with the search's progress (trial *k* of "
+        "`max_trials`, the best so far, the time left). It works while the search trains: click "
+        "a column header to sort, type in the filter box (a regular expression, or plain text, "
+        "over labels and hyperparameters) to pick out runs, hover or click a row to thicken its "
+        "curves. With many trials the legends name the best few and the running trial and count "
+        "the rest.\n\n"
+        '`save("search.csv")` writes the curves and, beside them, the table as '
+        '`search.runs.csv`; `save("search.html")` a page with the picture and the sortable table.'
+    ),
+    nbf.v4.new_code_cell(
+        'curve.save("search.csv")\ncurve.save("search.html")\n'
+        'print(curve.save("search.runs.csv").read_text())'
+    ),
     nbf.v4.new_markdown_cell("One run per trial, in trial order; the best one is starred:"),
     nbf.v4.new_code_cell('curve.save("search.png")\n[run.label for run in curve.runs]'),
 ]

@@ -17,6 +17,7 @@ QUICK = {
     "read_tensorboard.py": ["--quick"],
     "redraw_payload.py": ["--quick"],
     "import_time.py": ["--quick"],
+    "many_runs.py": ["--quick"],
 }
 
 

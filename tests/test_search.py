@@ -57,6 +57,35 @@ def test_repeated_fit_on_one_callback_still_continues_the_curve() -> None:
     assert len(curve.runs) == 1 and curve.run["loss"].x.tolist() == [1, 2, 3, 4]
 
 
+def test_the_progress_line_counts_trials_names_the_best_and_estimates_the_time_left() -> None:
+    from livecurve import LivePlot
+    from livecurve.keras.search import Search
+
+    class Oracle:
+        max_trials = 10
+        objective = type("Objective", (), {"name": "val_auc", "direction": "max"})()
+
+    tuner = type("Tuner", (), {"oracle": Oracle()})()
+    search = Search(LivePlot())
+    clock = iter([0.0, 30.0, 60.0, 75.0])
+    search.clock = lambda: next(clock)
+    for value in (0.7, 0.9, 0.8):
+        search.add_trial(None, tuner).log(1, {"val_auc": value})
+    line = search.progress_line()
+    # 2 trials took 60 s; trial 3 is half done at 75 s: 7.5 trials of 30 s left
+    assert line == "trial 3 of 10 · epoch 1 · best val_auc 0.9 (trial 2) · about 3:45 left"
+
+
+def test_a_search_without_a_budget_tells_no_time_left() -> None:
+    from livecurve import LivePlot
+    from livecurve.keras.search import Search
+
+    search = Search(LivePlot())
+    search.add_trial(None, None).log(1, {"loss": 0.5})
+    search.add_trial(None, None)
+    assert search.progress_line() == "trial 2 · best loss 0.5 (trial 1)"
+
+
 def test_a_real_keras_tuner_search_draws_each_trial_in_one_figure(tmp_path) -> None:
     kt = pytest.importorskip("keras_tuner")
     x, y = _data()
@@ -87,3 +116,13 @@ def test_a_real_keras_tuner_search_draws_each_trial_in_one_figure(tmp_path) -> N
     curve.plot.refresh()
     boxes = [box.description for box in curve.plot.view.run_boxes.values()]
     assert boxes == [run.label for run in curve.runs]
+    # The search's progress and the runs table (hyperparameters as columns, the best ranked 1).
+    line = curve._search.progress_line()
+    assert line.startswith("trial 3 of 3 · search done · epoch 2 · best val_loss "), line
+    assert "left" not in line
+    assert curve._search.max_trials == 3
+    table = curve.plot.view.runs_table
+    assert [c["key"] for c in table.columns][:4] == ["#", "run", "rank", "units"]
+    ranked = next(row for row in table.rows if row["rank"] == 1)
+    assert curve.runs[ranked["index"]] is starred[0]
+    assert [row["units"] for row in table.rows] == [run.params["units"] for run in curve.runs]

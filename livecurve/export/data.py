@@ -31,6 +31,7 @@ import io
 import json
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -61,9 +62,11 @@ def _in_table(run: Run, name: str) -> bool:
     return run.axis != "epoch" or run.has_points(name)
 
 
-def _quantile_columns(run: Run, run_index: int, visible: Mapping[SeriesKey, bool]) -> dict:
+def _quantile_columns(
+    run: Run, run_index: int, visible: Mapping[SeriesKey, bool]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{"<name>/<label>": (x, values)}`` for each visible distribution of ``run``."""
-    columns = {}
+    columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if run._distributions is None:
         return columns
     for distribution in run.distributions.items():
@@ -114,10 +117,20 @@ def to_csv(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) -> 
     return out.getvalue()
 
 
+def _json_param(value: object) -> object:
+    """A hyperparameter as JSON can hold it: as it is when it can, else its text."""
+    try:
+        json.dumps(value, allow_nan=False)
+        return value
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def to_json(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) -> str:
     """All visible series as JSON text (exact floats, ``null`` for NaN)."""
     visible = visible or {}
-    payload = {"livecurve": JSON_FORMAT_VERSION, "runs": []}
+    entries: list[dict[str, Any]] = []
+    payload = {"livecurve": JSON_FORMAT_VERSION, "runs": entries}
     for run_index, run in enumerate(runs):
         series = {}
         for name in run.names:
@@ -129,6 +142,8 @@ def to_json(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) ->
                 "y": [float(v) if math.isfinite(v) else None for v in y],
             }
         entry = {"label": run.label, "axis": run.axis, "series": series}
+        if run.params:  # the run's hyperparameters, as the runs table shows them
+            entry["params"] = {str(k): _json_param(v) for k, v in run.params.items()}
         steps = {}
         for name in run.steps.names:
             if visible.get((run_index, name), True):
@@ -143,7 +158,7 @@ def to_json(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) ->
             entry_of[label] = [float(v) if math.isfinite(v) else None for v in values]
         if distributions:
             entry["distributions"] = distributions
-        payload["runs"].append(entry)
+        entries.append(entry)
     return json.dumps(payload, indent=1, allow_nan=False)
 
 

@@ -72,11 +72,17 @@ def _html(
     svg = svg[svg.index("<svg") :]
     csv_b64 = base64.b64encode(data.to_csv(runs, visible).encode()).decode()
     heading = escape(title or "Training curves")
+    table = ""
+    if len(runs) > 1:  # the runs table: sortable, filterable, hover picks out a run's curves
+        from ..model.runs_table import runs_table
+        from .runs_page import table_html
+
+        table = table_html(runs_table(runs, running=None))
     return (
         "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
         f"<title>{heading}</title></head>\n<body style='font-family:sans-serif'>\n{svg}\n"
         f"<p><a download='training.csv' href='data:text/csv;base64,{csv_b64}'>data (CSV)</a></p>"
-        "\n</body></html>\n"
+        f"\n{table}</body></html>\n"
     )
 
 
@@ -102,7 +108,10 @@ def save(
     ``columns`` is the number of panels per row in a picture (as in the live widget), and
     ``smoothing`` the weight of the smoothed line drawn over per-step values. A ``.csv`` of
     epoch runs that hold per-batch values also writes those to ``<name>.steps.csv`` beside it
-    (see :mod:`livecurve.export.data`).
+    (see :mod:`livecurve.export.data`). A ``.csv`` of two runs or more also writes the runs
+    table (:mod:`livecurve.model.runs_table`: one row per run, its hyperparameters, best and
+    last values, epochs, state) to ``<name>.runs.csv``; a path that ends in ``.runs.csv``
+    writes only the runs table.
     """
     target = Path(path).expanduser()
     fmt = target.suffix.lower().lstrip(".")
@@ -116,9 +125,19 @@ def save(
         raise SaveError(
             f"cannot save to {str(target)!r}: directory {str(directory)!r} does not exist"
         )
+    if target.name.lower().endswith(".runs.csv"):
+        from ..model.runs_table import runs_table
+
+        _write(target, runs_table(runs, running=None).to_csv().encode())
+        return target
     content = render(
         runs, fmt, visible, title=title, dpi=dpi, columns=columns, smoothing=smoothing, **look
     )
+    if fmt == "csv" and len(runs) > 1:
+        from ..model.runs_table import runs_table
+
+        table = runs_table(runs, running=None).to_csv().encode()
+        _write(target.with_name(f"{target.stem}.runs.csv"), table)
     if fmt == "csv" and data.has_epoch_steps(runs, visible):
         _write(target.with_name(f"{target.stem}.steps.csv"), data.steps_csv(runs, visible).encode())
     _write(target, content)

@@ -19,7 +19,9 @@ from matplotlib.ticker import MaxNLocator
 from .. import style
 from ..model.best import STATIC_MARKER, STATIC_SIZE, best_point
 from ..model.downsample import minmax
+from ..model.flat import uninformative
 from ..model.names import parse
+from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.run import families as panel_order
 from ..model.smoothing import smooth
@@ -52,13 +54,18 @@ def figure(
     """
     runs = list(runs)  # one list throughout, even if another thread adds a run meanwhile
     visible = visible or {}
-    families = panel_order(runs, visible)
+    flat = uninformative(runs)
+    families = [f for f in panel_order(runs, visible) if f not in flat]
     distributions = distribution_names(runs, visible)
     n_panels = max(len(families) + len(distributions), 1)
     n_cols = max(1, min(columns, n_panels))
     n_rows = -(-n_panels // n_cols)
     width = style.PANEL_WIDTH_PX / 100 * n_cols
-    legend_cols, legend_height = _legend_layout(runs, width)
+    ranking = rank(runs) if len(runs) > 1 else None
+    outputs = _outputs(runs[0]) if len(runs) == 1 else ()
+    legend_cols, legend_height = _legend_layout(runs, width, ranking)
+    if outputs:
+        legend_cols, legend_height = _output_legend_layout(outputs, width)
     height = style.PANEL_HEIGHT_PX / 100 * n_rows + (0.4 if title else 0) + legend_height
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     if title:
@@ -82,13 +89,16 @@ def figure(
     axis = style.axis_label(runs[0].axis)
     # A family keeps its colour when another panel is hidden (as in the live widget).
     all_families = panel_order(runs)
+    named = None if ranking is None or not ranking.hidden else set(ranking.named)
     for family, ax in zip(families, axes):
-        _draw_panel(ax, family, all_families, runs, visible, axis, smoothing)
+        _draw_panel(ax, family, all_families, runs, visible, axis, smoothing, named)
         _y_range(ax, family in log_panels, ignore_outliers)
     for name, ax in zip(distributions, axes[len(families) :]):
         draw_distribution(ax, name, runs, visible, axis)
-    if len(runs) > 1:
-        _run_legend(fig, runs, legend_cols)
+    if ranking is not None:
+        _run_legend(fig, runs, legend_cols, ranking)
+    elif outputs:
+        _output_legend(fig, outputs, legend_cols)
     return fig
 
 
@@ -109,9 +119,57 @@ def _draw_steps(ax, run: Run, name: str, colour: str, smoothing: float, zorder: 
         )  # fmt: skip
 
 
-def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0) -> None:  # type: ignore[no-untyped-def]
-    n_runs = len(runs)
+def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-untyped-def]
+    """The runs not named (many runs): thin grey lines, two collections (train, validation).
+
+    One ``LineCollection`` per split instead of a ``Line2D`` per series: 1000 runs draw in
+    about the time of a few lines.
+    """
+    from matplotlib.collections import LineCollection
+
+    segments: dict[bool, list[np.ndarray]] = {False: [], True: []}
+    hidden = max(len(runs) - len(named), 1)
+    # A few grey lines stay visible; a thousand fade so that they read as a band, not a wall.
+    alpha = max(0.06, min(style.OTHER_RUN_OPACITY, 25 / hidden))
     for run_index, run in enumerate(runs):
+        if run_index in named:
+            continue
+        for panel in run.panels():
+            if panel.family != family:
+                continue
+            for name in panel.names:
+                if not visible.get((run_index, name), True):
+                    continue
+                points = run.points(name)
+                if points is not None:
+                    x, y = points.snapshot()
+                elif run.has_steps(name):
+                    sx, sy = run.steps.column(name)
+                    x, y = minmax(sx, sy, 400)
+                else:
+                    continue
+                if len(x):
+                    segments[parse(name).is_validation].append(np.column_stack([x, y]))
+    for validation, lines in segments.items():
+        if lines:
+            collection = LineCollection(
+                lines, colors=style.OTHER_RUN_COLOUR, alpha=alpha,
+                linewidths=style.OTHER_RUN_WIDTH, linestyles="--" if validation else "-",
+                zorder=1, gid=f"other-runs-{'val' if validation else 'train'}",
+            )  # fmt: skip
+            # The y values, for the panel's range: get_segments() would rebuild 4000 paths.
+            collection.livecurve_y = np.concatenate([line[:, 1] for line in lines])  # type: ignore[attr-defined]
+            ax.add_collection(collection, autolim=True)
+    ax.autoscale_view()
+
+
+def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, named=None) -> None:  # type: ignore[no-untyped-def]
+    n_runs = len(runs)
+    if named is not None:
+        _draw_others(ax, family, runs, visible, named)
+    for run_index, run in enumerate(runs):
+        if named is not None and run_index not in named:
+            continue
         for panel in run.panels():
             if panel.family != family:
                 continue
@@ -119,7 +177,9 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0) ->
                 if not visible.get((run_index, name), True):
                     continue
                 member = panel.member_index(name)
-                colour = style.colour(family, all_families, run_index, n_runs, member)
+                colour = style.colour(
+                    family, all_families, run_index, n_runs, member, by_output=panel.by_output
+                )
                 zorder = 3 if run_index == 0 else 2  # the live run on top, as in the widget
                 if run.has_steps(name):
                     _draw_steps(ax, run, name, colour, smoothing, zorder - 0.5)
@@ -129,7 +189,8 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0) ->
                 x, y = points.snapshot()
                 validation = parse(name).is_validation
                 finite = np.isfinite(y)
-                markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS
+                # A panel of a multi-output model's outputs: a dozen lines, markers would crowd it.
+                markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS and not panel.by_output
                 padded = np.pad(finite, 1)
                 lone = finite & ~(padded[:-2] | padded[2:])  # no line reaches it: keep a marker
                 ax.plot(
@@ -164,13 +225,17 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0) ->
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    if n_runs == 1 and ax.get_legend_handles_labels()[0]:
+    by_output = any(p.by_output for p in runs[0].panels() if p.family == family)
+    if n_runs == 1 and not by_output and ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=9, frameon=False)
 
 
 def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-untyped-def]
     """Log y axis and the outlier-ignoring range, from the values drawn in the panel."""
     arrays = [np.asarray(line.get_ydata(), dtype=float) for line in ax.lines]
+    arrays += [
+        seg[:, 1] for c in ax.collections if hasattr(c, "get_segments") for seg in c.get_segments()
+    ]
     values = np.concatenate(arrays) if arrays else np.zeros(0)
     limits = robust_range(values, log=log) if ignore_outliers else None
     if log:
@@ -180,24 +245,93 @@ def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-u
         ax.set_ylim(*limits)
 
 
-def _legend_layout(runs: list[Run], width_in: float) -> tuple[int, float]:
+def _legend_entries(runs: list[Run], ranking: Ranking) -> list[tuple[int, str]]:
+    """``(run index, text)`` of each run the legend names: every run when few, else the named
+    ones, best first, each with its best value of the objective (or "no <objective>")."""
+    if not ranking.hidden:
+        return [(index, run.label) for index, run in enumerate(runs)]
+    entries = []
+    for index in ranking.named:
+        value = ranking.scores[index]
+        said = (
+            f"{ranking.objective.name} {value:.4g}"
+            if value is not None
+            else "no " + (ranking.objective.name)
+        )
+        live = ", latest" if index == ranking.live and index != ranking.order[0] else ""
+        entries.append((index, f"#{ranking.rank_of(index)} {runs[index].label} ({said}{live})"))
+    return entries
+
+
+def _legend_layout(runs: list[Run], width_in: float, ranking: Ranking | None) -> tuple[int, float]:
     """Columns of the run legend and the height (inches) it needs below the panels."""
-    if len(runs) <= 1:
+    if ranking is None:
         return 0, 0.0
-    labels = [run.label for run in runs] + ["validation"]
+    labels = [text for _, text in _legend_entries(runs, ranking)] + ["validation"]
     column_in = 0.9 + 0.075 * max(len(label) for label in labels)
     n_cols = max(1, min(4, int(width_in // column_in)))
-    rows = -(-(len(labels) + 1) // n_cols)
+    entries = len(labels) + 1 + (1 if ranking.hidden else 0)
+    rows = -(-entries // n_cols)
+    note = 0.25 if ranking.hidden else 0.0
+    return n_cols, 0.25 * rows + 0.2 + note
+
+
+def _run_legend(fig: Figure, runs: list[Run], n_cols: int, ranking: Ranking) -> None:
+    """One legend for the whole figure when runs are compared: colour = run, dash = split.
+
+    With many runs: the named runs (best first, with their score), the grey others counted.
+    """
+    entries = _legend_entries(runs, ranking)
+    handles = [
+        Line2D([], [], color=style.run_colour(index), linewidth=style.LINE_WIDTH)
+        for index, _ in entries
+    ]
+    labels = [text for _, text in entries]
+    if ranking.hidden:
+        handles.append(
+            Line2D([], [], color=style.OTHER_RUN_COLOUR, linewidth=style.OTHER_RUN_WIDTH * 2)
+        )
+        labels.append(f"+ {ranking.hidden} more runs")
+    handles += [
+        Line2D([], [], color="#333333", linestyle="-", linewidth=style.LINE_WIDTH),
+        Line2D([], [], color="#333333", linestyle="--", linewidth=style.LINE_WIDTH),
+    ]
+    labels += ["training", "validation"]
+    legend = fig.legend(
+        handles, labels, loc="outside lower center", ncols=n_cols, fontsize=9, frameon=False,
+        title=ranking.note() if ranking.hidden else None, title_fontsize=9,
+    )  # fmt: skip
+    if ranking.hidden:
+        legend.get_title().set_color("#555555")
+
+
+def _outputs(run: Run) -> tuple[str, ...]:
+    """A multi-output model's outputs ("" first when the total loss is drawn), else ()."""
+    found: dict[str, None] = {}
+    for panel in run.panels():
+        if panel.by_output:
+            if "" in panel.output_of.values():
+                found[""] = None
+            found.update(dict.fromkeys(panel.outputs))
+    return tuple(found) if len(found) > 1 else ()
+
+
+def _output_legend_layout(outputs: tuple[str, ...], width_in: float) -> tuple[int, float]:
+    column_in = 0.9 + 0.075 * max(len(o) for o in [*outputs, "validation"])
+    n_cols = max(1, min(6, int(width_in // column_in)))
+    rows = -(-(len(outputs) + 2) // n_cols)
     return n_cols, 0.25 * rows + 0.2
 
 
-def _run_legend(fig: Figure, runs: list[Run], n_cols: int) -> None:
-    """One legend for the whole figure when runs are compared: colour = run, dash = split."""
+def _output_legend(fig: Figure, outputs: tuple[str, ...], n_cols: int) -> None:
+    """One legend for a multi-output model: colour = output (in every panel), dash = split."""
     handles = [
-        Line2D([], [], color=style.run_colour(index, len(runs)), linewidth=style.LINE_WIDTH)
-        for index in range(len(runs))
-    ]
-    labels = [run.label for run in runs]
+        Line2D([], [], linewidth=style.LINE_WIDTH, color=style.colour(
+            "", [], 0, 1, 0 if not output else index + (0 if "" in outputs else 1), by_output=True
+        ))
+        for index, output in enumerate(outputs)
+    ]  # fmt: skip
+    labels = [output or "total" for output in outputs]
     handles += [
         Line2D([], [], color="#333333", linestyle="-", linewidth=style.LINE_WIDTH),
         Line2D([], [], color="#333333", linestyle="--", linewidth=style.LINE_WIDTH),

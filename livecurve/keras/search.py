@@ -25,11 +25,13 @@ Example:
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Mapping
 from types import FrameType
 from typing import Any
 
 from ..model.names import goal
+from ..model.progress import format_duration
 from ..model.run import Run
 
 BEST = " ★"
@@ -61,6 +63,12 @@ def describe(values: Mapping[str, Any]) -> str:
     )
 
 
+def max_trials_of(tuner: Any) -> int | None:
+    """The tuner's budget of trials (``tuner.oracle.max_trials``), when it has one."""
+    value = getattr(getattr(tuner, "oracle", None), "max_trials", None)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def objective_of(tuner: Any) -> tuple[str, str] | None:
     """The tuner's ``(metric name, "min" | "max")``, when it has a single objective."""
     objective = getattr(getattr(tuner, "oracle", None), "objective", None)
@@ -84,6 +92,9 @@ class Search:
         self.objective: tuple[str, str] | None = None
         self.displayed = False  # the first trial shows the widget, the others draw into it
         self._base: dict[int, str] = {}  # id(run) -> its label without the mark
+        self.max_trials: int | None = None  # the tuner's budget, when it says
+        self._started: list[float] = []  # when each trial began (time.monotonic)
+        self.clock = time.monotonic
 
     def add_trial(self, trial: Any, tuner: Any) -> Run:
         """A new run for ``trial`` (or the next ``trial N``), drawn in the shared figure."""
@@ -95,6 +106,8 @@ class Search:
         found = objective_of(tuner)
         if found is not None:
             self.objective = found
+        self.max_trials = max_trials_of(tuner) or self.max_trials
+        self._started.append(self.clock())
         plot = self.plot
         if not self.runs and len(plot.runs) == 1 and not len(plot.run):
             run = plot.run  # the figure's empty run becomes the first trial
@@ -106,6 +119,9 @@ class Search:
             run.params = dict(trial.hyperparameters.values)
         self.runs.append(run)
         self._base[id(run)] = label
+        view = getattr(plot, "_view", None)
+        if view is not None:  # the runs table reads the objective and the progress line here
+            view.search = self
         return run
 
     def score(self, run: Run) -> float | None:
@@ -128,3 +144,39 @@ class Search:
         for run in self.runs:
             run.label = self._base[id(run)] + (BEST if run is best else "")
         return best
+
+    def eta(self) -> float | None:
+        """Seconds left in the search: trials left times the mean trial so far (None: unknown)."""
+        if self.max_trials is None or len(self._started) < 2:
+            return None
+        done = len(self._started) - 1  # the trials that have ended (the last one is running)
+        mean = (self._started[-1] - self._started[0]) / done
+        left = self.max_trials - done - (self.clock() - self._started[-1]) / mean
+        return max(left, 0.0) * mean
+
+    def progress_line(self, epoch: int | None = None) -> str:
+        """``"trial 3 of 30 · epoch 2 · best val_loss 0.1234 (units=32) · about 1:20 left"``."""
+        if not self.runs:
+            return ""
+        total = f" of {self.max_trials}" if self.max_trials else ""
+        progress = getattr(self.plot, "progress", None)
+        finished = progress is not None and progress.finished is not None
+        over = finished and self.max_trials is not None and len(self.runs) >= self.max_trials
+        parts = [f"trial {len(self.runs)}{total}" + (" · search done" if over else "")]
+        last = self.runs[-1].last_x() if epoch is None else epoch
+        if last is not None:
+            parts.append(f"epoch {int(last)}")
+        scored = [(s, run) for run in self.runs if (s := self.score(run)) is not None]
+        if scored:
+            direction = (self.objective or ("val_loss", "min"))[1]
+            value, run = (min if direction == "min" else max)(scored, key=lambda item: item[0])
+            name = (
+                self.objective[0]
+                if self.objective
+                else ("val_loss" if run.has_points("val_loss") else "loss")
+            )
+            parts.append(f"best {name} {value:.4g} ({self._base.get(id(run), run.label)})")
+        eta = None if over else self.eta()
+        if eta is not None:
+            parts.append(f"about {format_duration(eta)} left")
+        return " · ".join(parts)

@@ -15,6 +15,15 @@ never several quantities of different scales). Validation values of a group memb
 under a split word the same way: ``val_layer1/mean_activation`` is the validation line of the
 ``layer1/mean_activation`` panel. Names are split on their last ``/`` only; a leading or trailing
 ``/`` does not make a group.
+
+**Outputs.** A Keras model with several outputs names its metrics ``{output}_{metric}``
+(``output_3_auROC``, ``val_output_3_auROC``, ``age_loss``). :func:`outputs` finds them from the
+names alone: families that split at an ``_`` into a prefix and a metric, where at least two
+prefixes (the outputs) share at least two metrics, and no prefix is a word Keras's own metric
+names start with (``sparse_categorical_accuracy`` and ``categorical_accuracy`` stay apart). The
+panel is then the metric (``auROC``), one line per output and split; a plain family of the same
+name (Keras's total ``loss``) joins its panel. Names that do not match the rule keep a panel
+each, so a single-output model is drawn exactly as before.
 """
 
 from __future__ import annotations
@@ -111,6 +120,97 @@ def parse(name: str) -> MetricName:
     if group.strip(" /") and member.strip():
         return MetricName(raw=name, family=group, split="train", member=member)
     return MetricName(raw=name, family=stem, split="train")
+
+
+# First words of Keras's (and common) metric names: never an output's name.
+_METRIC_PREFIXES = frozenset(
+    [
+        "sparse",
+        "categorical",
+        "binary",
+        "mean",
+        "root",
+        "top",
+        "sparse_categorical",
+        "sparse_top",
+        "sparse_top_k",
+        "top_k",
+        "kl",
+        "log",
+        "cosine",
+        "squared",
+        "absolute",
+        "weighted",
+        "macro",
+        "micro",
+        "false",
+        "true",
+        "f1",
+        "f_beta",
+        "r2",
+        "iou",
+        "one_hot",
+        "mean_absolute",
+        "mean_squared",
+        "root_mean",
+        "root_mean_squared",
+        "mean_squared_logarithmic",
+        "mean_absolute_percentage",
+        "binary_focal",
+        "categorical_focal",
+    ]
+)
+
+
+def _prefixes(family: str) -> list[tuple[str, str]]:
+    """Every ``(prefix, rest)`` split of ``family`` at an ``_``, shortest prefix first."""
+    return [
+        (family[:i], family[i + 1 :])
+        for i, char in enumerate(family)
+        if char == "_" and 0 < i < len(family) - 1
+    ]
+
+
+def outputs(families: list[str]) -> dict[str, tuple[str, str]]:
+    """Families of a multi-output model: ``{family: (metric, output)}`` (see the module's doc).
+
+    Families that are no output's metric are left out; a plain family that names one of the
+    shared metrics maps to ``(metric, "")``.
+
+    >>> found = outputs(["loss", "out_a_loss", "out_a_acc", "out_b_loss", "out_b_acc", "lr"])
+    >>> found["out_b_acc"], found["loss"], "lr" in found
+    (('acc', 'out_b'), ('loss', ''), False)
+    >>> outputs(["loss", "sparse_categorical_accuracy", "categorical_accuracy", "top_5_accuracy"])
+    {}
+    """
+    metrics_of: dict[str, set[str]] = {}
+    for family in families:
+        for prefix, rest in _prefixes(family):
+            if prefix.lower() not in _METRIC_PREFIXES:
+                metrics_of.setdefault(prefix, set()).add(rest)
+    candidates = [p for p, metrics in metrics_of.items() if len(metrics) >= 2]
+    shared = {
+        p
+        for p in candidates
+        for q in candidates
+        if p != q
+        and len(metrics_of[p] & metrics_of[q]) >= 2
+        and not p.startswith(q + "_")
+        and not q.startswith(p + "_")
+    }
+    if len(shared) < 2:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    for family in families:
+        for prefix, rest in _prefixes(family):  # the shortest output prefix wins
+            if prefix in shared:
+                found[family] = (rest, prefix)
+                break
+    metrics = {metric for metric, _ in found.values()}
+    for family in families:
+        if family in metrics and family not in found:
+            found[family] = (family, "")
+    return found
 
 
 def series_goal(name: str) -> Goal | None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import LiveCurveWarning
 from .distribution import Distributions
-from .names import MetricName, goal, is_learning_rate, parse
+from .names import MetricName, goal, is_learning_rate, outputs, parse
 from .series import Series
 from .steptable import StepColumn, StepTable
 from .values import align, to_scalar
@@ -29,6 +29,15 @@ class Panel:
 
     family: str
     names: list[str] = field(default_factory=list)
+    # A multi-output model's metric panel: each name's output ("" for Keras's total loss); the
+    # output decides the colour (:func:`livecurve.model.names.outputs`). Empty otherwise.
+    output_of: dict[str, str] = field(default_factory=dict)
+    outputs: tuple[str, ...] = ()  # every output of the run, in one order for all panels
+
+    @property
+    def by_output(self) -> bool:
+        """True for a panel comparing a multi-output model's outputs on one metric."""
+        return bool(self.output_of)
 
     @property
     def goal(self) -> str | None:
@@ -40,6 +49,9 @@ class Panel:
         ``layer1/mean`` and ``val_layer1/mean`` share a place (and a colour); ``layer1/std`` has
         the next one, as ``val_epoch_perplexity`` has beside ``val_perplexity``.
         """
+        if self.output_of:  # one colour per output in every panel; 0: the total ("")
+            output = self.output_of[name]
+            return 0 if not output else self.outputs.index(output) + 1
         members = list(dict.fromkeys((parse(n).member, parse(n).variant) for n in self.names))
         return members.index((parse(name).member, parse(name).variant))
 
@@ -57,6 +69,31 @@ def families(runs: list[Run], visible: Mapping[tuple[int, str], bool] | None = N
             if shown and panel.family not in order:
                 order.append(panel.family)
     return order
+
+
+def _by_output(panels: dict[str, Panel], metrics: Mapping[str, MetricName]) -> dict[str, Panel]:
+    """A multi-output model's panels regrouped: one per metric, its outputs' series in it."""
+    found = outputs(list(panels))
+    if not found:
+        return panels
+    grouped: dict[str, Panel] = {}
+    every = tuple(dict.fromkeys(output for _, output in found.values() if output))
+    for family, panel in panels.items():
+        metric, output = found.get(family, (family, None))
+        target = grouped.setdefault(metric, Panel(metric, outputs=every))
+        target.names.extend(panel.names)
+        if output is not None:
+            target.output_of.update(dict.fromkeys(panel.names, output))
+    for panel in grouped.values():  # a metric no output shares: an ordinary panel
+        if len(set(panel.output_of.values()) - {""}) < 2:
+            panel.output_of.clear()
+            panel.outputs = ()
+    return grouped
+
+
+def _name_order(panel: Panel, metric: MetricName, name: str) -> tuple[int, bool]:
+    """Train before validation; in a multi-output panel, output by output."""
+    return (panel.member_index(name) if panel.output_of else 0, metric.is_validation)
 
 
 class Run:
@@ -92,7 +129,7 @@ class Run:
         self._series: dict[str, Series] = {}
         self.steps = StepTable()  # dense per-batch / per-step values, drawn faint and smoothed
         self._names: dict[str, MetricName] = {}
-        self._panels: list[tuple[str, tuple[str, ...]]] = []
+        self._panels: list[tuple[str, tuple[str, ...], dict[str, str], tuple[str, ...]]] = []
         self._panels_of = -1  # the number of names self._panels was grouped from
         self._lock = threading.Lock()
         self._warned: set[tuple[str, str]] = set()
@@ -170,15 +207,16 @@ class Run:
             metrics = dict(items)
             for name, metric in items:
                 panels.setdefault(metric.family, Panel(metric.family)).names.append(name)
+            panels = _by_output(panels, metrics)
             for panel in panels.values():
-                panel.names.sort(key=lambda n: metrics[n].is_validation)
+                panel.names.sort(key=lambda n, p=panel: _name_order(p, metrics[n], n))  # type: ignore[misc]
             # Keras sorts its log keys, which would put "accuracy" before "loss": loss leads.
             order = sorted(
                 panels.values(), key=lambda p: (is_learning_rate(p.family), p.family != "loss")
             )
-            self._panels = [(p.family, tuple(p.names)) for p in order]
+            self._panels = [(p.family, tuple(p.names), dict(p.output_of), p.outputs) for p in order]
             self._panels_of = len(items)
-        return [Panel(family, list(names)) for family, names in self._panels]
+        return [Panel(f, list(names), dict(out), every) for f, names, out, every in self._panels]
 
     def last_x(self) -> float | None:
         """The largest x logged so far (points, steps or distributions), or None for an empty run.

@@ -43,25 +43,46 @@ export default {
         .then((pairs) => { marks = Object.fromEntries(pairs); applyMarks(); });
       return loading;
     }
+    // With many runs the entries of the runs the ranking does not name are "folded": they go
+    // under one "+ N more runs" line (a closed <details>), still there to tick and untick.
+    let moreOpen = false;
+    function entryEl(entry) {
+      const label = document.createElement("label");
+      label.className = "lc-entry";
+      label.title = entry.label;
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = shown(entry.id);
+      box.addEventListener("change", async () => {
+        model.set("shown", { ...(model.get("shown") || {}), [entry.id]: box.checked });
+        model.save_changes();
+        await loading;
+        applyMarks();
+      });
+      const name = document.createElement("span");
+      name.textContent = entry.label;  // text, never markup
+      label.append(box, swatch(entry.colour, entry.dashed), name);
+      return label;
+    }
     function draw() {
-      root.replaceChildren(...(model.get("entries") || []).map((entry) => {
-        const label = document.createElement("label");
-        label.className = "lc-entry";
-        label.title = entry.label;
-        const box = document.createElement("input");
-        box.type = "checkbox";
-        box.checked = shown(entry.id);
-        box.addEventListener("change", async () => {
-          model.set("shown", { ...(model.get("shown") || {}), [entry.id]: box.checked });
-          model.save_changes();
-          await loading;
-          applyMarks();
-        });
-        const name = document.createElement("span");
-        name.textContent = entry.label;  // text, never markup
-        label.append(box, swatch(entry.colour, entry.dashed), name);
-        return label;
-      }));
+      const entries = model.get("entries") || [];
+      const children = entries.filter((e) => !e.folded).map(entryEl);
+      const folded = entries.filter((e) => e.folded);
+      if (folded.length) {
+        const runs = new Set(folded.map((e) => e.id.split(":")[0])).size;
+        const more = document.createElement("details");
+        more.className = "lc-legend-more";
+        more.open = moreOpen;
+        more.addEventListener("toggle", () => { moreOpen = more.open; });
+        const summary = document.createElement("summary");
+        summary.textContent = `+ ${runs} more run${runs === 1 ? "" : "s"} (see the runs table)`;
+        const list = document.createElement("div");
+        list.className = "lc-legend";
+        list.append(...folded.map(entryEl));
+        more.append(summary, list);
+        children.push(more);
+      }
+      root.replaceChildren(...children);
     }
     const onShown = () => { draw(); applyMarks(); };
     model.on("change:entries", draw);

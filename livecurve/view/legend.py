@@ -55,7 +55,8 @@ class Legend(ModuleWidget):
     _esm = module_text(pathlib.Path(__file__).with_name("legend.js"))
     _css = module_text(pathlib.Path(__file__).with_name("legend.css"))
 
-    # [{"id": "0:loss", "label": "loss", "colour": "#...", "dashed": false}], in display order
+    # [{"id": "0:loss", "label": "loss", "colour": "#...", "dashed": false}], in display order;
+    # "folded": true (many runs, set by the runs table) puts an entry under "+ N more runs"
     entries = traitlets.List(traitlets.Dict()).tag(sync=True)
     marks = traitlets.Dict().tag(sync=True, **widget_serialization)  # id -> [mark, ...]
     shown = traitlets.Dict().tag(sync=True)  # id -> bool

@@ -25,6 +25,7 @@ from .controls import Controls
 from .header import Header
 from .legend import Legend
 from .panel import PanelView
+from .runs_table import RunsTable
 from .steps_store import StepsStore  # full-resolution zoom (issue 21)
 
 SeriesKey = tuple[int, str]
@@ -94,8 +95,11 @@ class CurveView:
         # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
         self.controls = Controls(smoothing, self.set_smoothing, save)
         self.steps_store = StepsStore(self.controls)  # every drawn step, for zoom in the browser
+        # The runs table (two runs or more: a search's trials), and the search it follows.
+        self.runs_table = RunsTable()
+        self.search: object | None = None  # a keras.search.Search sets itself here
         self.widget = widgets.VBox(
-            [self.header.box, self.grid, self.controls, self.steps_store],
+            [self.header.box, self.grid, self.controls, self.runs_table, self.steps_store],
             layout={"width": "100%"},
         )
         self.widget.add_class("livecurve")
@@ -128,7 +132,10 @@ class CurveView:
                 for name in panel.names:
                     if (run_index, name) not in view.series:
                         member = panel.member_index(name)
-                        colour = style.colour(panel.family, order, run_index, n_runs, member)
+                        by_output = panel.by_output  # runs: one colour per output of a model
+                        colour = style.colour(
+                            panel.family, order, run_index, n_runs, member, by_output=by_output
+                        )
                         self._add_series(view, run_index, name, colour)
             if n_runs > 1 and run_index not in self.run_boxes:
                 self._add_run_box(run_index, run)
@@ -153,7 +160,9 @@ class CurveView:
             for (run_index, name), marks in view.series.items():
                 panel = next(p for p in self.runs[run_index].panels() if p.family == family)
                 member = panel.member_index(name)
-                colour = style.colour(family, order, run_index, n_runs, member)
+                colour = style.colour(
+                    family, order, run_index, n_runs, member, by_output=panel.by_output
+                )  # runs: by_output
                 validation = parse(name).is_validation
                 for mark in (marks.raw, marks.smooth, marks.line):
                     if mark is not None:
@@ -271,6 +280,7 @@ class CurveView:
         self.controls.refresh(self.panels, self.runs, self.attach)
         self._relabel()
         self.header.update(self.progress, self.runs, self._axis())
+        self.runs_table.refresh(self)  # rows, each run's lines, legends folded with many runs
 
     def set_smoothing(self, smoothing: float) -> None:
         """Redraw every smoothed line with another weight (the slider shows it too)."""

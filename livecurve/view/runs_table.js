@@ -1,0 +1,207 @@
+// livecurve's runs table (see runs_table.py). Sorting, filtering and highlighting run in the
+// browser, so they work while a search trains and the kernel reads no widget messages. Changes
+// to bqplot marks here are local: removed from the model's pending diff, never sent back.
+
+const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
+const resolve = (model, ref) =>
+  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
+
+function setLocal(m, attrs) {
+  m.set(attrs);
+  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
+}
+
+// A regular expression, or the text itself when it is not a valid one; case-insensitive.
+export function matcher(text) {
+  if (!text) return () => true;
+  try {
+    const re = new RegExp(text, "i");
+    return (s) => re.test(s);
+  } catch (e) {
+    const t = text.toLowerCase();
+    return (s) => s.toLowerCase().includes(t);
+  }
+}
+
+// Empty cells last either way; numbers by value; text case-insensitively.
+export function compare(a, b, down) {
+  const ea = a === null || a === undefined || a === "", eb = b === null || b === undefined || b === "";
+  if (ea || eb) return ea - eb;
+  const c = typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
+  return down ? -c : c;
+}
+
+const fmt = (v) => (typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : v ?? "");
+
+export default {
+  async render({ model, el }) {
+    const root = document.createElement("div");
+    root.className = "lc-runs";
+    const bar = document.createElement("div");
+    bar.className = "lc-runs-bar";
+    const note = document.createElement("span");
+    note.className = "lc-runs-note";
+    const filter = document.createElement("input");
+    filter.className = "lc-runs-filter";
+    filter.placeholder = "filter runs: regex or text (label, hyperparameters)";
+    filter.value = model.get("filter") || "";
+    const hint = document.createElement("span");
+    hint.className = "lc-runs-hint";
+    bar.append(note, filter, hint);
+    const scroll = document.createElement("div");
+    scroll.className = "lc-runs-scroll";
+    const table = document.createElement("table");
+    const thead = document.createElement("thead");
+    const tbody = document.createElement("tbody");
+    table.append(thead, tbody);
+    scroll.appendChild(table);
+    root.append(bar, scroll);
+    el.appendChild(root);
+
+    let sort = { key: null, down: false };
+    let lines = {};
+    let hovered = -1;
+    const text = (row) => {
+      const params = (model.get("columns") || []).filter((c) => c.group === "param");
+      return [row.run, ...params.map((c) => `${c.key}=${row[c.key] ?? ""}`)].join(" ");
+    };
+    const matching = () => {
+      const test = matcher(model.get("filter") || "");
+      return new Set((model.get("rows") || []).filter((r) => test(text(r))).map((r) => r.index));
+    };
+
+    // The curves. With many runs (`named` set by Python: the best few and the live run), the
+    // others are thin and grey; a filter picks instead which runs keep their colour (the rest
+    // fade); the hovered or selected run is thick and coloured. The kernel's colours are kept on
+    // each mark (m.__lcColours) and put back when a run is highlighted again.
+    const GREY = "#9A9A9A";
+    let applying = 0;
+    function paint(m, attrs) { applying++; try { setLocal(m, attrs); } finally { applying--; } }
+    function highlight() {
+      const on = matching();
+      const filtering = !!model.get("filter");
+      const selected = model.get("selected");
+      const named = model.get("named");  // null: few runs, every run keeps its colour
+      const namedSet = new Set(named || []);
+      for (const [run, list] of Object.entries(lines)) {
+        const index = Number(run);
+        const wide = index === hovered || index === selected;
+        const lit = wide || (filtering ? on.has(index) : !named || namedSet.has(index));
+        const opacity = lit ? 1 : filtering ? 0.12 : 0.5;
+        for (const m of list) {
+          const dots = m.get("_model_name") === "ScatterModel";
+          if (!m.__lcWatched) {
+            m.__lcWatched = true;
+            m.__lcColours = m.get("colors");
+            m.on("change:colors", () => {
+              if (applying) return;
+              m.__lcColours = m.get("colors");  // the kernel recoloured: keep, then re-apply
+              highlight();
+            });
+          }
+          if (!dots) {
+            const width = wide ? 4.5 : lit ? 2 : 1;
+            if (m.get("stroke_width") !== width) paint(m, { stroke_width: width });
+            const colours = lit ? m.__lcColours : [GREY];
+            if (JSON.stringify(m.get("colors")) !== JSON.stringify(colours))
+              paint(m, { colors: colours });
+          }
+          const o = m.get("opacities") || [];
+          const want = dots && !lit && !filtering ? 0 : opacity;  // grey runs: no epoch dots
+          if (o.length !== 1 || o[0] !== want) paint(m, { opacities: [want] });
+        }
+      }
+    }
+    async function loadLines() {
+      const raw = model.get("marks") || {};
+      const pairs = await Promise.all(Object.entries(raw).map(async ([run, refs]) =>
+        [run, await Promise.all(refs.map((r) => resolve(model, r)))]));
+      lines = Object.fromEntries(pairs);
+      highlight();
+    }
+
+    function draw() {
+      const columns = model.get("columns") || [];
+      const rows = [...(model.get("rows") || [])];
+      if (sort.key !== null) rows.sort((a, b) => compare(a[sort.key], b[sort.key], sort.down));
+      const on = matching();
+      const filtering = !!model.get("filter");
+      const head = document.createElement("tr");
+      for (const c of columns) {
+        const th = document.createElement("th");
+        th.textContent = c.key;
+        th.dataset.key = c.key;
+        if (c.kind === "text") th.className = "lc-text";
+        th.title = c.goal ? `sort by ${c.key} (${c.goal === "min" ? "lower" : "higher"} is better)` : `sort by ${c.key}`;
+        if (sort.key === c.key) {
+          const arrow = document.createElement("span");
+          arrow.className = "lc-arrow";
+          arrow.textContent = sort.down ? "▼" : "▲";
+          th.appendChild(arrow);
+        }
+        th.addEventListener("click", () => {
+          sort = { key: c.key, down: sort.key === c.key ? !sort.down : false };
+          draw();
+        });
+        head.appendChild(th);
+      }
+      thead.replaceChildren(head);
+      tbody.replaceChildren(...rows.map((row) => {
+        const tr = document.createElement("tr");
+        tr.dataset.run = String(row.index);
+        if (filtering && !on.has(row.index)) tr.classList.add("lc-dim");
+        if (row.index === model.get("selected")) tr.classList.add("lc-selected");
+        for (const c of columns) {
+          const td = document.createElement("td");
+          td.textContent = String(fmt(row[c.key]));  // text, never markup
+          td.title = String(row[c.key] ?? "");
+          if (c.kind === "text") td.className = "lc-text";
+          tr.appendChild(td);
+        }
+        tr.addEventListener("mouseenter", () => { hovered = row.index; highlight(); });
+        tr.addEventListener("mouseleave", () => { hovered = -1; highlight(); });
+        tr.addEventListener("click", () => {
+          model.set("selected", model.get("selected") === row.index ? -1 : row.index);
+          model.save_changes();
+        });
+        return tr;
+      }));
+      const shown = filtering ? on.size : rows.length;
+      hint.textContent = `${shown} of ${rows.length} runs` +
+        (model.get("objective") ? ` · rank: ${model.get("objective")}` : "") +
+        " · click a header to sort";
+      note.textContent = model.get("note") || "";
+    }
+
+    filter.addEventListener("input", () => {
+      model.set("filter", filter.value);
+      model.save_changes();
+    });
+    const onFilter = () => {
+      if (filter.value !== model.get("filter")) filter.value = model.get("filter") || "";
+      draw();
+      highlight();
+    };
+    const onSelected = () => { draw(); highlight(); };
+    const onNote = () => { note.textContent = model.get("note") || ""; };
+    model.on("change:rows change:columns change:objective", draw);
+    model.on("change:filter", onFilter);
+    model.on("change:selected", onSelected);
+    model.on("change:note", onNote);
+    model.on("change:marks", loadLines);
+    model.on("change:named", highlight);
+    // For tests and curious people: what the table highlights now.
+    root.lcState = () => ({ hovered, selected: model.get("selected"), lines: Object.keys(lines),
+      widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])) });
+    draw();
+    await loadLines();
+    return () => {
+      model.off("change:rows change:columns change:objective", draw);
+      model.off("change:filter", onFilter);
+      model.off("change:selected", onSelected);
+      model.off("change:note", onNote);
+      model.off("change:marks", loadLines);
+      model.off("change:named", highlight);
+    };
+  },
+};

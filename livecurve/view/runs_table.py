@@ -1,0 +1,157 @@
+"""The runs table under the live figure: one row per run, sortable and filtered in the browser.
+
+Shown once a figure holds two runs or more (a search's trials, ``show([...])`` of several logs).
+Its rows come from :func:`livecurve.model.runs_table.runs_table` (hyperparameters from
+``Run.params``, best and last values, epochs, state), sent again only when a cell changed.
+Everything a person does with it happens in the browser (``runs_table.js``), so it works while a
+search trains and the kernel reads no widget messages: clicking a header sorts by that column
+(again: the other way), the filter box (a regular expression over the label and the
+hyperparameters, or plain text when it is not a valid one) dims the curves of the runs it does
+not match, and hovering or clicking a row thickens that run's curves. With many runs (more
+than :data:`~livecurve.model.ranking.NAMED_ABOVE`) only the runs the ranking names keep their
+colour, the others are drawn thin and grey (in the browser: :attr:`RunsTable.named`); a filter
+then picks which runs keep their colour. ``note`` is a line above
+the table (a search's progress, :mod:`livecurve.keras.search`).
+
+With many runs the legends under the panels fold: the runs :mod:`livecurve.model.ranking` names
+(the best few and the live run) stay, the others go under "+ N more runs"
+(:meth:`RunsTable.fold_legends`).
+"""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import traitlets
+from ipywidgets import widget_serialization
+
+from ..model.ranking import Ranking, rank
+from ..model.run import Run
+from ..model.runs_table import runs_table
+from .module_widget import ModuleWidget, module_text
+
+
+class RunsTable(ModuleWidget):
+    """The live runs table (see the module's doc).
+
+    Example:
+        >>> from livecurve.model.run import Run
+        >>> runs = [Run("a"), Run("b")]
+        >>> for value, run in zip([0.4, 0.3], runs):
+        ...     run.params = {"units": int(value * 100)}; run.log(1, {"val_loss": value})
+        >>> table = RunsTable()
+        >>> table.update(runs, running=None)
+        >>> [row["run"] for row in table.rows], table.layout.display
+        (['a', 'b'], 'flex')
+    """
+
+    _esm = module_text(pathlib.Path(__file__).with_name("runs_table.js"))
+    _css = module_text(pathlib.Path(__file__).with_name("runs_table.css"))
+
+    # Plain lists (no per-element trait): validating 200 row dicts at every change costs more
+    # than building them.
+    columns: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    rows: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    objective = traitlets.Unicode("").tag(sync=True)
+    note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
+    # run index (as text) -> the lines and dots of its series, for hover and filter highlights
+    marks = traitlets.Dict().tag(sync=True, **widget_serialization)
+    # many runs: the runs drawn in colour (the best few, the live one); None: every run
+    named = traitlets.List(traitlets.Int(), allow_none=True, default_value=None).tag(sync=True)
+    # set in the browser (and read by Python when the kernel is free)
+    filter = traitlets.Unicode("").tag(sync=True)
+    selected = traitlets.Int(-1).tag(sync=True)  # a run index, -1 for none
+
+    def __init__(self) -> None:
+        super().__init__(layout={"display": "none", "width": "100%"})
+        self._marked = 0
+        self._drawn: tuple = ()  # what the rows were made from: unchanged runs, no work
+        self._folded: tuple = ()  # the named runs and legend entries the legends were folded for
+        self._cells: dict = {}  # per run: the cells made for its last version (runs_table cache)
+        self.ranking: Ranking | None = None
+
+    def update(
+        self,
+        runs: Sequence[Run],
+        *,
+        running: int | None = -1,
+        objective: tuple[str, str] | None = None,
+        lines: Mapping[int, Sequence[Any]] | None = None,
+    ) -> None:
+        """Bring the rows (and, with ``lines``, each run's lines) up to date with ``runs``."""
+        runs = list(runs)
+        if len(runs) < 2:
+            return
+        table = runs_table(runs, objective, running=running, cache=self._cells)
+        self.ranking = table.ranking
+        data = table.as_json()
+        with self.hold_sync():
+            if self.columns != data["columns"]:
+                self.columns = data["columns"]
+            if self.rows != data["rows"]:
+                self.rows = data["rows"]
+            if self.objective != (table.objective.describe() if table.objective else ""):
+                self.objective = table.objective.describe() if table.objective else ""
+            if lines is not None:
+                count = sum(len(v) for v in lines.values())
+                if count != self._marked:
+                    self._marked = count
+                    self.marks = {str(k): list(v) for k, v in lines.items()}
+            if self.layout.display != "flex":
+                self.layout.display = "flex"
+
+    def refresh(self, view: Any) -> None:
+        """Follow a :class:`~livecurve.view.widget.CurveView`: rows, lines, folded legends."""
+        runs = list(view.runs)
+        if len(runs) < 2:
+            return
+        search = getattr(view, "search", None)
+        objective = getattr(search, "objective", None)
+        progress = getattr(view, "progress", None)
+        running = -1 if progress is not None and progress.running else None
+        line = search.progress_line() if search is not None else ""
+        if self.note != line:
+            self.note = line
+        n_series = sum(len(panel.series) for panel in view.panels.values())
+        # Best-epoch diamonds (controls.py keeps them by (family, run, name)) fade with their run.
+        best = dict(getattr(getattr(view, "controls", None), "best", {}) or {})
+        state = (
+            tuple((run.version, run.label, len(run.params)) for run in runs),
+            running, objective, n_series, len(best),
+        )  # fmt: skip
+        if state == self._drawn:  # a redraw with nothing new for the table (most of them)
+            return
+        self._drawn = state
+        lines: dict[int, list[Any]] = {}
+        for panel in view.panels.values():
+            for (run_index, _name), marks in panel.series.items():
+                lines.setdefault(run_index, []).extend((marks.line, marks.dots))
+        for (_family, run_index, _name), mark in best.items():
+            lines.setdefault(run_index, []).append(mark)
+        self.update(runs, running=running, objective=objective, lines=lines)
+        ranking = self.ranking or rank(runs, objective, live=running)
+        folded = (tuple(ranking.named), ranking.live, n_series)
+        if folded != self._folded:
+            self._folded = folded
+            self.named = list(ranking.named) if ranking.hidden else None  # type: ignore[assignment]  # traitlets: allow_none
+            self.fold_legends(view.legends, runs, ranking=ranking)
+
+    @staticmethod
+    def fold_legends(
+        legends: Mapping[str, Any],
+        runs: Sequence[Run],
+        *,
+        ranking: Ranking | None = None,
+    ) -> None:
+        """Fold the legend entries of the runs not named (many runs): they go under "+ N more"."""
+        ranking = ranking or rank(runs)
+        named = set(ranking.named)
+        for legend in legends.values():
+            changes = {
+                key: {"folded": key[0] not in named, "rank": ranking.rank_of(key[0])}
+                for key in legend.series()
+                if key[0] < len(runs)
+            }
+            legend.restyle(changes)
