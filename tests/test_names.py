@@ -49,6 +49,12 @@ from livecurve.model.names import goal, is_learning_rate, parse
         ("epoch_learning_rate", "learning_rate", "train"),
         # case-insensitive split words, family keeps its case
         ("VAL_Loss", "Loss", "val"),
+        # a held-out test set is drawn as validation (PyTorch tutorials' Loss/train, Loss/test)
+        ("Loss/test", "Loss", "val"),
+        ("test_accuracy", "accuracy", "val"),
+        ("loss_testing", "loss", "val"),
+        ("latest_loss", "latest_loss", "train"),
+        ("test", "test", "train"),
         # a bare split word is a family of its own, not an empty one
         ("val", "val", "train"),
         ("val_", "val_", "train"),
@@ -182,3 +188,13 @@ def test_series_goal_reads_the_member_when_the_group_has_none() -> None:
     assert series_goal("metrics/precision(B)") == "max"
     assert series_goal("layer1/grad_loss") == "min"
     assert series_goal("layer1/std_activation") is None
+
+
+def test_a_test_line_is_dashed_beside_validation_in_a_colour_of_its_own() -> None:
+    from livecurve.model.run import Run
+
+    run = Run()
+    run.log(1, {"loss": 1.0, "val_loss": 1.1, "test_loss": 1.2})
+    (panel,) = run.panels()
+    assert [run.is_validation(n) for n in panel.names] == [False, True, True]
+    assert panel.member_index("val_loss") != panel.member_index("test_loss")

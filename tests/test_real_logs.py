@@ -171,7 +171,10 @@ def keras_expert(runs: list[Run], messages: list[str]) -> None:
     assert xs(run, "loss") == epochs(300)
     assert (ys(run, "loss")[0], ys(run, "loss")[-1]) == (7.1741437911987305, 0.4493541121482849)
     assert ys(run, "val_loss")[-1] == 0.4228070080280304
-    assert panel_of(run, "output_6_auPRC") == ["output_6_auPRC", "val_output_6_auPRC"]
+    # A multi-output model: one panel per metric, the six outputs compared in it (issue 20).
+    assert panel_of(run, "output_6_auPRC") == [
+        name for k in range(1, 7) for name in (f"output_{k}_auPRC", f"val_output_{k}_auPRC")
+    ]
 
 
 def keras_gpt2_json(runs: list[Run], messages: list[str]) -> None:
@@ -329,7 +332,8 @@ def tb_lightning(runs: list[Run], messages: list[str]) -> None:
     assert xs(run, "val_loss")[-1] == 8595.0  # from trainer.validate(), the second file
     assert ys(run, "val_loss")[-1] == pytest.approx(0.023356042802333832)
     assert ys(run, "test_accuracy") == [pytest.approx(0.9879000186920166)]
-    assert panel_of(run, "val_loss") == ["train_loss", "val_loss"]
+    # trainer.test()'s held-out point is drawn in the loss panel, dashed like validation
+    assert panel_of(run, "val_loss") == ["train_loss", "val_loss", "test_loss"]
 
 
 def torch_dict_of_metric_dicts(runs: list[Run], messages: list[str]) -> None:

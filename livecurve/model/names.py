@@ -43,6 +43,11 @@ _PREFIX_VAL = re.compile(rf"^{_VAL_WORDS}{_SEP}+(.+)$", re.IGNORECASE)
 _PREFIX_TRAIN = re.compile(rf"^{_TRAIN_WORDS}{_SEP}+(.+)$", re.IGNORECASE)
 _SUFFIX_VAL = re.compile(rf"^(.+?){_SEP}+{_VAL_WORDS}$", re.IGNORECASE)
 _SUFFIX_TRAIN = re.compile(rf"^(.+?){_SEP}+{_TRAIN_WORDS}$", re.IGNORECASE)
+# A held-out test set (PyTorch's ``Loss/test``, ``test_accuracy``): drawn dashed like validation,
+# in a colour of its own beside a validation line of the same metric.
+_TEST_WORDS = r"(?:test|testing)"
+_PREFIX_TEST = re.compile(rf"^{_TEST_WORDS}{_SEP}+(.+)$", re.IGNORECASE)
+_SUFFIX_TEST = re.compile(rf"^(.+?){_SEP}+{_TEST_WORDS}$", re.IGNORECASE)
 # Keras's TensorBoard callback writes ``epoch_loss`` in ``train/`` and ``validation/`` runs.
 _EPOCH_PREFIX = re.compile(r"^epoch[_/]", re.IGNORECASE)
 
@@ -72,8 +77,9 @@ class MetricName:
         split: ``"train"`` or ``"val"``.
         member: for a grouped name, the part after the group (``"std"``); else ``""``.
         variant: ``"epoch"`` for a name whose ``epoch_`` after its split word was dropped from
-            the family (``val_epoch_perplexity`` beside ``val_perplexity``): another line of the
-            panel, with its own colour; else ``""``.
+            the family (``val_epoch_perplexity`` beside ``val_perplexity``), ``"test"`` for a
+            held-out test set (``Loss/test``, ``test_accuracy``: drawn dashed, as validation):
+            another line of the panel, with its own colour; else ``""``.
     """
 
     raw: str
@@ -105,16 +111,18 @@ def parse(name: str) -> MetricName:
         # A blank name still needs a panel with a visible title.
         return MetricName(raw=name, family=UNNAMED, split="train")
     stem = _EPOCH_PREFIX.sub("", stripped) or stripped
-    for pattern, split in (
-        (_PREFIX_VAL, "val"),
-        (_PREFIX_TRAIN, "train"),
-        (_SUFFIX_VAL, "val"),
-        (_SUFFIX_TRAIN, "train"),
+    for pattern, split, kind in (
+        (_PREFIX_VAL, "val", ""),
+        (_PREFIX_TRAIN, "train", ""),
+        (_PREFIX_TEST, "val", "test"),
+        (_SUFFIX_VAL, "val", ""),
+        (_SUFFIX_TRAIN, "train", ""),
+        (_SUFFIX_TEST, "val", "test"),
     ):
         match = pattern.match(stem)
         if match and match.group(1).strip(" _/-."):
             family = _EPOCH_PREFIX.sub("", match.group(1)) or match.group(1)
-            variant = "epoch" if family != match.group(1) else ""
+            variant = kind or ("epoch" if family != match.group(1) else "")
             return MetricName(raw=name, family=family, split=split, variant=variant)  # type: ignore[arg-type]
     group, _, member = stem.rpartition("/")
     if group.strip(" /") and member.strip():
