@@ -158,3 +158,22 @@ def test_with_many_runs_the_widget_names_the_runs_drawn_in_colour() -> None:
     plot.progress.start(4)  # training again: the live (last) trial is drawn in colour too
     plot.refresh()
     assert table.named == [0, 1, 2, 3, 4, 14]
+
+
+def test_a_runs_summary_values_are_columns_of_the_table_and_in_json(tmp_path) -> None:
+    import json
+
+    runs = search_runs(2)
+    runs[0].summary = {"train_runtime": 12.5, "total_flos": 3e12}
+    runs[1].summary = {"train_runtime": 14.0, "epochs": 9.0}  # a name the table already uses
+    table = runs_table(runs, running=None)
+    keys = [c.key for c in table.columns if c.group == "summary"]
+    assert keys == ["train_runtime", "total_flos", "epochs (summary)"]
+    assert [row["train_runtime"] for row in table.rows] == [12.5, 14.0]
+    assert [row["total_flos"] for row in table.rows] == [3e12, None]
+    assert table.rows[1]["epochs (summary)"] == 9.0 and table.rows[1]["epochs"] == 4
+    plot = livecurve.LivePlot()
+    plot.runs[:] = runs
+    plot.run = plot.runs[0]
+    data = json.loads(plot.save(tmp_path / "runs.json").read_text())
+    assert data["runs"][0]["summary"] == {"train_runtime": 12.5, "total_flos": 3e12}

@@ -144,6 +144,10 @@ def to_json(runs: list[Run], visible: Mapping[SeriesKey, bool] | None = None) ->
         entry = {"label": run.label, "axis": run.axis, "series": series}
         if run.params:  # the run's hyperparameters, as the runs table shows them
             entry["params"] = {str(k): _json_param(v) for k, v in run.params.items()}
+        if run.summary:  # timers and end-of-run values a reader kept out of the panels
+            entry["summary"] = {
+                str(k): float(v) if math.isfinite(v) else None for k, v in run.summary.items()
+            }
         steps = {}
         for name in run.steps.names:
             if visible.get((run_index, name), True):

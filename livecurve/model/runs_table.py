@@ -4,7 +4,9 @@ Columns, in order: ``#`` (the run's number, 1 for the first run: two runs with o
 apart), ``run`` (its label), ``rank`` (by the objective, :mod:`livecurve.model.ranking`), one
 column per hyperparameter (:attr:`Run.params <livecurve.model.run.Run.params>`, in the order
 first seen; lists and dicts shown as JSON text), ``best``/``last`` of the objective, then of each
-other validation metric, ``epochs`` (or the run's own axis: steps done), and ``state``:
+other validation metric, one column per value of the run's :attr:`summary
+<livecurve.model.run.Run.summary>` (timers, throughputs, end-of-run values a reader kept out of
+the panels: ``train_runtime``), ``epochs`` (or the run's own axis: steps done), and ``state``:
 ``running`` (the live run while it trains), ``stopped early`` (fewer epochs than planned: by
 default the most that two runs reached), ``done``.
 
@@ -47,7 +49,7 @@ class Column:
 
     key: str
     kind: Kind = "number"
-    group: Literal["run", "param", "metric"] = "run"
+    group: Literal["run", "param", "metric", "summary"] = "run"
     goal: Literal["min", "max"] | None = None  # metrics: which way is better
 
     def as_dict(self) -> dict[str, Any]:
@@ -172,12 +174,17 @@ def runs_table(
     directions = {
         name: target.direction if name == target.name else series_goal(name) for name in metrics
     }
-    reserved = {"#", "run", "rank", "epochs", "state", "index"}
+    reserved = {"#", "run", "rank", "epochs", "steps", "state", "index"}
     keys = {name: name if name not in reserved else f"{name} (param)" for name in params}
-    signature = (target, tuple(metrics), tuple(keys))
+    summary: dict[str, None] = {}
+    for run in runs:
+        summary.update(dict.fromkeys(run.summary))
+    taken = reserved | set(keys.values()) | {f"{w} {m}" for m in metrics for w in ("best", "last")}
+    summary_keys = {name: name if name not in taken else f"{name} (summary)" for name in summary}
+    signature = (target, tuple(metrics), tuple(keys), tuple(summary_keys))
     cells: list[dict[str, Cell]] = []
     for run in runs:
-        version = (signature, run.version, run.label, repr(run.params))
+        version = (signature, run.version, run.label, repr(run.params), repr(run.summary))
         held = cache.get(id(run))
         if held is None or held[0] != version:
             row: dict[str, Cell] = {"run": run.label}
@@ -186,6 +193,8 @@ def runs_table(
             for name in metrics:
                 row[f"best {name}"] = _best(run, name, directions[name])
                 row[f"last {name}"] = _last(run, name)
+            for name, key in summary_keys.items():
+                row[key] = _finite(run.summary.get(name))
             row["_done"] = int(run.last_x() or 0)
             held = cache[id(run)] = (version, row)
         cells.append(held[1])
@@ -198,6 +207,7 @@ def runs_table(
     for name in metrics:
         for which in ("best", "last"):
             columns.append(Column(f"{which} {name}", "number", "metric", directions[name]))
+    columns += [Column(key, "number", "summary") for key in summary_keys.values()]
     done_key = "epochs" if not runs or runs[0].axis == "epoch" else "steps"
     columns += [Column(done_key), Column("state", "text")]
     done = [int(row["_done"] or 0) for row in cells]
