@@ -172,7 +172,12 @@ def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-u
     """Log y axis and the outlier-ignoring range, from the values drawn in the panel."""
     arrays = [np.asarray(line.get_ydata(), dtype=float) for line in ax.lines]
     values = np.concatenate(arrays) if arrays else np.zeros(0)
-    limits = robust_range(values, log=log) if ignore_outliers else None
+    epochs = [a for line, a in zip(ax.lines, arrays) if str(line.get_gid()).startswith("series-")]
+    limits = (
+        robust_range(values, log=log, keep=np.concatenate(epochs) if epochs else None)
+        if ignore_outliers
+        else None
+    )
     if log:
         ax.set_yscale("log", nonpositive="mask")
         limits = limits or positive_range(values)
