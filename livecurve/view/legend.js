@@ -43,25 +43,50 @@ export default {
         .then((pairs) => { marks = Object.fromEntries(pairs); applyMarks(); });
       return loading;
     }
+    // One entry per series, made once and updated in place: a redraw never replaces a checkbox
+    // a person may be pressing (a press and a release on different elements is no click).
+    const items = new Map();  // id -> {label, box, swatch, name, colour, dashed}
+    function item(entry) {
+      let it = items.get(entry.id);
+      if (it) return it;
+      const label = document.createElement("label");
+      label.className = "lc-entry";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.addEventListener("change", async () => {
+        model.set("shown", { ...(model.get("shown") || {}), [entry.id]: box.checked });
+        model.save_changes();
+        await loading;
+        applyMarks();
+      });
+      const name = document.createElement("span");
+      label.append(box, name);
+      it = { label, box, name, swatch: null, colour: null, dashed: null };
+      items.set(entry.id, it);
+      return it;
+    }
     function draw() {
-      root.replaceChildren(...(model.get("entries") || []).map((entry) => {
-        const label = document.createElement("label");
-        label.className = "lc-entry";
-        label.title = entry.label;
-        const box = document.createElement("input");
-        box.type = "checkbox";
-        box.checked = shown(entry.id);
-        box.addEventListener("change", async () => {
-          model.set("shown", { ...(model.get("shown") || {}), [entry.id]: box.checked });
-          model.save_changes();
-          await loading;
-          applyMarks();
-        });
-        const name = document.createElement("span");
-        name.textContent = entry.label;  // text, never markup
-        label.append(box, swatch(entry.colour, entry.dashed), name);
-        return label;
-      }));
+      const entries = model.get("entries") || [];
+      const wanted = entries.map((entry) => {
+        const it = item(entry);
+        if (it.name.textContent !== entry.label) {
+          it.name.textContent = entry.label;  // text, never markup
+          it.label.title = entry.label;
+        }
+        if (it.colour !== entry.colour || it.dashed !== entry.dashed) {
+          const sw = swatch(entry.colour, entry.dashed);
+          if (it.swatch) it.swatch.replaceWith(sw); else it.box.after(sw);
+          Object.assign(it, { swatch: sw, colour: entry.colour, dashed: entry.dashed });
+        }
+        const on = shown(entry.id);
+        if (it.box.checked !== on) it.box.checked = on;
+        return it.label;
+      });
+      const now = [...root.childNodes];
+      if (wanted.length !== now.length || wanted.some((n, i) => n !== now[i])) {
+        for (const n of now) if (!wanted.includes(n)) n.remove();
+        wanted.forEach((n, i) => { if (root.childNodes[i] !== n) root.insertBefore(n, root.childNodes[i] || null); });
+      }
     }
     const onShown = () => { draw(); applyMarks(); };
     model.on("change:entries", draw);
