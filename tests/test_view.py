@@ -225,3 +225,100 @@ def test_log_redraws_a_few_times_a_second_and_always_draws_the_last_values() -> 
             break
         time.sleep(0.05)
     assert marks is not None and marks.raw is not None and marks.raw.x[-1] == 20_000
+
+
+def test_a_step_loop_header_counts_steps_with_their_rate() -> None:
+    plot = LivePlot(axis="step")
+    plot.log(1, loss=1.0)
+    time.sleep(0.05)
+    for step in range(2, 1001):
+        plot.log(step, loss=1.0 / step)
+    plot.view.refresh()
+    status = plot.view.header.status
+    assert status.startswith("step 1,000 · ") and " steps/s · elapsed " in status, status
+    assert "epoch" not in status and "ETA" not in status  # no total given: no ETA
+    assert plot.view.header.fraction is None  # an open-ended loop: no empty progress bar
+
+
+def test_a_step_loop_with_a_total_gets_a_bar_and_an_eta() -> None:
+    plot = LivePlot(axis="step")
+    plot.start(total=4000)
+    for step in range(1, 1001):
+        plot.log(step, loss=1.0 / step)
+    plot.view.refresh()
+    assert plot.view.header.status.startswith("step 1,000 / 4,000 · ")
+    assert " · ETA " in plot.view.header.status
+    assert plot.view.header.fraction == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(("n_outputs", "folded"), [(1, 0), (6, 96 - 8)])
+def test_the_header_table_stays_compact_whatever_the_number_of_series(
+    n_outputs: int, folded: int
+) -> None:
+    """A six-output model logs 96 series: objective and validation rows first, the rest folded."""
+    plot = LivePlot()
+    metrics = ["auROC", "accuracy", "precision", "recall", "mae", "mse", "auPR", "f1"]
+    names = [f"output_{i}_{m}" for i in range(n_outputs) for m in metrics] if n_outputs > 1 else []
+    for epoch in range(1, 3):
+        values = {"loss": 1 / epoch, "val_loss": 1.1 / epoch}
+        values |= {name: 0.5 for name in names[:47]} | {f"val_{n}": 0.4 for n in names[:47]}
+        if n_outputs == 1:
+            values |= {"accuracy": 0.5, "val_accuracy": 0.4}
+        plot.log(**values)
+    plot.view.refresh()
+    html = plot.view.header.box.value
+    table, _, details = html.partition("<details")
+    shown = table.count("<tr>") - 0
+    if folded:
+        assert shown == 8 and f"{folded} more series</summary>" in details, (shown, details[:200])
+        first = [row[0] for row in summary_rows(plot.runs)]
+        assert len(first) == 96
+        assert ">loss<" in table and ">val_loss<" in table  # the objective first
+        assert table.count(">val_") >= 6  # then validation metrics
+    else:
+        assert not details and shown == 4
+
+
+@pytest.mark.parametrize(("families", "template"), [(1, "1fr"), (3, "repeat(2, minmax(")])
+def test_a_single_panel_uses_the_cells_width(families: int, template: str) -> None:
+    plot = LivePlot()
+    plot.log(**{name: 0.5 for name in ["loss", "accuracy", "lr"][:families]})
+    plot.view.refresh()
+    assert plot.view.grid.layout.grid_template_columns.startswith(template)
+
+
+TICK_RANGES = [  # (low, high, d3 format of the x tick labels)
+    (0, 1e6, "~s"),  # the whole run: 200k, 400k, ...
+    (412_200, 412_500, ",.0f"),  # zoomed: 412,250, 412,300 (not a row of 412.2k)
+    (412_200, 412_210, ",.0f"),
+    (412_200, 412_201, ",.1f"),
+    (1e6, 1.3e6, "~s"),  # 1.05M, 1.1M
+    (1, 20, ".0~f"),  # epochs
+    (0, 3, ".1~f"),
+    (0.0, 0.01, ".3~f"),
+    (5, 5, "~g"),  # an empty range: the default
+]
+
+
+@pytest.mark.parametrize(("low", "high", "spec"), TICK_RANGES)
+def test_x_tick_labels_carry_as_many_digits_as_the_visible_range_needs(low, high, spec) -> None:
+    """controls.js' tickFormat (run by node) picks the format; fixed formats give distinct ticks."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is needed to run controls.js' tickFormat outside a browser")
+    js = (Path(livecurve.view.legend.__file__).with_name("controls.js")).read_text()
+    script = (
+        "const src = require('fs').readFileSync(0, 'utf8');"
+        "import('data:text/javascript,' + encodeURIComponent(src)).then(m =>"
+        f" console.log(JSON.stringify(m.tickFormat({low}, {high}))));"
+    )
+    out = subprocess.run([node, "-e", script], input=js, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == spec
+    if spec.startswith(","):  # the same in Python: every tick of a 10-tick axis reads differently
+        step = (high - low) / 10
+        labels = [format(low + i * step, spec) for i in range(11)]
+        assert len(set(labels)) == len(labels), labels

@@ -39,6 +39,19 @@ def swatch_html(colour: str, dashed: bool) -> str:
     )
 
 
+def grid_columns(columns: int, n_panels: int) -> str:
+    """The grid's CSS columns: no more than there are panels, so one panel uses the cell's width.
+
+    Example:
+        >>> grid_columns(2, 1)
+        '1fr'
+        >>> grid_columns(2, 5)
+        'repeat(2, minmax(360px, 1fr))'
+    """
+    n = max(1, min(columns, n_panels))
+    return f"repeat({n}, minmax({style.PANEL_WIDTH_PX - 80}px, 1fr))" if n > 1 else "1fr"
+
+
 class CurveView:
     """The ipywidgets/bqplot view of a list of runs.
 
@@ -79,16 +92,9 @@ class CurveView:
         self.bands = BandPanels(self._axis(), max_points)
         buckets = max(max_points // style.RAW_POINTS_PER_BUCKET, 2)
         self.digests = RunDigests(buckets, smoothing)
+        self.columns = columns
         self.grid = widgets.GridBox(
-            [],
-            layout={
-                "grid_template_columns": f"repeat({columns}, minmax({style.PANEL_WIDTH_PX - 80}px,"
-                " 1fr))"
-                if columns > 1
-                else "1fr",
-                "grid_gap": "4px 12px",
-                "width": "100%",
-            },
+            [], layout={"grid_template_columns": "1fr", "grid_gap": "4px 12px", "width": "100%"}
         )
         # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
         self.controls = Controls(smoothing, self.set_smoothing, save)
@@ -139,9 +145,11 @@ class CurveView:
             self._recolour(order)
         if new_panels:  # in panel order, as in the saved picture; distributions after
             self.panels = {family: self.panels[family] for family in order}
-            self.grid.children = [
+            children = [
                 widgets.VBox([self.panels[family].figure, self.legends[family]]) for family in order
             ] + self.bands.figures()
+            self.grid.layout.grid_template_columns = grid_columns(self.columns, len(children))
+            self.grid.children = children
 
     def _recolour(self, order: list[str]) -> None:
         """Runs were added (a search's next trial): colour every series by its run instead."""
