@@ -114,9 +114,9 @@ def test_unchecking_a_checkbox_updates_visible_and_save_omits_the_series(tmp_pat
     plot = fed_plot(3)
     view = plot.view
     assert all(view.is_shown(key) for key in view.series_keys())
-    # As the browser does: the legend's state arrives from the frontend.
-    legend = view.legends["loss"]
-    legend.set_state({"shown": {**legend.shown, "0:val_loss": False}})
+    # As the browser does: the legend's click changes the figure's visibility in the frontend.
+    visibility = view.visibility
+    visibility.set_state({"shown": {**visibility.shown, "0:val_loss": False}})
     assert plot.visible[(0, "val_loss")] is False
     assert view.panels["loss"].series[(0, "val_loss")].line.visible is False
     texts = svg_texts(plot.save(tmp_path / "curves.svg"))
@@ -322,3 +322,43 @@ def test_x_tick_labels_carry_as_many_digits_as_the_visible_range_needs(low, high
         step = (high - low) / 10
         labels = [format(low + i * step, spec) for i in range(11)]
         assert len(set(labels)) == len(labels), labels
+
+
+def test_one_owner_decides_what_is_shown_for_series_runs_and_later_marks(tmp_path) -> None:
+    """A mark is drawn when its series and its run are ticked, whatever the order of clicks."""
+    import livecurve
+
+    sources = []
+    for label, losses in (("a", "0.9,1.0\n0.5,0.7"), ("b", "0.8,1.0\n0.4,0.6")):
+        path = tmp_path / f"{label}.csv"
+        path.write_text(
+            "epoch,loss,val_loss\n"
+            + "".join(f"{i},{row}\n" for i, row in enumerate(losses.splitlines(), start=1))
+        )
+        sources.append(path)
+    plot = livecurve.show(sources, labels=["a", "b"])
+    view = plot.view
+    vis = view.visibility
+    b_loss = view.panels["loss"].series[(1, "loss")]
+    a_loss = view.panels["loss"].series[(0, "loss")]
+    # the run bar's checkbox for run b hides all of b, and only b (as a click in the browser)
+    vis.set_state({"shown": {**vis.shown, "run:1": False}})
+    assert not b_loss.line.visible and not b_loss.dots.visible
+    assert a_loss.line.visible and view.run_boxes[1].value is False
+    assert plot.visible[(1, "loss")] is False and plot.visible[(0, "loss")] is True
+    # a series unticked while its run is hidden stays hidden when the run comes back
+    view.show((1, "loss"), False)
+    view.run_boxes[1].value = True
+    assert not b_loss.line.visible and plot.visible[(1, "loss")] is False
+    view.show((1, "loss"), True)
+    assert b_loss.line.visible and plot.visible[(1, "loss")] is True
+    # a mark attached later (a best marker) follows the same state at once
+    view.run_boxes[0].value = False
+    import bqplot as bq
+
+    late = bq.Scatter()
+    view.attach((0, "loss"), late)
+    assert late.visible is False and not a_loss.line.visible
+    # one synced source: no legend or mark holds a copy of the state
+    assert all("shown" not in legend.keys for legend in view.legends.values())
+    assert set(vis.marks) >= {"0:loss", "0:val_loss", "1:loss"}

@@ -26,23 +26,11 @@ export default {
     const root = document.createElement("div");
     root.className = "lc-legend";
     el.appendChild(root);
-    let marks = {};
-    let loading = Promise.resolve();
+    // Whether a series is shown belongs to the figure's visibility model (visibility.js hides
+    // the marks); this legend reads and writes it.
+    const vis = await resolve(model, model.get("visibility"));
+    const shown = (id) => (vis.get("shown") || {})[id] !== false;
 
-    const shown = (id) => (model.get("shown") || {})[id] !== false;
-    // Point every mark of a series at its checkbox's state (marks made later included).
-    function applyMarks() {
-      for (const [id, list] of Object.entries(marks))
-        for (const m of list)
-          if (m.get("visible") !== shown(id)) { m.set("visible", shown(id)); m.save_changes(); }
-    }
-    function loadMarks() {
-      const raw = model.get("marks") || {};
-      loading = Promise.all(Object.entries(raw).map(async ([id, refs]) =>
-        [id, await Promise.all(refs.map((r) => resolve(model, r)))]))
-        .then((pairs) => { marks = Object.fromEntries(pairs); applyMarks(); });
-      return loading;
-    }
     // One entry per series, made once and updated in place: a redraw never replaces a checkbox
     // a person may be pressing (a press and a release on different elements is no click).
     const items = new Map();  // id -> {label, box, swatch, name, colour, dashed}
@@ -53,11 +41,9 @@ export default {
       label.className = "lc-entry";
       const box = document.createElement("input");
       box.type = "checkbox";
-      box.addEventListener("change", async () => {
-        model.set("shown", { ...(model.get("shown") || {}), [entry.id]: box.checked });
-        model.save_changes();
-        await loading;
-        applyMarks();
+      box.addEventListener("change", () => {
+        vis.set("shown", { ...(vis.get("shown") || {}), [entry.id]: box.checked });
+        vis.save_changes();
       });
       const name = document.createElement("span");
       label.append(box, name);
@@ -88,16 +74,12 @@ export default {
         wanted.forEach((n, i) => { if (root.childNodes[i] !== n) root.insertBefore(n, root.childNodes[i] || null); });
       }
     }
-    const onShown = () => { draw(); applyMarks(); };
     model.on("change:entries", draw);
-    model.on("change:shown", onShown);
-    model.on("change:marks", loadMarks);
+    vis.on("change:shown", draw);
     draw();
-    await loadMarks();
     return () => {
       model.off("change:entries", draw);
-      model.off("change:shown", onShown);
-      model.off("change:marks", loadMarks);
+      vis.off("change:shown", draw);
     };
   },
 };
