@@ -9,13 +9,16 @@ const resolve = (model, ref) =>
 // The x tick labels' d3 format for a visible range [lo, hi]: as many digits as the ticks' step
 // needs, so zoomed into steps 412,200–412,500 of a long run they read 412,250, 412,300 (never a
 // row of "412.2k"), and the whole run reads 200k, 400k. Ticks ~ the number bqplot draws.
-export function tickFormat(lo, hi, ticks = 10) {
-  if (lo === null || hi === null || !Number.isFinite(lo) || !Number.isFinite(hi) || hi <= lo) return "~g";
+function niceStep(lo, hi, ticks) {
   const raw = (hi - lo) / ticks;
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
   const e = raw / power;
-  const step = (e >= 7.07 ? 10 : e >= 3.16 ? 5 : e >= 1.41 ? 2 : 1) * power;  // d3's tick step
-  const stepDigit = Math.floor(Math.log10(step) + 1e-9);
+  return (e >= 7.07 ? 10 : e >= 3.16 ? 5 : e >= 1.41 ? 2 : 1) * power;  // d3's tick step
+}
+const usable = (lo, hi) => lo !== null && hi !== null && Number.isFinite(lo) && Number.isFinite(hi) && hi > lo;
+export function tickFormat(lo, hi, ticks = 10) {
+  if (!usable(lo, hi)) return "~g";
+  const stepDigit = Math.floor(Math.log10(niceStep(lo, hi, ticks)) + 1e-9);
   const decimals = Math.max(0, -stepDigit);
   const big = Math.max(Math.abs(lo), Math.abs(hi));
   if (big >= 1e4) {
@@ -23,6 +26,16 @@ export function tickFormat(lo, hi, ticks = 10) {
     return digits <= 3 ? "~s" : `,.${decimals}f`;
   }
   return `.${decimals}~f`;
+}
+// Long labels (412,250): about six ticks at round values instead of bqplot's dozen, so they
+// never touch in a narrow panel. Returns {format, values} (values null: bqplot's own ticks).
+export function xTicks(lo, hi) {
+  const format = tickFormat(lo, hi);
+  if (!format.startsWith(",")) return { format, values: null };
+  const step = niceStep(lo, hi, 6);
+  const values = [];
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi * (1 + 1e-12); i++) values.push(Number((i * step).toPrecision(15)));
+  return { format: tickFormat(lo, hi, 6), values };
 }
 
 function setLocal(m, attrs) {
@@ -93,8 +106,17 @@ function controller(model) {
     if (!p.xAxis) return;
     const data = ((model.get("ranges") || {})[p.family] || {}).x || [null, null];
     const lo = p.x.get("min") ?? data[0], hi = p.x.get("max") ?? data[1];
-    const fmt = tickFormat(lo, hi);
-    if (p.xAxis.get("tick_format") !== fmt) setLocal(p.xAxis, { tick_format: fmt });
+    const { format, values } = xTicks(lo, hi);
+    if (p.xAxis.get("tick_format") !== format) setLocal(p.xAxis, { tick_format: format });
+    if (values) {
+      if (!p.ownTicks) { p.ownTicks = true; p.kernelTicks = p.xAxis.get("tick_values"); }
+      const now = p.xAxis.get("tick_values");
+      if (!now || now.length !== values.length || values.some((v, i) => v !== now[i]))
+        setLocal(p.xAxis, { tick_values: values });
+    } else if (p.ownTicks) {
+      p.ownTicks = false;
+      setLocal(p.xAxis, { tick_values: p.kernelTicks ?? null });
+    }
   }
   // Smoothing preview: TensorBoard's debiased moving average over the drawn points, each point
   // weighted by the steps it stands for; the kernel redraws the exact line once it is free.

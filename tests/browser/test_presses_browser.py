@@ -93,9 +93,11 @@ X_TICKS = """
     const t = [...a.querySelectorAll('g.tick')];
     return t.length > 1 && /translate\\([-\\d.e]+,\\s*0\\)/.test(t[1].getAttribute('transform'));
   });
-  const texts = [...horizontal.querySelectorAll('g.tick text')].map(t => t.textContent)
-      .filter(t => t.trim());
-  return {texts, figure: fig.getBoundingClientRect().width,
+  const labels = [...horizontal.querySelectorAll('g.tick text')].filter(t => t.textContent.trim());
+  const texts = labels.map(t => t.textContent);
+  const boxes = labels.map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; });
+  const area = fig.getBoundingClientRect();
+  return {texts, boxes, left: area.left, right: area.right, figure: area.width,
           widget: widget.getBoundingClientRect().width};
 }
 """
@@ -116,8 +118,28 @@ WATCH = """
 """
 
 
+COMPARE_CELL = """\
+import livecurve
+for name, losses in (("a", [0.9, 0.5, 0.3]), ("b", [0.8, 0.4, 0.2])):
+    with open(f"{name}.csv", "w") as f:
+        f.write("epoch,loss\\n" + "".join(f"{i},{v}\\n" for i, v in enumerate(losses, 1)))
+compared = livecurve.show(["a.csv", "b.csv"], labels=["a", "b"])
+compared.display()
+time.sleep(12)  # busy: the run bar works in the browser alone
+"""
+
+# The number of lines drawn (visible) in the last widget's first panel.
+VISIBLE_LINES = """
+() => {
+  const fig = [...document.querySelectorAll('.livecurve')].pop().querySelector('.bqplot.figure');
+  return [...fig.querySelectorAll('path.line')]
+      .filter(p => getComputedStyle(p).visibility !== 'hidden').length;
+}
+"""
+
+
 def _notebook(path: Path) -> None:
-    write_notebook(path, DIGITS_CELL, PRESS_CELL, ZOOM_CELL)
+    write_notebook(path, DIGITS_CELL, PRESS_CELL, ZOOM_CELL, COMPARE_CELL)
 
 
 def test_epochs_in_view_presses_land_while_busy_and_zoomed_ticks_differ(tmp_path: Path) -> None:
@@ -267,6 +289,9 @@ def _exercise(page, folder: Path) -> None:  # type: ignore[no-untyped-def]
     ticks = page.evaluate(X_TICKS)
     texts = ticks["texts"]
     assert len(set(texts)) == len(texts), texts
+    boxes = ticks["boxes"]  # legible: no label overlaps the next one or leaves the figure
+    assert all(a[1] + 4 <= b[0] for a, b in zip(boxes, boxes[1:])), (texts, boxes)
+    assert ticks["left"] <= boxes[0][0] and boxes[-1][1] <= ticks["right"], (texts, boxes)
     assert any("412" in t for t in texts), texts
     assert ticks["figure"] >= 0.9 * ticks["widget"], ticks
     page.locator(".livecurve").nth(2).screenshot(
