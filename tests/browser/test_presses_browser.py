@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -290,7 +291,7 @@ def _exercise(page, folder: Path) -> None:  # type: ignore[no-untyped-def]
     texts = ticks["texts"]
     assert len(set(texts)) == len(texts), texts
     boxes = ticks["boxes"]  # legible: no label overlaps the next one or leaves the figure
-    assert all(a[1] + 4 <= b[0] for a, b in zip(boxes, boxes[1:])), (texts, boxes)
+    assert all(a[1] + 4 <= b[0] for a, b in itertools.pairwise(boxes)), (texts, boxes)
     assert ticks["left"] <= boxes[0][0] and boxes[-1][1] <= ticks["right"], (texts, boxes)
     assert any("412" in t for t in texts), texts
     assert ticks["figure"] >= 0.9 * ticks["widget"], ticks
