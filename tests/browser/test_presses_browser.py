@@ -133,8 +133,10 @@ time.sleep(12)  # busy: the run bar works in the browser alone
 VISIBLE_LINES = """
 () => {
   const fig = [...document.querySelectorAll('.livecurve')].pop().querySelector('.bqplot.figure');
-  return [...fig.querySelectorAll('path.line')]
-      .filter(p => getComputedStyle(p).visibility !== 'hidden').length;
+  return [...fig.querySelectorAll('path.line')].filter(p => {  // hidden marks: display none
+    const r = p.getBoundingClientRect();
+    return (r.width > 0 || r.height > 0) && getComputedStyle(p).visibility !== 'hidden';
+  }).length;
 }
 """
 
@@ -298,6 +300,21 @@ def _exercise(page, folder: Path) -> None:  # type: ignore[no-untyped-def]
     page.locator(".livecurve").nth(2).screenshot(
         path=str(ARTIFACTS / "jupyterlab-zoomed-ticks.png")
     )
+
+    # 4. Compared runs, the cell busy: the run bar hides a whole run, and brings it back.
+    run_cell(page, 3)
+    page.wait_for_function("() => document.querySelectorAll('.livecurve').length >= 4")
+    compared = page.locator(".livecurve").nth(3)
+    runs = compared.locator(".lc-runs input")
+    runs.nth(1).wait_for(timeout=30_000)
+    page.wait_for_function(f"() => ({VISIBLE_LINES})() == 2", timeout=30_000)
+    assert cell_busy(page, 3)
+    _press(page, runs.nth(1))
+    page.wait_for_function(f"() => ({VISIBLE_LINES})() == 1", timeout=5_000)
+    compared.screenshot(path=str(ARTIFACTS / "jupyterlab-run-hidden.png"))
+    _press(page, runs.nth(1))
+    page.wait_for_function(f"() => ({VISIBLE_LINES})() == 2", timeout=5_000)
+    assert cell_busy(page, 3), "the cell ended before the run bar was used"
 
 
 # How many epoch points of a panel lie outside its plot area (zoomed in: some; whole run: none).
