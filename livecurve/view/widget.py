@@ -70,7 +70,6 @@ class CurveView:
         smoothing: float = 0.0,
     ) -> None:
         self.runs = runs
-        self.smoothing = smoothing
         self.progress = progress
         self.visible = visible
         self.max_points = max_points
@@ -229,9 +228,15 @@ class CurveView:
         self._relabel()
         self.header.update(self.progress, self.runs, self._axis())
 
+    @property
+    def smoothing(self) -> float:
+        """The weight the smoothed lines are drawn with: the controls' ``kernel_smoothing``, its
+        one owner (``controls.smoothing`` is the slider's, ahead of it while the kernel is busy;
+        the digests compute with it)."""
+        return self.controls.kernel_smoothing
+
     def set_smoothing(self, smoothing: float) -> None:
         """Redraw every smoothed line with another weight (the slider shows it too)."""
-        self.smoothing = smoothing
         self.controls.kernel_smoothing = self.controls.smoothing = smoothing
         self.digests.set_smoothing(smoothing)
         self.refresh()
