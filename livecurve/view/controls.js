@@ -27,15 +27,24 @@ export function tickFormat(lo, hi, ticks = 10) {
   }
   return `.${decimals}~f`;
 }
-// Long labels (412,250): about six ticks at round values instead of bqplot's dozen, so they
-// never touch in a narrow panel. Returns {format, values} (values null: bqplot's own ticks).
-export function xTicks(lo, hi) {
-  const format = tickFormat(lo, hi);
-  if (!format.startsWith(",")) return { format, values: null };
-  const step = niceStep(lo, hi, 6);
-  const values = [];
-  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi * (1 + 1e-12); i++) values.push(Number((i * step).toPrecision(15)));
-  return { format: tickFormat(lo, hi, 6), values };
+// Round tick values for [lo, hi] and their format, as many as fit in a plot area `width` px
+// wide with room between labels (bqplot's own count overprints "100k200k300k" in a narrow
+// panel, and long labels such as 412,250 need fewer ticks still).
+export function xTicks(lo, hi, width = 400) {
+  if (!usable(lo, hi)) return { format: "~g", values: null };
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  const digits = Math.floor(Math.log10(Math.max(big, 1))) + 1;
+  let n = 10, format, values;
+  for (; n >= 1; n--) {
+    format = tickFormat(lo, hi, n);
+    const step = niceStep(lo, hi, n);
+    values = [];
+    for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) values.push(Number((i * step).toPrecision(15)));
+    const decimals = Number((format.match(/\.(\d+)/) || [0, 0])[1]);
+    const chars = format === "~s" ? 4 : digits + decimals + (decimals ? 1 : 0) + (format.startsWith(",") ? Math.floor((digits - 1) / 3) : 0);
+    if (values.length * (chars * 7 + 14) <= width) break;
+  }
+  return { format, values };
 }
 
 function setLocal(m, attrs) {
@@ -104,19 +113,26 @@ function controller(model) {
   // The x tick labels follow the visible range: the zoom's, else the data's (sent by the kernel).
   function applyTicks(p) {
     if (!p.xAxis) return;
-    const data = ((model.get("ranges") || {})[p.family] || {}).x || [null, null];
-    const lo = p.x.get("min") ?? data[0], hi = p.x.get("max") ?? data[1];
-    const { format, values } = xTicks(lo, hi);
-    if (p.xAxis.get("tick_format") !== format) setLocal(p.xAxis, { tick_format: format });
-    if (values) {
-      if (!p.ownTicks) { p.ownTicks = true; p.kernelTicks = p.xAxis.get("tick_values"); }
-      const now = p.xAxis.get("tick_values");
-      if (!now || now.length !== values.length || values.some((v, i) => v !== now[i]))
-        setLocal(p.xAxis, { tick_values: values });
-    } else if (p.ownTicks) {
-      p.ownTicks = false;
-      setLocal(p.xAxis, { tick_values: p.kernelTicks ?? null });
+    if (!p.watching) {  // the kernel's own tick values (whole epochs while there are few)
+      p.watching = true;
+      p.kernelTicks = p.xAxis.get("tick_values");
+      p.xAxis.on("change:tick_values", () => { if (!applying) { p.kernelTicks = p.xAxis.get("tick_values"); local(() => applyTicks(p)); } });
+      Promise.all(Object.values(p.figure.views || {})).then((views) => {
+        p.views = views; local(() => applyTicks(p));
+      });
     }
+    const data = ((model.get("ranges") || {})[p.family] || {}).x || [null, null];
+    const zoomedX = p.x.get("min") != null || p.x.get("max") != null;
+    const lo = p.x.get("min") ?? data[0], hi = p.x.get("max") ?? data[1];
+    const shown = (p.views || []).map((v) => v.el.getBoundingClientRect().width).filter((w) => w > 0);
+    const width = (shown.length ? Math.min(...shown) : 400) - 100;  // the plot area: less the margins
+    let { format, values } = xTicks(lo, hi, width);
+    const kernel = p.kernelTicks && p.kernelTicks.length ? p.kernelTicks : null;
+    if (kernel && !zoomedX) values = kernel;
+    if (p.xAxis.get("tick_format") !== format) setLocal(p.xAxis, { tick_format: format });
+    const now = p.xAxis.get("tick_values");
+    const same = (a, b) => (!a || !a.length) ? (!b || !b.length) : !!b && a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
+    if (!same(values, now)) setLocal(p.xAxis, { tick_values: values });
   }
   // Smoothing preview: TensorBoard's debiased moving average over the drawn points, each point
   // weighted by the steps it stands for; the kernel redraws the exact line once it is free.
