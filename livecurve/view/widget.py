@@ -216,6 +216,10 @@ class CurveView:
     # -- updating ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Bring the widget up to date with the runs and the progress (cheap when unchanged)."""
+        with self.visibility.hold_sync():  # the series added now reach the browser in one message
+            self._refresh()
+
+    def _refresh(self) -> None:
         self._ensure_marks()
         self.digests.update([run.steps for run in self.runs])
         for view in self.panels.values():
