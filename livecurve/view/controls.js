@@ -47,6 +47,23 @@ export function xTicks(lo, hi, width = 400) {
   return { format, values };
 }
 
+// The kernel's own tick values of each x axis model (whole epochs while there are few), read
+// before this module first sets its own and whenever the kernel sends new ones; kept per model,
+// not per panel object, which is rebuilt each time the kernel sends the panels again.
+const AXES = new WeakMap();
+function axisState(axis, changed) {
+  let st = AXES.get(axis);
+  if (!st) {
+    st = { kernel: axis.get("tick_values"), mine: null };
+    AXES.set(axis, st);
+    axis.on("change:tick_values", () => {
+      const now = axis.get("tick_values");
+      if (now !== st.mine) { st.kernel = now; changed(); }  // not one this module set
+    });
+  }
+  return st;
+}
+
 function setLocal(m, attrs) {
   m.set(attrs);
   if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
@@ -113,26 +130,26 @@ function controller(model) {
   // The x tick labels follow the visible range: the zoom's, else the data's (sent by the kernel).
   function applyTicks(p) {
     if (!p.xAxis) return;
-    if (!p.watching) {  // the kernel's own tick values (whole epochs while there are few)
-      p.watching = true;
-      p.kernelTicks = p.xAxis.get("tick_values");
-      p.xAxis.on("change:tick_values", () => { if (!applying) { p.kernelTicks = p.xAxis.get("tick_values"); local(() => applyTicks(p)); } });
+    const st = axisState(p.xAxis, kernelDrew);
+    if (!p.views) {  // the panel's figure views, for its width
+      p.views = [];
       Promise.all(Object.values(p.figure.views || {})).then((views) => {
-        p.views = views; local(() => applyTicks(p));
+        p.views = views.length ? views : null;  // none shown yet: ask again at the next redraw
+        if (views.length) kernelDrew();
       });
     }
     const data = ((model.get("ranges") || {})[p.family] || {}).x || [null, null];
     const zoomedX = p.x.get("min") != null || p.x.get("max") != null;
     const lo = p.x.get("min") ?? data[0], hi = p.x.get("max") ?? data[1];
-    const shown = (p.views || []).map((v) => v.el.getBoundingClientRect().width).filter((w) => w > 0);
+    const shown = p.views.map((v) => v.el.getBoundingClientRect().width).filter((w) => w > 0);
     const width = (shown.length ? Math.min(...shown) : 400) - 100;  // the plot area: less the margins
     let { format, values } = xTicks(lo, hi, width);
-    const kernel = p.kernelTicks && p.kernelTicks.length ? p.kernelTicks : null;
+    const kernel = st.kernel && st.kernel.length ? st.kernel : null;
     if (kernel && !zoomedX) values = kernel;
     if (p.xAxis.get("tick_format") !== format) setLocal(p.xAxis, { tick_format: format });
     const now = p.xAxis.get("tick_values");
     const same = (a, b) => (!a || !a.length) ? (!b || !b.length) : !!b && a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
-    if (!same(values, now)) setLocal(p.xAxis, { tick_values: values });
+    if (!same(values, now)) { st.mine = values; setLocal(p.xAxis, { tick_values: values }); }
   }
   // Smoothing preview: TensorBoard's debiased moving average over the drawn points, each point
   // weighted by the steps it stands for; the kernel redraws the exact line once it is free.
