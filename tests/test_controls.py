@@ -198,3 +198,13 @@ def test_a_per_step_spike_is_still_left_out_when_epoch_values_are_kept() -> None
     epochs = np.array([1.5, 0.6, 0.2])
     low, high = robust_range(steps, keep=epochs)
     assert low <= epochs.min() and epochs.max() <= high < 10
+
+
+def test_ranges_follow_every_redraw_of_an_epoch_loop() -> None:
+    """The x extent (for the tick labels) and y range are redone at each epoch's redraw, even when
+    the new arrays reuse the old ones' memory (their id())."""
+    plot = LivePlot()
+    for epoch in range(1, 31):
+        plot.log(epoch, loss=1 / epoch, val_loss=1.2 / epoch)
+        plot.view.refresh()
+        assert plot.view.controls.ranges["loss"]["x"] == [1.0, float(epoch)], epoch

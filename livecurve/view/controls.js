@@ -54,11 +54,10 @@ const AXES = new WeakMap();
 function axisState(axis, changed) {
   let st = AXES.get(axis);
   if (!st) {
-    st = { kernel: axis.get("tick_values"), mine: null };
+    st = { kernel: axis.get("tick_values"), setting: false };
     AXES.set(axis, st);
     axis.on("change:tick_values", () => {
-      const now = axis.get("tick_values");
-      if (now !== st.mine) { st.kernel = now; changed(); }  // not one this module set
+      if (!st.setting) { st.kernel = axis.get("tick_values"); changed(); }  // the kernel's
     });
   }
   return st;
@@ -149,7 +148,10 @@ function controller(model) {
     if (p.xAxis.get("tick_format") !== format) setLocal(p.xAxis, { tick_format: format });
     const now = p.xAxis.get("tick_values");
     const same = (a, b) => (!a || !a.length) ? (!b || !b.length) : !!b && a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
-    if (!same(values, now)) { st.mine = values; setLocal(p.xAxis, { tick_values: values }); }
+    if (!same(values, now)) {
+      st.setting = true;
+      try { setLocal(p.xAxis, { tick_values: values }); } finally { st.setting = false; }
+    }
   }
   // Smoothing preview: TensorBoard's debiased moving average over the drawn points, each point
   // weighted by the steps it stands for; the kernel redraws the exact line once it is free.

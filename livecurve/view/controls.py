@@ -88,7 +88,7 @@ class Controls(ModuleWidget):
         self.y_log: dict[str, bq.LogScale] = {}
         self.panzoom: dict[str, bq.interacts.PanZoom] = {}
         self.best: dict[tuple[str, int, str], bq.Scatter] = {}
-        self._drawn: dict[str, tuple] = {}  # family -> identity of the arrays ranges came from
+        self._drawn: dict[str, tuple] = {}  # family -> what was drawn when its ranges were made
         self._marks_seen = -1
         self.observe(self._slider_moved, "smoothing")
         self.observe(self._apply_scales, "log_panels")
@@ -196,7 +196,10 @@ class Controls(ModuleWidget):
                 for mark in (marks.raw, marks.line)
                 if mark is not None and mark.y is not None and mark.y.size
             ]
-            identity = tuple(id(a) for a in arrays)
+            # What the panel drew, by version (an array's id() can be reused by the next one).
+            identity = tuple(
+                (key, m.drawn_version, m.drawn_steps) for key, m in view.series.items()
+            )
             if identity == self._drawn.get(family):
                 continue
             self._drawn[family] = identity
