@@ -14,12 +14,21 @@ cells = [
     ),
     nbf.v4.new_code_cell(
         "import os\n\n"
-        "# keep TensorFlow's start-up messages out of the cell\n"
-        'os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")\n\n'
-        "import keras\n"
         "import numpy as np\n"
         "from sklearn.datasets import load_digits\n\n"
-        "from livecurve import LiveCurve"
+        "# TensorFlow writes C++ start-up lines (oneDNN, CPU features) straight to the process's\n"
+        "# stderr while it loads, whatever TF_CPP_MIN_LOG_LEVEL says: they go to /dev/null for\n"
+        "# the import only (errors still show; TensorFlow's numerics are unchanged).\n"
+        'os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")\n'
+        "stderr_fd = os.dup(2)\n"
+        'with open(os.devnull, "w") as devnull:\n'
+        "    os.dup2(devnull.fileno(), 2)\n"
+        "    try:\n"
+        "        import keras\n\n"
+        "        from livecurve import LiveCurve\n"
+        "    finally:\n"
+        "        os.dup2(stderr_fd, 2)\n"
+        "        os.close(stderr_fd)"
     ),
     nbf.v4.new_code_cell(
         "digits = load_digits()\n"

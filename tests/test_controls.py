@@ -130,3 +130,81 @@ def test_the_controls_module_ships_with_the_package() -> None:
     view = files("livecurve.view")
     assert "export default" in view.joinpath("controls.js").read_text()
     assert ".lc-bar" in view.joinpath("controls.css").read_text()
+
+
+@pytest.fixture(scope="module")
+def digits_fit():  # type: ignore[no-untyped-def]
+    """The issue's case: the quickstart's fit() for 20 epochs on scikit-learn's digits, defaults."""
+    keras = pytest.importorskip("keras")
+    from sklearn.datasets import load_digits
+
+    from livecurve import LiveCurve
+
+    digits = load_digits()
+    x, y = (digits.data / 16.0).astype("float32"), digits.target
+    order = np.random.default_rng(0).permutation(len(x))  # as the quickstart
+    x, y = x[order], y[order]
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dropout(0.2),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    curve = LiveCurve(display=False)
+    model.fit(x, y, validation_split=0.2, epochs=20, batch_size=64, verbose=0, callbacks=[curve])
+    curve.plot.view.refresh()
+    return curve.plot
+
+
+def _epoch_values(run: Run, family: str) -> np.ndarray:
+    names = [n for p in run.panels() if p.family == family for n in p.names]
+    values = [run.points(n).snapshot()[1] for n in names if run.points(n) is not None]
+    return np.concatenate(values)
+
+
+@pytest.mark.parametrize("family", ["loss", "accuracy"])
+def test_every_epoch_value_lies_inside_its_panels_range_live(digits_fit, family: str) -> None:
+    plot = digits_fit
+    assert plot.run.steps is not None and len(plot.run.steps)  # per-batch values were drawn
+    values = _epoch_values(plot.run, family)
+    assert values.size == 40  # 20 epochs, training and validation
+    entry = plot.view.controls.ranges[family]
+    for kind in ("lin", "log"):
+        if entry[kind] is not None:  # None: the browser's automatic range, which holds all
+            low, high = entry[kind]
+            assert low <= values.min() and values.max() <= high, (kind, entry[kind], values)
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_every_epoch_value_lies_inside_its_panels_range_in_pictures(digits_fit, log) -> None:
+    panels = ("loss", "accuracy") if log else ()
+    fig = figure([digits_fit.run], log_panels=panels, ignore_outliers=True, smoothing=0.6)
+    for ax in fig.axes:
+        family = ax.get_title()
+        if family in ("loss", "accuracy"):
+            low, high = ax.get_ylim()
+            values = _epoch_values(digits_fit.run, family)
+            assert low <= values.min() and values.max() <= high, (family, (low, high), values)
+
+
+def test_a_per_step_spike_is_still_left_out_when_epoch_values_are_kept() -> None:
+    steps = np.concatenate([[60.0], 2 * np.exp(-np.arange(200) / 50) + 0.1])
+    epochs = np.array([1.5, 0.6, 0.2])
+    low, high = robust_range(steps, keep=epochs)
+    assert low <= epochs.min() and epochs.max() <= high < 10
+
+
+def test_ranges_follow_every_redraw_of_an_epoch_loop() -> None:
+    """The x extent (for the tick labels) and y range are redone at each epoch's redraw, even when
+    the new arrays reuse the old ones' memory (their id())."""
+    plot = LivePlot()
+    for epoch in range(1, 31):
+        plot.log(epoch, loss=1 / epoch, val_loss=1.2 / epoch)
+        plot.view.refresh()
+        assert plot.view.controls.ranges["loss"]["x"] == [1.0, float(epoch)], epoch

@@ -98,3 +98,21 @@ def test_unknown_total_has_no_eta() -> None:
     p.advance(1)
     assert p.eta is None
     assert p.describe() == "epoch 1 · elapsed 0:05 · ETA –"
+
+
+@pytest.mark.parametrize(
+    ("total", "step", "text"),
+    [
+        (None, 25_000.0, "step 25,000 · 2,500 steps/s · elapsed 0:10"),
+        (100_000, 25_000.0, "step 25,000 / 100,000 · 2,500 steps/s · elapsed 0:10 · ETA 0:30"),
+        (None, 12.5, "step 12.5 · 1.25 steps/s · elapsed 0:10"),
+        (None, None, "no step yet · elapsed 0:10"),
+    ],
+)
+def test_a_step_loop_is_described_in_steps_with_their_rate(total, step, text: str) -> None:
+    clock = FakeClock()
+    p = Progress(clock=clock)
+    p.start(total)
+    clock.now += 10
+    assert p.describe_steps(step) == text
+    assert p.step_fraction(step) == (None if total is None else 0.25)

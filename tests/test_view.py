@@ -114,9 +114,9 @@ def test_unchecking_a_checkbox_updates_visible_and_save_omits_the_series(tmp_pat
     plot = fed_plot(3)
     view = plot.view
     assert all(view.is_shown(key) for key in view.series_keys())
-    # As the browser does: the legend's state arrives from the frontend.
-    legend = view.legends["loss"]
-    legend.set_state({"shown": {**legend.shown, "0:val_loss": False}})
+    # As the browser does: the legend's click changes the figure's visibility in the frontend.
+    visibility = view.visibility
+    visibility.set_state({"shown": {**visibility.shown, "0:val_loss": False}})
     assert plot.visible[(0, "val_loss")] is False
     assert view.panels["loss"].series[(0, "val_loss")].line.visible is False
     texts = svg_texts(plot.save(tmp_path / "curves.svg"))
@@ -225,3 +225,149 @@ def test_log_redraws_a_few_times_a_second_and_always_draws_the_last_values() -> 
             break
         time.sleep(0.05)
     assert marks is not None and marks.raw is not None and marks.raw.x[-1] == 20_000
+
+
+def test_a_step_loop_header_counts_steps_with_their_rate() -> None:
+    plot = LivePlot(axis="step")
+    plot.log(1, loss=1.0)
+    time.sleep(0.05)
+    for step in range(2, 1001):
+        plot.log(step, loss=1.0 / step)
+    plot.view.refresh()
+    status = plot.view.header.status
+    assert status.startswith("step 1,000 · ") and " steps/s · elapsed " in status, status
+    assert "epoch" not in status and "ETA" not in status  # no total given: no ETA
+    assert plot.view.header.fraction is None  # an open-ended loop: no empty progress bar
+
+
+def test_a_step_loop_with_a_total_gets_a_bar_and_an_eta() -> None:
+    plot = LivePlot(axis="step")
+    plot.start(total=4000)
+    for step in range(1, 1001):
+        plot.log(step, loss=1.0 / step)
+    plot.view.refresh()
+    assert plot.view.header.status.startswith("step 1,000 / 4,000 · ")
+    assert " · ETA " in plot.view.header.status
+    assert plot.view.header.fraction == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(("n_outputs", "folded"), [(1, 0), (6, 96 - 8)])
+def test_the_header_table_stays_compact_whatever_the_number_of_series(
+    n_outputs: int, folded: int
+) -> None:
+    """A six-output model logs 96 series: objective and validation rows first, the rest folded."""
+    plot = LivePlot()
+    metrics = ["auROC", "accuracy", "precision", "recall", "mae", "mse", "auPR", "f1"]
+    names = [f"output_{i}_{m}" for i in range(n_outputs) for m in metrics] if n_outputs > 1 else []
+    for epoch in range(1, 3):
+        values = {"loss": 1 / epoch, "val_loss": 1.1 / epoch}
+        values |= {name: 0.5 for name in names[:47]} | {f"val_{n}": 0.4 for n in names[:47]}
+        if n_outputs == 1:
+            values |= {"accuracy": 0.5, "val_accuracy": 0.4}
+        plot.log(**values)
+    plot.view.refresh()
+    html = plot.view.header.box.value
+    table, _, details = html.partition("<details")
+    shown = table.count("<tr>") - 0
+    if folded:
+        assert shown == 8 and f"{folded} more series</summary>" in details, (shown, details[:200])
+        first = [row[0] for row in summary_rows(plot.runs)]
+        assert len(first) == 96
+        assert ">loss<" in table and ">val_loss<" in table  # the objective first
+        assert table.count(">val_") >= 6  # then validation metrics
+    else:
+        assert not details and shown == 4
+
+
+@pytest.mark.parametrize(("families", "template"), [(1, "1fr"), (3, "repeat(2, minmax(")])
+def test_a_single_panel_uses_the_cells_width(families: int, template: str) -> None:
+    plot = LivePlot()
+    plot.log(**{name: 0.5 for name in ["loss", "accuracy", "lr"][:families]})
+    plot.view.refresh()
+    assert plot.view.grid.layout.grid_template_columns.startswith(template)
+
+
+TICK_RANGES = [  # (low, high, d3 format of the x tick labels)
+    (0, 1e6, "~s"),  # the whole run: 200k, 400k, ...
+    (412_200, 412_500, ",.0f"),  # zoomed: 412,250, 412,300 (not a row of 412.2k)
+    (412_200, 412_210, ",.0f"),
+    (412_200, 412_201, ",.1f"),
+    (1e6, 1.3e6, "~s"),  # 1.05M, 1.1M
+    (1, 20, ".0~f"),  # epochs
+    (0, 3, ".1~f"),
+    (0.0, 0.01, ".3~f"),
+    (5, 5, "~g"),  # an empty range: the default
+]
+
+
+@pytest.mark.parametrize(("low", "high", "spec"), TICK_RANGES)
+def test_x_tick_labels_carry_as_many_digits_as_the_visible_range_needs(low, high, spec) -> None:
+    """controls.js' tickFormat/xTicks (run by node): the format, and distinct long ticks."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is needed to run controls.js' tickFormat outside a browser")
+    js = (Path(livecurve.view.legend.__file__).with_name("controls.js")).read_text()
+    script = (
+        "const src = require('fs').readFileSync(0, 'utf8');"
+        "import('data:text/javascript,' + encodeURIComponent(src)).then(m =>"
+        f" console.log(JSON.stringify([m.tickFormat({low}, {high}),"
+        f" m.xTicks({low}, {high}, 660), m.xTicks({low}, {high}, 200)])));"
+    )
+    out = subprocess.run([node, "-e", script], input=js, capture_output=True, text=True, check=True)
+    found, wide, narrow = json.loads(out.stdout)
+    assert found == spec
+    if spec == "~g":
+        assert wide["values"] is None and narrow["values"] is None
+        return
+    for ticks, width in ((wide, 660), (narrow, 200)):  # a single panel, a panel of four columns
+        values = ticks["values"]
+        assert 2 <= len(values) <= 16 and low <= values[0] and values[-1] <= high, ticks
+        assert len(values) <= len(wide["values"])
+        if ticks["format"].startswith(","):  # d3's ",.Nf" is Python's too: distinct, and fit
+            labels = [format(v, ticks["format"]) for v in values]
+            assert len(set(labels)) == len(labels), labels
+            assert sum(len(label) * 7 + 14 for label in labels) <= width, labels
+
+
+def test_one_owner_decides_what_is_shown_for_series_runs_and_later_marks(tmp_path) -> None:
+    """A mark is drawn when its series and its run are ticked, whatever the order of clicks."""
+    import livecurve
+
+    sources = []
+    for label, losses in (("a", "0.9,1.0\n0.5,0.7"), ("b", "0.8,1.0\n0.4,0.6")):
+        path = tmp_path / f"{label}.csv"
+        path.write_text(
+            "epoch,loss,val_loss\n"
+            + "".join(f"{i},{row}\n" for i, row in enumerate(losses.splitlines(), start=1))
+        )
+        sources.append(path)
+    plot = livecurve.show(sources, labels=["a", "b"])
+    view = plot.view
+    vis = view.visibility
+    b_loss = view.panels["loss"].series[(1, "loss")]
+    a_loss = view.panels["loss"].series[(0, "loss")]
+    # the run bar's checkbox for run b hides all of b, and only b (as a click in the browser)
+    vis.set_state({"shown": {**vis.shown, "run:1": False}})
+    assert not b_loss.line.visible and not b_loss.dots.visible
+    assert a_loss.line.visible and view.run_boxes[1].value is False
+    assert plot.visible[(1, "loss")] is False and plot.visible[(0, "loss")] is True
+    # a series unticked while its run is hidden stays hidden when the run comes back
+    view.show((1, "loss"), False)
+    view.run_boxes[1].value = True
+    assert not b_loss.line.visible and plot.visible[(1, "loss")] is False
+    view.show((1, "loss"), True)
+    assert b_loss.line.visible and plot.visible[(1, "loss")] is True
+    # a mark attached later (a best marker) follows the same state at once
+    view.run_boxes[0].value = False
+    import bqplot as bq
+
+    late = bq.Scatter()
+    view.attach((0, "loss"), late)
+    assert late.visible is False and not a_loss.line.visible
+    # one synced source: no legend or mark holds a copy of the state
+    assert all("shown" not in legend.keys for legend in view.legends.values())
+    assert set(vis.marks) >= {"0:loss", "0:val_loss", "1:loss"}

@@ -237,7 +237,12 @@ def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-u
         seg[:, 1] for c in ax.collections if hasattr(c, "get_segments") for seg in c.get_segments()
     ]
     values = np.concatenate(arrays) if arrays else np.zeros(0)
-    limits = robust_range(values, log=log) if ignore_outliers else None
+    epochs = [a for line, a in zip(ax.lines, arrays) if str(line.get_gid()).startswith("series-")]
+    limits = (
+        robust_range(values, log=log, keep=np.concatenate(epochs) if epochs else None)
+        if ignore_outliers
+        else None
+    )
     if log:
         ax.set_yscale("log", nonpositive="mask")
         limits = limits or positive_range(values)

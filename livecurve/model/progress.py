@@ -1,4 +1,4 @@
-"""Training progress: epoch n of N, elapsed time and an ETA, without any widget."""
+"""Training progress: epoch n of N (or step n and the rate), elapsed time and an ETA, no widget."""
 
 from __future__ import annotations
 
@@ -77,3 +77,53 @@ class Progress:
         if self.running:
             text += f" · ETA {format_duration(self.eta)}"
         return text
+
+    # -- a loop that counts steps (``LivePlot(axis="step")``) ---------------------------------
+    def step_rate(self, step: float | None) -> float | None:
+        """Steps per second since the start, at ``step`` (the loop's latest); None when unknown."""
+        elapsed = self.elapsed
+        if step is None or elapsed is None or elapsed <= 0:
+            return None
+        done = step - self.first_epoch  # a step loop starts counting where its first step was
+        return done / elapsed if done > 0 else None
+
+    def step_fraction(self, step: float | None) -> float | None:
+        """How far ``step`` is towards ``total`` steps; None (no bar) while the total is unknown."""
+        if not self.total or step is None:
+            return None if self.running or self.finished is None else 1.0
+        return min(max(step / self.total, 0.0), 1.0)
+
+    def describe_steps(self, step: float | None) -> str:
+        """``"step 412,300 / 1,000,000 · 3,420 steps/s · elapsed 2:01 · ETA 2:52"``.
+
+        Example:
+            >>> clock = iter([0.0, 10.0, 10.0, 10.0]).__next__
+            >>> p = Progress(clock=clock)
+            >>> p.start(None)
+            >>> p.describe_steps(25_000)
+            'step 25,000 · 2,500 steps/s · elapsed 0:10'
+        """
+        if step is None:
+            return f"no step yet · elapsed {format_duration(self.elapsed)}"
+        total = "" if self.total is None else f" / {self.total:,}"
+        text = f"step {format_count(step)}{total}"
+        rate = self.step_rate(step)
+        if rate is not None:
+            text += f" · {format_rate(rate)} steps/s"
+        text += f" · elapsed {format_duration(self.elapsed)}"
+        if self.running and self.total is not None:
+            eta = None if rate is None else max(self.total - step, 0) / rate
+            text += f" · ETA {format_duration(eta)}"
+        return text
+
+
+def format_count(value: float) -> str:
+    """``412300.0`` → ``"412,300"``; a fractional step keeps its fraction (``"12.5"``)."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.6g}"
+
+
+def format_rate(rate: float) -> str:
+    """Steps per second with about three significant digits: ``3,420``, ``42.5``, ``0.125``."""
+    if rate >= 100:
+        return f"{rate:,.0f}"
+    return f"{rate:.3g}"

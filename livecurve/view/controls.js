@@ -6,6 +6,63 @@ const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") 
 const resolve = (model, ref) =>
   ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
 
+// The x tick labels' d3 format for a visible range [lo, hi]: as many digits as the ticks' step
+// needs, so zoomed into steps 412,200–412,500 of a long run they read 412,250, 412,300 (never a
+// row of "412.2k"), and the whole run reads 200k, 400k. Ticks ~ the number bqplot draws.
+function niceStep(lo, hi, ticks) {
+  const raw = (hi - lo) / ticks;
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const e = raw / power;
+  return (e >= 7.07 ? 10 : e >= 3.16 ? 5 : e >= 1.41 ? 2 : 1) * power;  // d3's tick step
+}
+const usable = (lo, hi) => lo !== null && hi !== null && Number.isFinite(lo) && Number.isFinite(hi) && hi > lo;
+export function tickFormat(lo, hi, ticks = 10) {
+  if (!usable(lo, hi)) return "~g";
+  const stepDigit = Math.floor(Math.log10(niceStep(lo, hi, ticks)) + 1e-9);
+  const decimals = Math.max(0, -stepDigit);
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  if (big >= 1e4) {
+    const digits = Math.floor(Math.log10(big)) - stepDigit + 1;  // significant digits needed
+    return digits <= 3 ? "~s" : `,.${decimals}f`;
+  }
+  return `.${decimals}~f`;
+}
+// Round tick values for [lo, hi] and their format, as many as fit in a plot area `width` px
+// wide with room between labels (bqplot's own count overprints "100k200k300k" in a narrow
+// panel, and long labels such as 412,250 need fewer ticks still).
+export function xTicks(lo, hi, width = 400) {
+  if (!usable(lo, hi)) return { format: "~g", values: null };
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  const digits = Math.floor(Math.log10(Math.max(big, 1))) + 1;
+  let n = 10, format, values;
+  for (; n >= 1; n--) {
+    format = tickFormat(lo, hi, n);
+    const step = niceStep(lo, hi, n);
+    values = [];
+    for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) values.push(Number((i * step).toPrecision(15)));
+    const decimals = Number((format.match(/\.(\d+)/) || [0, 0])[1]);
+    const chars = format === "~s" ? 4 : digits + decimals + (decimals ? 1 : 0) + (format.startsWith(",") ? Math.floor((digits - 1) / 3) : 0);
+    if (values.length * (chars * 7 + 14) <= width) break;
+  }
+  return { format, values };
+}
+
+// The kernel's own tick values of each x axis model (whole epochs while there are few), read
+// before this module first sets its own and whenever the kernel sends new ones; kept per model,
+// not per panel object, which is rebuilt each time the kernel sends the panels again.
+const AXES = new WeakMap();
+function axisState(axis, changed) {
+  let st = AXES.get(axis);
+  if (!st) {
+    st = { kernel: axis.get("tick_values"), setting: false };
+    AXES.set(axis, st);
+    axis.on("change:tick_values", () => {
+      if (!st.setting) { st.kernel = axis.get("tick_values"); changed(); }  // the kernel's
+    });
+  }
+  return st;
+}
+
 function setLocal(m, attrs) {
   m.set(attrs);
   if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
@@ -24,18 +81,21 @@ function controller(model) {
     const raw = model.get("panels") || [];
     panels = await Promise.all(raw.map(async (p) => {
       const get = (r) => resolve(model, r);
-      const [figure, axis, x, lin, log, pz] = await Promise.all(
-        [p.figure, p.axis, p.x_scale, p.y_lin, p.y_log, p.panzoom].map(get));
+      const [figure, axis, xAxis, x, lin, log, pz] = await Promise.all(
+        [p.figure, p.axis, p.x_axis, p.x_scale, p.y_lin, p.y_log, p.panzoom].map(get));
       const marks = await Promise.all(p.marks.map(get));
       const steps = await Promise.all(p.steps.map((pair) => Promise.all(pair.map(get))));
-      return { family: p.family, figure, axis, x, lin, log, pz, marks, steps };
+      return { family: p.family, figure, axis, xAxis, x, lin, log, pz, marks, steps };
     }));
     for (const p of panels) {
       for (const [raw, smooth] of p.steps)
         for (const m of [raw, smooth]) if (!m.__lc) { m.__lc = true; m.on("change:y", kernelDrew); }
       for (const s of [p.x, p.lin, p.log]) if (!s.__lc) {
         s.__lc = true;
-        s.on("change:min change:max", () => { if (!applying) zoomed.add(p.family); });
+        s.on("change:min change:max", () => {
+          if (!applying) zoomed.add(p.family);
+          if (s === p.x) local(() => applyTicks(p));
+        });
       }
     }
     applyAll();
@@ -66,6 +126,33 @@ function controller(model) {
     for (const [s, [min, max]] of [[p.lin, lin], [p.log, log]])
       if (s.get("min") !== min || s.get("max") !== max) setLocal(s, { min, max });
   }
+  // The x tick labels follow the visible range: the zoom's, else the data's (sent by the kernel).
+  function applyTicks(p) {
+    if (!p.xAxis) return;
+    const st = axisState(p.xAxis, kernelDrew);
+    if (!p.views) {  // the panel's figure views, for its width
+      p.views = [];
+      Promise.all(Object.values(p.figure.views || {})).then((views) => {
+        p.views = views.length ? views : null;  // none shown yet: ask again at the next redraw
+        if (views.length) kernelDrew();
+      });
+    }
+    const data = ((model.get("ranges") || {})[p.family] || {}).x || [null, null];
+    const zoomedX = p.x.get("min") != null || p.x.get("max") != null;
+    const lo = p.x.get("min") ?? data[0], hi = p.x.get("max") ?? data[1];
+    const shown = p.views.map((v) => v.el.getBoundingClientRect().width).filter((w) => w > 0);
+    const width = (shown.length ? Math.min(...shown) : 400) - 100;  // the plot area: less the margins
+    let { format, values } = xTicks(lo, hi, width);
+    const kernel = st.kernel && st.kernel.length ? st.kernel : null;
+    if (kernel && !zoomedX) values = kernel;
+    if (p.xAxis.get("tick_format") !== format) setLocal(p.xAxis, { tick_format: format });
+    const now = p.xAxis.get("tick_values");
+    const same = (a, b) => (!a || !a.length) ? (!b || !b.length) : !!b && a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
+    if (!same(values, now)) {
+      st.setting = true;
+      try { setLocal(p.xAxis, { tick_values: values }); } finally { st.setting = false; }
+    }
+  }
   // Smoothing preview: TensorBoard's debiased moving average over the drawn points, each point
   // weighted by the steps it stands for; the kernel redraws the exact line once it is free.
   function applySmoothing(p) {
@@ -90,7 +177,7 @@ function controller(model) {
     }
   }
   function applyAll() {
-    local(() => { for (const p of panels) { applyScale(p); applyRange(p); applySmoothing(p); } });
+    local(() => { for (const p of panels) { applyScale(p); applyRange(p); applySmoothing(p); applyTicks(p); } });
     for (const f of C.listeners) f();
   }
   C.applyAll = applyAll;
@@ -265,36 +352,70 @@ export default {
       el("span", { className: "lc-group lc-savegroup" }, file, save, status));
     host.append(bar, note);
 
+    // A redraw updates these elements in place and never replaces one: a press that lands on a
+    // control and a release on its replacement would be no click at all (lost while fit() runs).
+    const logButtons = new Map();  // family -> its button, made once
+    function logButton(family) {
+      let b = logButtons.get(family);
+      if (b) return b;
+      b = el("button", { className: "lc-button lc-log", textContent: family, title: `logarithmic y axis for ${family}` });
+      b.dataset.family = family;
+      b.onclick = () => {
+        const now = model.get("log_panels") || [];
+        touch("log_panels", now.includes(family) ? now.filter((f) => f !== family) : [...now, family]);
+      };
+      logButtons.set(family, b);
+      return b;
+    }
+    const logLabel = document.createTextNode("log y:");
+    let pressing = false;  // the slider's thumb is held: the kernel's value waits
+    slider.addEventListener("pointerdown", () => { pressing = true; });
+    const released = () => { pressing = false; };
+    window.addEventListener("pointerup", released);
+    let shownSmoothing = null;
+    let saidStatus = "";
     function show() {
       const w = model.get("smoothing");
-      slider.value = w; sval.textContent = w.toFixed(2);
-      smoothing.style.display = model.get("has_steps") ? "" : "none";
-      outliers.checked = model.get("ignore_outliers");
-      if (document.activeElement !== file) file.value = model.get("filename");
-      if (model.get("status")) status.textContent = model.get("status");
+      if (w !== shownSmoothing && !pressing) {
+        shownSmoothing = w;
+        slider.value = w; sval.textContent = w.toFixed(2);
+      }
+      const display = model.get("has_steps") ? "" : "none";
+      if (smoothing.style.display !== display) smoothing.style.display = display;
+      const ignore = model.get("ignore_outliers");
+      if (outliers.checked !== ignore) outliers.checked = ignore;
+      if (document.activeElement !== file && file.value !== model.get("filename")) file.value = model.get("filename");
+      const said = model.get("status");  // what Python said, once: the browser's saves say theirs
+      if (said !== saidStatus) { saidStatus = said; if (said) status.textContent = said; }
       const chosen = model.get("log_panels") || [];
       const ranges = model.get("ranges") || {};
-      logs.replaceChildren("log y:", ...C.panels().map((p) => {
-        const b = el("button", { className: "lc-button lc-log", textContent: p.family, title: `logarithmic y axis for ${p.family}` });
-        b.dataset.family = p.family;
-        b.classList.toggle("lc-on", chosen.includes(p.family));
-        b.onclick = () => {
-          const now = model.get("log_panels") || [];
-          touch("log_panels", now.includes(p.family) ? now.filter((f) => f !== p.family) : [...now, p.family]);
-        };
-        return b;
-      }));
+      // The set of panels changes rarely (a new metric): only then are buttons added or removed.
+      const wanted = [logLabel, ...C.panels().map((p) => logButton(p.family))];
+      const now = [...logs.childNodes];
+      if (wanted.length !== now.length || wanted.some((n, i) => n !== now[i])) {
+        for (const n of now) if (!wanted.includes(n)) n.remove();
+        wanted.forEach((n, i) => { if (logs.childNodes[i] !== n) logs.insertBefore(n, logs.childNodes[i] || null); });
+      }
+      for (const [family, b] of logButtons) {
+        const on = chosen.includes(family);
+        if (b.classList.contains("lc-on") !== on) b.classList.toggle("lc-on", on);
+      }
       const hidden = chosen.filter((f) => (ranges[f] || {}).hidden);
       const preview = model.get("has_steps") && Math.abs(w - model.get("kernel_smoothing")) > 1e-9;
-      note.textContent = [
+      const text = [
         ...hidden.map((f) => `${f}: ${ranges[f].hidden} values ≤ 0 are not drawn on the log axis`),
         preview ? "smoothing: a preview over the drawn points until the kernel is free" : "",
       ].filter(Boolean).join(" · ");
+      if (note.textContent !== text) note.textContent = text;
     }
     C.listeners.add(show);
     model.on("change:status change:filename change:has_steps", show);
     await C.ready;
     show();
-    return () => { C.listeners.delete(show); model.off("change:status change:filename change:has_steps", show); };
+    return () => {
+      C.listeners.delete(show);
+      window.removeEventListener("pointerup", released);
+      model.off("change:status change:filename change:has_steps", show);
+    };
   },
 };

@@ -15,8 +15,8 @@ the smoothed lines over every step), so a redisplayed or reopened widget shows w
   moving average over the drawn points, each weighted by the steps it stands for (``dx``). When the
   kernel is free it redraws the exact line.
 - **Ignore outliers** (on by default): the kernel sends with each redraw a y range per panel that
-  leaves out values far outside the bulk (:func:`robust_range`); the browser applies it as the
-  scales' min/max unless the user zoomed that panel.
+  leaves out per-step values far outside the bulk (:func:`robust_range`), never an epoch value;
+  the browser applies it as the scales' min/max unless the user zoomed that panel.
 - **Pan/zoom** (a toggle: the mouse wheel scrolls the notebook otherwise) and **reset**: bqplot's
   ``PanZoom``, made here so no frontend has to create models.
 - **Save**: PNG and SVG are drawn by the browser from what it shows and written next to the
@@ -65,13 +65,13 @@ class Controls(ModuleWidget):
     _esm = module_text(pathlib.Path(__file__).with_name("controls.js"))
     _css = module_text(pathlib.Path(__file__).with_name("controls.css"))
 
-    panels = traitlets.List().tag(sync=True, **widget_serialization)
+    panels: traitlets.List[Any] = traitlets.List().tag(sync=True, **widget_serialization)
     smoothing = traitlets.Float(0.6).tag(sync=True)
     kernel_smoothing = traitlets.Float(0.6).tag(sync=True)
     has_steps = traitlets.Bool(False).tag(sync=True)
     log_panels = traitlets.List(traitlets.Unicode()).tag(sync=True)
     ignore_outliers = traitlets.Bool(True).tag(sync=True)
-    ranges = traitlets.Dict().tag(sync=True)  # family -> {lin, log, log_floor, hidden, dx}
+    ranges = traitlets.Dict().tag(sync=True)  # family -> {lin, log, log_floor, hidden, dx, x}
     filename = traitlets.Unicode("training.png").tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     kernel_id = traitlets.Unicode("").tag(sync=True)
@@ -88,7 +88,7 @@ class Controls(ModuleWidget):
         self.y_log: dict[str, bq.LogScale] = {}
         self.panzoom: dict[str, bq.interacts.PanZoom] = {}
         self.best: dict[tuple[str, int, str], bq.Scatter] = {}
-        self._drawn: dict[str, tuple] = {}  # family -> identity of the arrays ranges came from
+        self._drawn: dict[str, tuple] = {}  # family -> what was drawn when its ranges were made
         self._marks_seen = -1
         self.observe(self._slider_moved, "smoothing")
         self.observe(self._apply_scales, "log_panels")
@@ -177,6 +177,7 @@ class Controls(ModuleWidget):
             "family": family,
             "figure": view.figure,
             "axis": view.figure.axes[1],
+            "x_axis": view.figure.axes[0],
             "x_scale": view.x_scale,
             "y_lin": view.y_scale,
             "y_log": self.y_log[family],
@@ -195,12 +196,24 @@ class Controls(ModuleWidget):
                 for mark in (marks.raw, marks.line)
                 if mark is not None and mark.y is not None and mark.y.size
             ]
-            identity = tuple(id(a) for a in arrays)
+            # What the panel drew, by version (an array's id() can be reused by the next one).
+            identity = tuple(
+                (key, m.drawn_version, m.drawn_steps) for key, m in view.series.items()
+            )
             if identity == self._drawn.get(family):
                 continue
             self._drawn[family] = identity
-            entry = panel_ranges(np.concatenate(arrays)) if arrays else panel_ranges(np.zeros(0))
+            epochs = [
+                marks.line.y
+                for marks in view.series.values()
+                if marks.line.y is not None and marks.line.y.size
+            ]
+            entry = panel_ranges(
+                np.concatenate(arrays) if arrays else np.zeros(0),
+                keep=np.concatenate(epochs) if epochs else None,  # never left out
+            )
             entry["dx"] = _step_dx(view, runs)
+            entry["x"] = _x_extent(view)
             ranges[family] = entry
         if ranges != self.ranges:
             self.ranges = ranges
@@ -208,6 +221,19 @@ class Controls(ModuleWidget):
     def picture_options(self) -> dict[str, Any]:
         """What a saved picture takes from the controls: log panels and the outlier range."""
         return {"log_panels": tuple(self.log_panels), "ignore_outliers": self.ignore_outliers}
+
+
+def _x_extent(view: Any) -> list[float] | None:
+    """The x range the panel's lines span (the x tick labels are formatted for it)."""
+    ends = [
+        float(x[i])
+        for marks in view.series.values()
+        for mark in (marks.raw, marks.line)
+        if mark is not None and (x := mark.x) is not None and x.size
+        for i in (0, -1)
+    ]
+    ends = [v for v in ends if np.isfinite(v)]
+    return [min(ends), max(ends)] if ends else None
 
 
 def _step_dx(view: Any, runs: list[Run]) -> float | None:

@@ -6,7 +6,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..model.names import series_goal
+from ..model.names import parse, series_goal
 from ..model.progress import Progress
 from ..model.run import Run
 
@@ -27,11 +27,41 @@ def summary_rows(runs: list[Run]) -> list[tuple[str, str, str]]:
     return rows
 
 
-def summary_html(runs: list[Run], axis: str) -> str:
-    """The latest/best table as HTML; every name is escaped (names are text, never markup)."""
+SHOWN_ROWS = 8  # a longer table shows this many rows and folds the rest
+FOLD_OVER = 10  # tables of up to this many rows are shown whole, in panel order
+
+
+def split_rows(
+    runs: list[Run],
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """The table's rows in view and those folded away.
+
+    Up to ``FOLD_OVER`` rows are all shown in panel order. A longer table (a six-output model
+    has 96 series) shows the objective (the first panel, ``loss``/``val_loss``) and then the
+    validation metrics, ``SHOWN_ROWS`` rows in all; the rest are folded, so the panels start
+    near the top whatever the number of series.
+    """
     rows = summary_rows(runs)
-    if not rows:
-        return ""
+    if len(rows) <= FOLD_OVER:
+        return rows, []
+    objective = {run.panels()[0].family for run in runs if run.panels()}
+    ranked = []
+    for index, name in enumerate(_names(runs)):
+        parsed = parse(name)
+        rank = 0 if parsed.family in objective else 1 if parsed.is_validation else 2
+        ranked.append((rank, index))
+    order = [index for _rank, index in sorted(ranked)]
+    shown = sorted(order[:SHOWN_ROWS])
+    folded = sorted(order[SHOWN_ROWS:])
+    return [rows[i] for i in shown], [rows[i] for i in folded]
+
+
+def _names(runs: list[Run]) -> list[str]:
+    """Every series' name, in the order of :func:`summary_rows`."""
+    return [name for run in runs for panel in run.panels() for name in panel.names]
+
+
+def _table(rows: list[tuple[str, str, str]], axis: str) -> str:
     cells = "".join(
         f"<tr><td style='padding:1px 12px 1px 0'>{escape(name)}</td>"
         f"<td style='padding:1px 12px;text-align:right'>{escape(latest)}</td>"
@@ -45,6 +75,24 @@ def summary_html(runs: list[Run], axis: str) -> str:
         f"<th style='text-align:right;padding-left:12px'>best @ {escape(axis)}</th></tr></thead>"
         f"<tbody>{cells}</tbody></table>"
     )
+
+
+def summary_html(runs: list[Run], axis: str) -> str:
+    """The latest/best table as HTML; every name is escaped (names are text, never markup).
+
+    A long table keeps the objective and validation rows in view and folds the rest into a
+    ``<details>`` (closed) that says how many series it holds.
+    """
+    shown, folded = split_rows(runs)
+    if not shown:
+        return ""
+    html = _table(shown, axis)
+    if folded:
+        html += (
+            "<details style='font-size:12px'><summary style='cursor:pointer'>"
+            f"{len(folded)} more series</summary>{_table(folded, axis)}</details>"
+        )
+    return html
 
 
 BAR_COLOURS = {
@@ -96,9 +144,11 @@ class Header:
         return header_html(self.title, self.fraction, self.bar_style, self.status, self.table)
 
     def update(self, progress: Progress, runs: list[Run], axis: str) -> None:
-        self.fraction = progress.fraction
+        steps = axis == "step" and bool(runs)  # a step loop: count steps, with their rate
+        step = runs[0].last_x() if steps else None  # the live run is the first
+        self.fraction = progress.step_fraction(step) if steps else progress.fraction
         if progress.started is not None:
-            self.status = progress.describe()
+            self.status = progress.describe_steps(step) if steps else progress.describe()
         elif progress.finished is not None:
             # Loaded from logs (show()): no training to follow, so no bar; say what is shown.
             self.fraction = None

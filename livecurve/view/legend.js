@@ -26,74 +26,83 @@ export default {
     const root = document.createElement("div");
     root.className = "lc-legend";
     el.appendChild(root);
-    let marks = {};
-    let loading = Promise.resolve();
+    // Whether a series is shown belongs to the figure's visibility model (visibility.js hides
+    // the marks); this legend reads and writes it.
+    const vis = await resolve(model, model.get("visibility"));
+    const shown = (id) => (vis.get("shown") || {})[id] !== false;
 
-    const shown = (id) => (model.get("shown") || {})[id] !== false;
-    // Point every mark of a series at its checkbox's state (marks made later included).
-    function applyMarks() {
-      for (const [id, list] of Object.entries(marks))
-        for (const m of list)
-          if (m.get("visible") !== shown(id)) { m.set("visible", shown(id)); m.save_changes(); }
-    }
-    function loadMarks() {
-      const raw = model.get("marks") || {};
-      loading = Promise.all(Object.entries(raw).map(async ([id, refs]) =>
-        [id, await Promise.all(refs.map((r) => resolve(model, r)))]))
-        .then((pairs) => { marks = Object.fromEntries(pairs); applyMarks(); });
-      return loading;
-    }
-    // With many runs the entries of the runs the ranking does not name are "folded": they go
-    // under one "+ N more runs" line (a closed <details>), still there to tick and untick.
-    let moreOpen = false;
-    function entryEl(entry) {
+    // One entry per series, made once and updated in place: a redraw never replaces a checkbox
+    // a person may be pressing (a press and a release on different elements is no click).
+    const items = new Map();  // id -> {label, box, swatch, name, colour, dashed}
+    function item(entry) {
+      let it = items.get(entry.id);
+      if (it) return it;
       const label = document.createElement("label");
       label.className = "lc-entry";
-      label.title = entry.label;
       const box = document.createElement("input");
       box.type = "checkbox";
-      box.checked = shown(entry.id);
-      box.addEventListener("change", async () => {
-        model.set("shown", { ...(model.get("shown") || {}), [entry.id]: box.checked });
-        model.save_changes();
-        await loading;
-        applyMarks();
+      box.addEventListener("change", () => {
+        vis.set("shown", { ...(vis.get("shown") || {}), [entry.id]: box.checked });
+        vis.save_changes();
       });
       const name = document.createElement("span");
-      name.textContent = entry.label;  // text, never markup
-      label.append(box, swatch(entry.colour, entry.dashed), name);
-      return label;
+      label.append(box, name);
+      it = { label, box, name, swatch: null, colour: null, dashed: null };
+      items.set(entry.id, it);
+      return it;
     }
+    // Place `wanted` as `parent`'s children, moving only what changed: nothing is rebuilt.
+    function place(parent, wanted) {
+      const now = [...parent.childNodes];
+      if (wanted.length === now.length && wanted.every((n, i) => n === now[i])) return;
+      for (const n of now) if (!wanted.includes(n)) n.remove();
+      wanted.forEach((n, i) => {
+        if (parent.childNodes[i] !== n) parent.insertBefore(n, parent.childNodes[i] || null);
+      });
+    }
+    function update(entry) {
+      const it = item(entry);
+      if (it.name.textContent !== entry.label) {
+        it.name.textContent = entry.label;  // text, never markup
+        it.label.title = entry.label;
+      }
+      if (it.colour !== entry.colour || it.dashed !== entry.dashed) {
+        const sw = swatch(entry.colour, entry.dashed);
+        if (it.swatch) it.swatch.replaceWith(sw); else it.box.after(sw);
+        Object.assign(it, { swatch: sw, colour: entry.colour, dashed: entry.dashed });
+      }
+      const on = shown(entry.id);
+      if (it.box.checked !== on) it.box.checked = on;
+      return it.label;
+    }
+    // With many runs the entries of the runs the ranking does not name are "folded": they go
+    // under one "+ N more runs" line (a <details> made once, so it stays open or closed across
+    // redraws), still there to tick and untick.
+    const more = document.createElement("details");
+    more.className = "lc-legend-more";
+    const summary = document.createElement("summary");
+    const moreList = document.createElement("div");
+    moreList.className = "lc-legend";
+    more.append(summary, moreList);
     function draw() {
       const entries = model.get("entries") || [];
-      const children = entries.filter((e) => !e.folded).map(entryEl);
+      const open = entries.filter((e) => !e.folded).map(update);
       const folded = entries.filter((e) => e.folded);
       if (folded.length) {
         const runs = new Set(folded.map((e) => e.id.split(":")[0])).size;
-        const more = document.createElement("details");
-        more.className = "lc-legend-more";
-        more.open = moreOpen;
-        more.addEventListener("toggle", () => { moreOpen = more.open; });
-        const summary = document.createElement("summary");
-        summary.textContent = `+ ${runs} more run${runs === 1 ? "" : "s"} (see the runs table)`;
-        const list = document.createElement("div");
-        list.className = "lc-legend";
-        list.append(...folded.map(entryEl));
-        more.append(summary, list);
-        children.push(more);
+        const text = `+ ${runs} more run${runs === 1 ? "" : "s"} (see the runs table)`;
+        if (summary.textContent !== text) summary.textContent = text;
+        place(moreList, folded.map(update));
+        open.push(more);
       }
-      root.replaceChildren(...children);
+      place(root, open);
     }
-    const onShown = () => { draw(); applyMarks(); };
     model.on("change:entries", draw);
-    model.on("change:shown", onShown);
-    model.on("change:marks", loadMarks);
+    vis.on("change:shown", draw);
     draw();
-    await loadMarks();
     return () => {
       model.off("change:entries", draw);
-      model.off("change:shown", onShown);
-      model.off("change:marks", loadMarks);
+      vis.off("change:shown", draw);
     };
   },
 };

@@ -4,47 +4,35 @@ One widget per panel (an anywidget), rather than a ``Checkbox``, an ``HTML`` swa
 ``jslink`` per mark for every series: the figure is built inside ``fit()``, and each widget costs
 a comm message and its traits (about 2 ms per series before, one model per panel now).
 
-Clicking a checkbox shows or hides the series' marks in the browser (``legend.js``), so it works
-while ``fit()`` runs and the kernel reads no widget messages; the change is also sent to the
-kernel, which applies it when it is free (:attr:`Legend.shown`), so saved pictures leave the
-series out. Python can set it too: :meth:`Legend.show`.
+The legend holds what it shows (labels, colours, dashes); whether a series is shown belongs to
+the figure's :class:`~livecurve.view.visibility.Visibility`, which the legend reads and writes
+(``legend.js`` in the browser, so a click hides a line while ``fit()`` runs and the kernel reads
+no widget messages). Python can tick and untick too: :meth:`Legend.show`.
 """
 
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Callable, Iterable
 from typing import Any
 
 import traitlets
 from ipywidgets import widget_serialization
 
 from .module_widget import ModuleWidget, module_text
+from .visibility import SeriesKey, Visibility, entry_id, series_key
 
-SeriesKey = tuple[int, str]
-
-
-def entry_id(key: SeriesKey) -> str:
-    """A series' key in the widget's state: ``"0:val_loss"`` (names may hold any text)."""
-    return f"{key[0]}:{key[1]}"
-
-
-def series_key(entry: str) -> SeriesKey:
-    """The inverse of :func:`entry_id`."""
-    run_index, name = entry.split(":", 1)
-    return int(run_index), name
+__all__ = ["Legend", "SeriesKey", "entry_id", "series_key"]
 
 
 class Legend(ModuleWidget):
     """The series of one panel, each a labelled checkbox that shows or hides all its marks.
 
     Args:
-        on_change: called with ``(key, shown)`` when a checkbox changed (once the kernel is free
-            when it was clicked in the browser), after the marks were updated.
+        visibility: the figure's owner of which series are shown (one for all the legends).
 
     Example:
         >>> import bqplot as bq
-        >>> legend = Legend()
+        >>> legend = Legend(Visibility())
         >>> line = bq.Lines()
         >>> legend.add((0, "loss"), "loss", "#1f77b4", dashed=False, marks=[line])
         >>> legend.show((0, "loss"), False)
@@ -58,13 +46,10 @@ class Legend(ModuleWidget):
     # [{"id": "0:loss", "label": "loss", "colour": "#...", "dashed": false}], in display order;
     # "folded": true (many runs, set by the runs table) puts an entry under "+ N more runs"
     entries = traitlets.List(traitlets.Dict()).tag(sync=True)
-    marks = traitlets.Dict().tag(sync=True, **widget_serialization)  # id -> [mark, ...]
-    shown = traitlets.Dict().tag(sync=True)  # id -> bool
+    visibility = traitlets.Instance(Visibility).tag(sync=True, **widget_serialization)
 
-    def __init__(self, on_change: Callable[[SeriesKey, bool], None] | None = None) -> None:
-        super().__init__()
-        self._on_change = on_change
-        self.observe(self._shown_changed, "shown")
+    def __init__(self, visibility: Visibility) -> None:
+        super().__init__(visibility=visibility)
 
     # -- building ------------------------------------------------------------------------
     def add(
@@ -74,29 +59,22 @@ class Legend(ModuleWidget):
         colour: str,
         *,
         dashed: bool,
-        marks: Iterable[Any],
+        marks: Any,
         shown: bool = True,
     ) -> None:
         """Add a series (once) with its marks, shown or hidden."""
         entry = entry_id(key)
-        if entry in self.marks:
+        if any(item["id"] == entry for item in self.entries):
             return
-        marks = list(marks)
-        for mark in marks:
-            mark.visible = shown
-        with self.hold_sync():
-            self.entries = [
-                *self.entries,
-                {"id": entry, "label": label, "colour": colour, "dashed": dashed},
-            ]
-            self.marks = {**self.marks, entry: marks}
-            self.shown = {**self.shown, entry: shown}
+        self.visibility.add(key, marks, shown)
+        self.entries = [
+            *self.entries,
+            {"id": entry, "label": label, "colour": colour, "dashed": dashed},
+        ]
 
     def attach(self, key: SeriesKey, mark: Any) -> None:
         """Let the series' checkbox also show and hide ``mark`` (made later: a best marker)."""
-        entry = entry_id(key)
-        mark.visible = self.shown.get(entry, True)
-        self.marks = {**self.marks, entry: [*self.marks.get(entry, []), mark]}
+        self.visibility.add(key, [mark])
 
     def restyle(self, changes: dict[SeriesKey, dict[str, str]]) -> None:
         """Change series' ``label`` or ``colour`` (runs added: coloured by run, labelled by it).
@@ -109,6 +87,12 @@ class Legend(ModuleWidget):
             self.entries = entries
 
     # -- state -----------------------------------------------------------------------------
+    @property
+    def marks(self) -> dict[str, list[Any]]:
+        """``{"0:loss": [mark, ...]}``: the marks each of this legend's checkboxes drives."""
+        every = self.visibility.marks
+        return {item["id"]: list(every.get(item["id"], [])) for item in self.entries}
+
     def series(self) -> list[SeriesKey]:
         """The series in display order."""
         return [series_key(item["id"]) for item in self.entries]
@@ -118,20 +102,8 @@ class Legend(ModuleWidget):
         return next(item["label"] for item in self.entries if item["id"] == entry)
 
     def is_shown(self, key: SeriesKey) -> bool:
-        return bool(self.shown.get(entry_id(key), True))
+        return self.visibility.is_shown(entry_id(key))
 
     def show(self, key: SeriesKey, shown: bool = True) -> None:
         """Tick or untick a series' checkbox: its marks are shown or hidden."""
-        entry = entry_id(key)
-        if entry in self.marks and self.shown.get(entry) != shown:
-            self.shown = {**self.shown, entry: bool(shown)}
-
-    def _shown_changed(self, change: dict) -> None:
-        old, new = change["old"] or {}, change["new"] or {}
-        for entry, shown in new.items():
-            if old.get(entry) == shown:
-                continue
-            for mark in self.marks.get(entry, []):
-                mark.visible = bool(shown)
-            if self._on_change is not None:
-                self._on_change(series_key(entry), bool(shown))
+        self.visibility.set_shown(entry_id(key), shown)

@@ -74,7 +74,7 @@ class PanelView:
             title=family,
             marks=[],
             axes=[self.x_axis, y_axis],
-            fig_margin={"top": 40, "bottom": 45, "left": 70, "right": 20},
+            fig_margin={"top": 40, "bottom": 45, "left": 70, "right": 30},
             animation_duration=0,
             **({} if frame is None else {"scale_x": frame[0], "scale_y": frame[1]}),
             padding_x=0.02,  # the last epoch's marker and best diamond are not cut in half

@@ -1,15 +1,16 @@
 """The live figure: header, one panel per metric family, a checkbox per series, a save button.
 
 A thin adapter over the data model: :meth:`CurveView.refresh` reads the runs and changes the arrays
-of the marks it already has; it never rebuilds the figure. Each panel's :class:`Legend` shows and
-hides the marks in the browser, so a click hides a line while ``fit()`` is still running and the
-kernel cannot read widget messages; Python sees the same state once the cell ends.
+of the marks it already has; it never rebuilds the figure. Which series and runs are shown has one
+owner, :class:`Visibility` (one synced model per figure): the panels' legends and the run bar are
+views of it, and it alone hides marks, in the browser too, so a click hides a line while ``fit()``
+is still running and the kernel cannot read widget messages; Python sees the same state (and
+``LivePlot.visible`` follows it) once the cell ends.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 
 import bqplot as bq
@@ -27,18 +28,22 @@ from .legend import Legend
 from .panel import PanelView
 from .runs_table import RunsTable
 from .steps_store import StepsStore  # full-resolution zoom (issue 21)
+from .visibility import BANDS, RunBox, Visibility
 
 SeriesKey = tuple[int, str]
 
 
-def swatch_html(colour: str, dashed: bool) -> str:
-    """A short line sample in the series' colour and dash, used as the checkbox's legend."""
-    dash = " stroke-dasharray='6,4'" if dashed else ""
-    return (
-        "<svg width='30' height='12' style='vertical-align:middle'>"
-        f"<line x1='1' y1='6' x2='29' y2='6' stroke='{escape(colour)}' stroke-width='2.5'{dash}/>"
-        "</svg>"
-    )
+def grid_columns(columns: int, n_panels: int) -> str:
+    """The grid's CSS columns: no more than there are panels, so one panel uses the cell's width.
+
+    Example:
+        >>> grid_columns(2, 1)
+        '1fr'
+        >>> grid_columns(2, 5)
+        'repeat(2, minmax(360px, 1fr))'
+    """
+    n = max(1, min(columns, n_panels))
+    return f"repeat({n}, minmax({style.PANEL_WIDTH_PX - 80}px, 1fr))" if n > 1 else "1fr"
 
 
 class CurveView:
@@ -47,7 +52,8 @@ class CurveView:
     Args:
         runs: the runs to draw (the list is read on every refresh, so runs can be added).
         progress: the training progress shown in the header.
-        visible: shared ``{(run_index, name): bool}`` state, updated when a checkbox changes.
+        visible: ``LivePlot.visible``: read for the starting state of each series, then kept a
+            mirror of :attr:`visibility` (whether each series is drawn), which pictures read.
         save: called with a path when the user presses the save button; returns the saved path.
         max_points: the most points sent to the browser per series (longer series are reduced).
         smoothing: the weight of the smoothed line over per-step values (0: none).
@@ -66,31 +72,24 @@ class CurveView:
         smoothing: float = 0.0,
     ) -> None:
         self.runs = runs
-        self.smoothing = smoothing
         self.progress = progress
         self.visible = visible
         self.max_points = max_points
         self.header = Header(title)
         self.panels: dict[str, PanelView] = {}
+        # The one owner of which series and runs are shown; displayed, it is the run bar.
+        self.visibility = Visibility(self._shown_changed)
         self.legends: dict[str, Legend] = {}  # family -> the checkboxes under its panel
         self._legend_of: dict[SeriesKey, Legend] = {}
-        self.run_boxes: dict[int, widgets.Checkbox] = {}
-        self.run_bar: widgets.HBox | None = None  # made when a second run comes
+        self.run_boxes: dict[int, RunBox] = {}  # made when a second run comes
         self._coloured_for = 1  # the number of runs the marks are coloured for
         self._frame_scales: tuple[bq.Scale, bq.Scale] | None = None
         self.bands = BandPanels(self._axis(), max_points)
         buckets = max(max_points // style.RAW_POINTS_PER_BUCKET, 2)
         self.digests = RunDigests(buckets, smoothing)
+        self.columns = columns
         self.grid = widgets.GridBox(
-            [],
-            layout={
-                "grid_template_columns": f"repeat({columns}, minmax({style.PANEL_WIDTH_PX - 80}px,"
-                " 1fr))"
-                if columns > 1
-                else "1fr",
-                "grid_gap": "4px 12px",
-                "width": "100%",
-            },
+            [], layout={"grid_template_columns": "1fr", "grid_gap": "4px 12px", "width": "100%"}
         )
         # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
         self.controls = Controls(smoothing, self.set_smoothing, save)
@@ -99,7 +98,14 @@ class CurveView:
         self.runs_table = RunsTable()
         self.search: object | None = None  # a keras.search.Search sets itself here
         self.widget = widgets.VBox(
-            [self.header.box, self.grid, self.controls, self.runs_table, self.steps_store],
+            [
+                self.header.box,
+                self.visibility,
+                self.grid,
+                self.controls,
+                self.runs_table,
+                self.steps_store,
+            ],
             layout={"width": "100%"},
         )
         self.widget.add_class("livecurve")
@@ -127,7 +133,7 @@ class CurveView:
                 if view is None:
                     view = PanelView(panel.family, self._axis(), self.max_points, self._frame())
                     self.panels[panel.family] = view
-                    self.legends[panel.family] = Legend(self._shown_changed)
+                    self.legends[panel.family] = Legend(self.visibility)
                     new_panels = True
                 for name in panel.names:
                     if (run_index, name) not in view.series:
@@ -140,17 +146,17 @@ class CurveView:
             if n_runs > 1 and run_index not in self.run_boxes:
                 self._add_run_box(run_index, run)
         for run_index, marks in self.bands.ensure(self.runs):
-            new_panels = True
-            if run_index in self.run_boxes:
-                for mark in marks.marks:
-                    widgets.jslink((self.run_boxes[run_index], "value"), (mark, "visible"))
+            new_panels = True  # a run's bands follow its checkbox in the run bar
+            self.visibility.add((run_index, f"{BANDS}{id(marks)}"), marks.marks)
         if n_runs != self._coloured_for:
             self._recolour(order)
         if new_panels:  # in panel order, as in the saved picture; distributions after
             self.panels = {family: self.panels[family] for family in order}
-            self.grid.children = [
+            children = [
                 widgets.VBox([self.panels[family].figure, self.legends[family]]) for family in order
             ] + self.bands.figures()
+            self.grid.layout.grid_template_columns = grid_columns(self.columns, len(children))
+            self.grid.children = children
 
     def _recolour(self, order: list[str]) -> None:
         """Runs were added (a search's next trial): colour every series by its run instead."""
@@ -182,9 +188,8 @@ class CurveView:
         """Show each run's current label (a search marks its best trial) on its checkboxes."""
         for legend in self.legends.values():
             legend.restyle({key: {"label": self._label(*key)} for key in legend.series()})
-        for run_index, box in self.run_boxes.items():
-            if box.description != self.runs[run_index].label:
-                box.description = self.runs[run_index].label
+        if self.run_boxes:
+            self.visibility.restyle_runs({i: self.runs[i].label for i in self.run_boxes})
 
     def _add_series(self, view: PanelView, run_index: int, name: str, colour: str) -> None:
         marks = view.add_series(run_index, name, colour)
@@ -194,9 +199,6 @@ class CurveView:
         dashed = style.dashed(parse(name).is_validation)
         shown = self.visible.setdefault(key, True)
         legend.add(key, label, colour, dashed=dashed, marks=marks.marks, shown=shown)
-        if run_index in self.run_boxes:
-            for mark in marks.marks:
-                widgets.jslink((self.run_boxes[run_index], "value"), (mark, "visible"))
 
     def attach(self, key: SeriesKey, mark: object) -> None:
         """Let series ``key``'s checkbox show and hide ``mark`` too (a best marker)."""
@@ -204,8 +206,8 @@ class CurveView:
         if legend is not None:
             legend.attach(key, mark)
 
-    def _shown_changed(self, key: SeriesKey, shown: bool) -> None:
-        self.visible[key] = shown
+    def _shown_changed(self, key: SeriesKey, drawn: bool) -> None:
+        self.visible[key] = drawn  # the mirror pictures read
 
     # -- the checkboxes, for Python ------------------------------------------------------
     def series_keys(self) -> list[SeriesKey]:
@@ -225,55 +227,23 @@ class CurveView:
         return self._legend_of[key].label(key)
 
     def _add_run_box(self, run_index: int, run: Run) -> None:
-        """A checkbox that shows or hides every series of one run (in the browser, and here)."""
-        box = widgets.Checkbox(
-            value=True,
-            description=run.label,
-            indent=False,
-            layout={"width": "auto", "margin": "0 14px 0 2px"},
-        )
-        for _key, marks in self._marks_of_run(run_index):
-            for mark in marks.marks:
-                widgets.jslink((box, "value"), (mark, "visible"))
-        for mark in self.bands.marks_of_run(run_index):
-            widgets.jslink((box, "value"), (mark, "visible"))
-
-        def follow(change: dict, run_index: int = run_index) -> None:
-            # The browser moves the marks through the links; the series' boxes follow here.
-            for key in self.series_keys():
-                if key[0] == run_index:
-                    self.show(key, change["new"])
-
-        box.observe(follow, "value")
-        self.run_boxes[run_index] = box
+        """A checkbox in the run bar that shows or hides every series of one run."""
         colour = style.run_colour(run_index, len(self.runs))
-        swatch = widgets.HTML(swatch_html(colour, dashed=False))
-        if self.run_bar is None:
-            self.run_bar = widgets.HBox(
-                [widgets.Label("runs:", layout={"margin": "0 8px 0 0"})],
-                layout={"flex_flow": "row wrap", "margin": "0 0 4px 0"},
-            )
-            header, *rest = self.widget.children
-            self.widget.children = [header, self.run_bar, *rest]
-        self.run_bar.children = [*self.run_bar.children, widgets.HBox([swatch, box])]
-
-    def _marks_of_run(self, run_index: int):  # type: ignore[no-untyped-def]
-        for view in self.panels.values():
-            for key, marks in view.series.items():
-                if key[0] == run_index:
-                    yield key, marks
+        self.run_boxes[run_index] = self.visibility.add_run(run_index, run.label, colour)
 
     # -- updating ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Bring the widget up to date with the runs and the progress (cheap when unchanged)."""
+        with self.visibility.hold_sync():  # the series added now reach the browser in one message
+            self._refresh()
+
+    def _refresh(self) -> None:
         self._ensure_marks()
         self.digests.update([run.steps for run in self.runs])
         for view in self.panels.values():
             view.refresh(self.runs, self.digests)
             for key, mark in view.new_marks:  # per-step lines made now: the boxes drive them too
                 self.attach(key, mark)
-                if key[0] in self.run_boxes:
-                    widgets.jslink((self.run_boxes[key[0]], "value"), (mark, "visible"))
             view.new_marks.clear()
         self.steps_store.feed(self.runs, self.panels)  # the rows recorded since the last redraw
         self.bands.refresh(self.runs)
@@ -282,9 +252,15 @@ class CurveView:
         self.header.update(self.progress, self.runs, self._axis())
         self.runs_table.refresh(self)  # rows, each run's lines, legends folded with many runs
 
+    @property
+    def smoothing(self) -> float:
+        """The weight the smoothed lines are drawn with: the controls' ``kernel_smoothing``, its
+        one owner (``controls.smoothing`` is the slider's, ahead of it while the kernel is busy;
+        the digests compute with it)."""
+        return self.controls.kernel_smoothing
+
     def set_smoothing(self, smoothing: float) -> None:
         """Redraw every smoothed line with another weight (the slider shows it too)."""
-        self.smoothing = smoothing
         self.controls.kernel_smoothing = self.controls.smoothing = smoothing
         self.digests.set_smoothing(smoothing)
         self.refresh()

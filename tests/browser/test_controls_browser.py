@@ -66,6 +66,7 @@ TICKS = """
     if (ticks.length < 2) continue;
     const vertical = ticks[0].x === ticks[1].x;
     const parse = (s) => { const k = {k: 1e3, M: 1e6, m: 1e-3}; const u = s.slice(-1);
+      s = s.replace(/,/g, '');
       return (u in k) ? parseFloat(s) * k[u] : parseFloat(s.replace('\\u2212', '-')); };
     out[vertical ? 'y' : 'x'] = ticks.map(t => [parse(t.text), vertical ? t.y : t.x]);
   }
@@ -238,6 +239,10 @@ def _exercise(page, folder: Path, prefix: str, app: str) -> None:  # type: ignor
     assert "PY-STATE ['loss'] True 0.95 0.95" in text, text
     assert "PY-SCALE LogScale" in text, text
     assert "PY-SVG True" in text, text
+    # The x ticks still span the run (5000 steps) once the kernel has replayed the browser's
+    # zooms and resets, and the ticks' labels parse back to distinct values.
+    xs = [v for v, _ in page.evaluate(TICKS)["x"]]
+    assert len(set(xs)) == len(xs) >= 3 and max(xs) - min(xs) >= 3000, xs
     page.locator(".livecurve").first.screenshot(
         path=str(ARTIFACTS / f"{prefix}-controls-after.png")
     )

@@ -19,6 +19,20 @@ from .lab import ARTIFACTS, cell_busy, notebook_page, run_cell, write_notebook
 
 pytestmark = pytest.mark.browser
 
+# The numbers on the first panel's x axis.
+X_TICK_VALUES = """
+() => {
+  const fig = document.querySelector('.livecurve .bqplot.figure');
+  for (const axis of fig.querySelectorAll('g.axis')) {
+    const ticks = [...axis.querySelectorAll('g.tick')];
+    const horizontal = /translate\\([-\\d.e]+,\\s*0\\)/;
+    if (ticks.length < 2 || !horizontal.test(ticks[1].getAttribute('transform'))) continue;
+    return ticks.map(t => parseFloat(t.textContent)).filter(Number.isFinite);
+  }
+  return [];
+}
+"""
+
 TRAIN_CELL = """\
 import os, time
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -154,3 +168,6 @@ def _exercise(page, prefix: str) -> None:  # type: ignore[no-untyped-def]
         assert re.search(expected, tooltip.inner_text()), tooltip.inner_text()
         page.screenshot(path=str(ARTIFACTS / f"{prefix}-hover-tooltip.png"))
         page.locator(".livecurve").first.screenshot(path=str(ARTIFACTS / f"{prefix}-widget.png"))
+        # The x ticks span the 30 epochs (whole epochs while there were few, then fewer, rounder).
+        epochs = page.evaluate(X_TICK_VALUES)
+        assert len(epochs) >= 3 and max(epochs) >= 25 and min(epochs) <= 5, epochs

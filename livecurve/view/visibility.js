@@ -1,0 +1,95 @@
+// livecurve's visibility (see visibility.py): the one owner of which series and runs are shown.
+// initialize() runs once per model, displayed or not: it alone sets the marks' "visible" in the
+// browser (a series is drawn when it and its run are ticked), so legends and the run bar only
+// change "shown". render() draws the run bar. Both work while the kernel is busy training.
+
+const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
+const resolve = (model, ref) =>
+  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
+const SVG = "http://www.w3.org/2000/svg";
+
+export const isShown = (model, id) => (model.get("shown") || {})[id] !== false;
+export const drawn = (model, id) => isShown(model, id) && isShown(model, "run:" + id.split(":", 1)[0]);
+export function toggle(model, id, on) {
+  model.set("shown", { ...(model.get("shown") || {}), [id]: on });
+  model.save_changes();
+}
+
+function swatch(colour) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("width", "30"); svg.setAttribute("height", "12"); svg.setAttribute("aria-hidden", "true");
+  const line = document.createElementNS(SVG, "line");
+  for (const [k, v] of Object.entries({ x1: 1, y1: 6, x2: 29, y2: 6, "stroke-width": 2.5 })) line.setAttribute(k, String(v));
+  line.setAttribute("stroke", colour);
+  svg.appendChild(line);
+  return svg;
+}
+
+export default {
+  initialize({ model }) {
+    let marks = {};
+    function apply() {
+      for (const [id, list] of Object.entries(marks)) {
+        const on = drawn(model, id);
+        for (const m of list) if (m.get("visible") !== on) { m.set("visible", on); m.save_changes(); }
+      }
+    }
+    async function load() {
+      const raw = model.get("marks") || {};
+      const pairs = await Promise.all(Object.entries(raw).map(async ([id, refs]) =>
+        [id, await Promise.all(refs.map((r) => resolve(model, r)))]));
+      marks = Object.fromEntries(pairs);
+      apply();
+    }
+    model.on("change:shown", apply);
+    model.on("change:marks", load);
+    load();
+    return () => { model.off("change:shown", apply); model.off("change:marks", load); };
+  },
+  render({ model, el }) {
+    // The run bar: a checkbox per compared run, made once and updated in place (a redraw never
+    // replaces a checkbox a person may be pressing).
+    const root = document.createElement("div");
+    root.className = "lc-legend lc-runs";
+    el.appendChild(root);
+    const title = document.createElement("span");
+    title.className = "lc-runs-title"; title.textContent = "runs:";
+    const items = new Map();
+    function draw() {
+      const runs = model.get("runs") || [];
+      const wanted = runs.length ? [title] : [];
+      for (const run of runs) {
+        const id = "run:" + run.index;
+        let it = items.get(id);
+        if (!it) {
+          const label = document.createElement("label");
+          label.className = "lc-entry";
+          const box = document.createElement("input");
+          box.type = "checkbox";
+          box.addEventListener("change", () => toggle(model, id, box.checked));
+          const name = document.createElement("span");
+          label.append(box, name);
+          it = { label, box, name, colour: null, swatch: null };
+          items.set(id, it);
+        }
+        if (it.name.textContent !== run.label) { it.name.textContent = run.label; it.label.title = run.label; }
+        if (it.colour !== run.colour) {
+          const sw = swatch(run.colour);
+          if (it.swatch) it.swatch.replaceWith(sw); else it.box.after(sw);
+          it.swatch = sw; it.colour = run.colour;
+        }
+        const on = isShown(model, id);
+        if (it.box.checked !== on) it.box.checked = on;
+        wanted.push(it.label);
+      }
+      const now = [...root.childNodes];
+      if (wanted.length !== now.length || wanted.some((n, i) => n !== now[i])) {
+        for (const n of now) if (!wanted.includes(n)) n.remove();
+        wanted.forEach((n, i) => { if (root.childNodes[i] !== n) root.insertBefore(n, root.childNodes[i] || null); });
+      }
+    }
+    model.on("change:runs change:shown", draw);
+    draw();
+    return () => model.off("change:runs change:shown", draw);
+  },
+};

@@ -1,0 +1,154 @@
+"""Which series and runs are shown: one synced owner for the whole figure.
+
+Before, this lived in four places kept in step by hand: each panel legend's ``shown``, every mark's
+``visible``, the run checkboxes ``jslink``-ed to every mark of their run (at five sites), and
+``LivePlot.visible``. Now :class:`Visibility` holds it, once: ``shown`` maps a series (``"0:loss"``)
+or a run (``"run:1"``) to whether it is ticked, and ``marks`` which marks draw each series. A mark
+is visible when its series *and* its run are ticked; that rule is applied in one place on each
+side (``visibility.js`` in the browser, :meth:`Visibility._apply` here). The legends under the
+panels and the run checkboxes are views of it: they read and write ``shown``, nothing else.
+
+It works while ``fit()`` runs: a click changes ``shown`` in the browser, whose ``initialize``
+hook hides the marks there (the kernel reads no widget messages then); the kernel receives the
+same ``shown`` once it is free and mirrors it (``on_change``: ``LivePlot.visible``, which saved
+pictures read). Displayed, the widget is the run bar (a checkbox per compared run).
+"""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import traitlets
+from ipywidgets import widget_serialization
+
+from .module_widget import ModuleWidget, module_text
+
+SeriesKey = tuple[int, str]
+
+
+def entry_id(key: SeriesKey) -> str:
+    """A series' key in the widget's state: ``"0:val_loss"`` (names may hold any text)."""
+    return f"{key[0]}:{key[1]}"
+
+
+def series_key(entry: str) -> SeriesKey:
+    """The inverse of :func:`entry_id`."""
+    run_index, name = entry.split(":", 1)
+    return int(run_index), name
+
+
+BANDS = "\x00bands"  # the name part of the ids under which a run's distribution bands are held
+
+
+def run_id(run_index: int) -> str:
+    """A run's key in ``shown``: ``"run:1"``."""
+    return f"run:{run_index}"
+
+
+class RunBox:
+    """A run's checkbox in the run bar, for Python: its label and whether it is ticked."""
+
+    def __init__(self, owner: Visibility, run_index: int) -> None:
+        self._owner, self.run_index = owner, run_index
+
+    @property
+    def description(self) -> str:
+        return next(r["label"] for r in self._owner.runs if r["index"] == self.run_index)
+
+    @property
+    def value(self) -> bool:
+        return self._owner.is_shown(run_id(self.run_index))
+
+    @value.setter
+    def value(self, shown: bool) -> None:
+        self._owner.set_shown(run_id(self.run_index), shown)
+
+
+class Visibility(ModuleWidget):
+    """Which series and runs are shown, and the marks that follow (see the module's doc).
+
+    Args:
+        on_change: called with ``(key, drawn)`` for each series whose checkbox or run checkbox
+            changed (once the kernel is free when it was clicked in the browser); ``drawn``: both
+            are ticked. ``LivePlot.visible`` follows it, and saved pictures leave out the rest.
+
+    Example:
+        >>> import bqplot as bq
+        >>> vis = Visibility()
+        >>> line = bq.Lines()
+        >>> vis.add((1, "loss"), [line])
+        >>> vis.set_shown(run_id(1), False)  # the run's checkbox
+        >>> line.visible, vis.is_shown("1:loss")
+        (False, True)
+    """
+
+    _esm = module_text(pathlib.Path(__file__).with_name("visibility.js"))
+    _css = module_text(pathlib.Path(__file__).with_name("legend.css"))
+
+    shown = traitlets.Dict().tag(sync=True)  # "0:loss" or "run:1" -> bool (absent: shown)
+    marks = traitlets.Dict().tag(sync=True, **widget_serialization)  # "0:loss" -> [mark, ...]
+    runs = traitlets.List(traitlets.Dict()).tag(sync=True)  # the run bar: [{index, label, colour}]
+
+    def __init__(self, on_change: Callable[[SeriesKey, bool], None] | None = None) -> None:
+        super().__init__()
+        self._on_change = on_change
+        self.observe(self._shown_changed, "shown")
+
+    # -- building ------------------------------------------------------------------------
+    def add(self, key: SeriesKey, marks: Iterable[Any], shown: bool | None = None) -> None:
+        """Let series ``key`` show and hide ``marks`` (more can be added later); ``shown``: its
+        starting state (None: as it is)."""
+        entry = entry_id(key)
+        marks = list(marks)
+        with self.hold_sync():
+            if shown is not None and self.shown.get(entry, True) != shown:
+                self.shown = {**self.shown, entry: bool(shown)}
+            self.marks = {**self.marks, entry: [*self.marks.get(entry, []), *marks]}
+        for mark in marks:
+            self._apply(entry, mark)
+
+    def add_run(self, run_index: int, label: str, colour: str) -> RunBox:
+        """A checkbox for run ``run_index`` in the run bar (once); it shows and hides the run."""
+        if all(r["index"] != run_index for r in self.runs):
+            self.runs = [*self.runs, {"index": run_index, "label": label, "colour": colour}]
+        return RunBox(self, run_index)
+
+    def restyle_runs(self, labels: dict[int, str]) -> None:
+        """Show each run's current label (a search marks its best trial); sent only if changed."""
+        runs = [{**r, "label": labels.get(r["index"], r["label"])} for r in self.runs]
+        if runs != self.runs:
+            self.runs = runs
+
+    # -- state -----------------------------------------------------------------------------
+    def is_shown(self, entry: str) -> bool:
+        """Whether series or run ``entry`` (``"0:loss"``, ``"run:1"``) is ticked."""
+        return bool(self.shown.get(entry, True))
+
+    def set_shown(self, entry: str, shown: bool) -> None:
+        """Tick or untick a series or a run, as a click would."""
+        if self.is_shown(entry) != shown:
+            self.shown = {**self.shown, entry: bool(shown)}
+
+    def drawn(self, entry: str) -> bool:
+        """Whether series ``entry``'s marks are drawn: it and its run are ticked."""
+        return self.is_shown(entry) and self.is_shown(run_id(series_key(entry)[0]))
+
+    def _apply(self, entry: str, mark: Any) -> None:
+        visible = self.drawn(entry)
+        if mark.visible != visible:
+            mark.visible = visible
+
+    def _shown_changed(self, change: dict) -> None:
+        old, new = change["old"] or {}, change["new"] or {}
+        changed = {e for e in {*old, *new} if old.get(e, True) != new.get(e, True)}
+        runs = {int(e[4:]) for e in changed if e.startswith("run:")}
+        for entry, marks in self.marks.items():
+            if entry not in changed and series_key(entry)[0] not in runs:
+                continue
+            for mark in marks:
+                self._apply(entry, mark)
+            key = series_key(entry)
+            if self._on_change is not None and not key[1].startswith(BANDS):
+                self._on_change(key, self.drawn(entry))
