@@ -25,7 +25,11 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
     client = nbclient.NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}
     )
-    client.execute()
+    with pytest.MonkeyPatch.context() as env:
+        # ipykernel forwards file descriptor 2 to the cell except under pytest: be a user's
+        # kernel, so that test_no_cell_prints_to_stderr sees what a user would.
+        env.delenv("PYTEST_CURRENT_TEST", raising=False)
+        client.execute()
     return nb, work
 
 

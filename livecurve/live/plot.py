@@ -91,7 +91,7 @@ class LivePlot:
         if columns < 1:
             raise ValueError(f"columns must be at least 1, got {columns!r}")
         self.title = title
-        self.smoothing = check_weight(smoothing)
+        self._smoothing = check_weight(smoothing)  # until a widget owns it
         self.max_points = max_points
         self.columns = columns
         self.run = Run("run", axis=axis)
@@ -348,11 +348,20 @@ class LivePlot:
         if self._view is not None:
             self.guard.call("redrawing the widget", self._view.refresh)
 
+    @property
+    def smoothing(self) -> float:
+        """The smoothed lines' weight: the widget's once there is one (its slider sets it)."""
+        return self._smoothing if self._view is None else float(self._view.smoothing)
+
+    @smoothing.setter
+    def smoothing(self, smoothing: float) -> None:
+        self.set_smoothing(smoothing)
+
     def set_smoothing(self, smoothing: float) -> None:
         """Change the smoothed lines' weight (``[0, 1)``, 0: none), in the widget and in saves."""
-        self.smoothing = check_weight(smoothing)
+        self._smoothing = check_weight(smoothing)
         if self._view is not None:
-            self.guard.call("redrawing the widget", self._view.set_smoothing, self.smoothing)
+            self.guard.call("redrawing the widget", self._view.set_smoothing, self._smoothing)
 
     def display(self) -> None:
         """Show the live widget in the current notebook cell (nothing outside a notebook, and
@@ -413,4 +422,4 @@ class LivePlot:
         """What pictures take from the widget's controls: smoothing, log panels, outlier range."""
         if self._view is None:
             return {"smoothing": self.smoothing}
-        return {"smoothing": self._view.smoothing, **self._view.controls.picture_options()}
+        return {"smoothing": self.smoothing, **self._view.controls.picture_options()}
