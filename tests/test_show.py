@@ -142,3 +142,14 @@ def test_a_custom_loop_logging_with_tf_summary_is_shown(tmp_path: Path) -> None:
     assert plot.run["loss"].x.tolist() == [0.0, 100.0, 200.0, 300.0]
     assert plot.run["val_loss"].y.tolist() == pytest.approx([1.0, 0.7, 0.55, 0.5])
     assert [p.names for p in plot.run.panels()] == [["loss", "val_loss"]]
+
+
+def test_runs_load_returned_can_be_shown_and_compared_again(tmp_path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("epoch,loss,val_loss\n0,1.0,1.1\n1,0.5,0.7\n")
+    (run,) = livecurve.load(path)
+    plot = livecurve.show([run, {"loss": [0.8, 0.4]}], labels=["first", "second"])
+    assert [r.label for r in plot.runs] == ["first", "second"]
+    assert plot.runs[0] is run and plot.runs[0]["val_loss"].y.tolist() == [1.1, 0.7]
+    with pytest.raises(TypeError, match="livecurve Run"):
+        livecurve.load(object())

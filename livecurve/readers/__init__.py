@@ -72,6 +72,10 @@ def read(source: Any, label: str | None = None) -> list[Run]:
     if isinstance(source, (str, os.PathLike)):
         path = Path(os.fspath(source)).expanduser()
         return read_path(path, os.fspath(source), label)
+    if isinstance(source, Run):  # what load() returned, or a run built in code: as it is
+        if label is not None:
+            source.label = label
+        return [source]
     if isinstance(source, (list, tuple, Mapping)) and not source:
         raise LogReadError(f"an empty {type(source).__name__}: nothing to plot")
     if is_livecurve_export(source):
@@ -87,7 +91,7 @@ def read(source: Any, label: str | None = None) -> list[Run]:
     else:
         raise TypeError(
             f"cannot read a {type(source).__name__}: give a Keras History, a dict of lists, a "
-            "list of per-epoch dicts, a pandas DataFrame, or the path of a CSV/TSV/JSON log or "
-            "TensorBoard directory"
+            "list of per-epoch dicts, a pandas DataFrame, a livecurve Run, or the path of a "
+            "CSV/TSV/JSON log or TensorBoard directory"
         )
     return to_runs(table, label or _DEFAULT_LABEL)
