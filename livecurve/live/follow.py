@@ -41,21 +41,18 @@ Example:
 
 from __future__ import annotations
 
-import atexit
 import copy
 import json
 import math
 import os
 import re
-import threading
-import time
-import warnings
 from pathlib import Path
 from typing import Any
 
-from ..errors import LiveCurveWarning, LogFileError
+from ..errors import LogFileError
 from ..logfile.formats import CsvFormat, Format, JsonlFormat, Row
 from .plot import LivePlot
+from .polling import Polling
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SEEN = 64  # bytes before the offset compared on each read, to notice a rewrite in place
@@ -103,7 +100,7 @@ def axis_of(path: str | os.PathLike[str]) -> str | None:
     return "epoch" if "epoch" in kinds else "step" if "step" in kinds else None
 
 
-class Follower:
+class Follower(Polling):
     """Feeds a :class:`~livecurve.LivePlot` from a log file another process appends to.
 
     Args:
@@ -133,81 +130,26 @@ class Follower:
     _seen: bytes
 
     def __init__(self, path: str | os.PathLike[str], plot: LivePlot, *, interval: float = 0.5):
-        if not (isinstance(interval, (int, float)) and interval > 0 and math.isfinite(interval)):
-            raise ValueError(f"interval must be a positive number of seconds, got {interval!r}")
-        self.path = Path(path).expanduser().absolute()
+        super().__init__(path, interval)
         self.plot = plot
-        self.interval = float(interval)
         self.axis = plot.run.axis
         self._format = log_format(self.path, self.axis)
         self.rows = 0  # data rows drawn since the last restart
         self.restarts = 0
         self.bytes_read = 0  # every byte read from the file, for proof that only new ones are
-        self.error: BaseException | None = None
-        self.status = f"waiting for {self.path.name} to appear"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()  # one poll at a time
         self._forget()
 
     def __repr__(self) -> str:
         return f"Follower({str(self.path)!r}, {self.status!r})"
 
-    # -- running -------------------------------------------------------------------------
     def start(self) -> Follower:
         """Poll once (raising ``LogFileError`` for a file that is not a log), then keep polling
         in a daemon thread (again after :meth:`stop`). Returns ``self``."""
-        if self.running:
-            return self
-        self.poll()
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._loop, name=f"livecurve follow {self.path.name}", daemon=True
-        )
-        self._thread.start()
-        atexit.register(self.stop)
+        super().start()
         return self
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop following (idempotent); the figure keeps what it has drawn."""
-        self._stop.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-        atexit.unregister(self.stop)
-        if self.error is None and not self.status.startswith("stopped"):
-            self.status = f"stopped following {self.path.name}: {_rows(self.rows)}"
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until the follower stops (an error, :meth:`stop`), ``timeout`` or Ctrl-C.
-
-        Ctrl-C stops the follower and returns. For scripts: ``show(path, follow=True).wait()``.
-        """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            while self.running and self._thread is not None:
-                left = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
-                if left <= 0:
-                    return
-                self._thread.join(left)
-        except KeyboardInterrupt:
-            self.stop()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.poll()
-            except Exception as exc:  # not a log any more, unreadable: report once and stop
-                self.error = exc
-                self.status = f"stopped: {exc}"
-                warnings.warn(
-                    f"livecurve: stopped following {self.path}: {exc}", LiveCurveWarning, 1
-                )
-                return
+    def _summary(self) -> str:
+        return _rows(self.rows)
 
     # -- reading -------------------------------------------------------------------------
     def poll(self) -> bool:

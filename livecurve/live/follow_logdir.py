@@ -32,16 +32,13 @@ Example:
 
 from __future__ import annotations
 
-import atexit
-import math
 import os
-import threading
-import time
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import LiveCurveWarning
+from .polling import Polling
 
 if TYPE_CHECKING:
     from .plot import LivePlot
@@ -60,7 +57,7 @@ def is_tensorboard(path: str | os.PathLike[str]) -> bool:
     return text.endswith(("/", os.sep)) or target.suffix == ""
 
 
-class LogdirFollower:
+class LogdirFollower(Polling):
     """Feeds a :class:`~livecurve.LivePlot` from a TensorBoard logdir other processes write.
 
     Args:
@@ -83,21 +80,13 @@ class LogdirFollower:
         interval: float = 0.5,
         label: str | None = None,
     ) -> None:
-        if not (isinstance(interval, (int, float)) and interval > 0 and math.isfinite(interval)):
-            raise ValueError(f"interval must be a positive number of seconds, got {interval!r}")
-        self.path = Path(path).expanduser().absolute()
+        super().__init__(path, interval)
         self.plot = plot
-        self.interval = float(interval)
         from ..readers.tensorboard import LogdirReader
 
         self.reader = LogdirReader(self.path, label)
         self.rows = 0
-        self.error: BaseException | None = None
-        self.status = f"waiting for {self.path.name} to appear"
         self._placeholder = plot.run if len(plot.run) == 0 else None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"LogdirFollower({str(self.path)!r}, {self.status!r})"
@@ -107,57 +96,10 @@ class LogdirFollower:
         """Every byte read from the event files (only new ones are read)."""
         return self.reader.bytes_read
 
-    # -- running -------------------------------------------------------------------------
     def start(self) -> LogdirFollower:
         """Poll once, then keep polling in a daemon thread (again after :meth:`stop`)."""
-        if self.running:
-            return self
-        self.poll()
-        self._stop.clear()
-        self._thread = threading.Thread(
-            target=self._loop, name=f"livecurve follow {self.path.name}/", daemon=True
-        )
-        self._thread.start()
-        atexit.register(self.stop)
+        super().start()
         return self
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop following (idempotent); the figure keeps what it has drawn."""
-        self._stop.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-        atexit.unregister(self.stop)
-        if self.error is None and not self.status.startswith("stopped"):
-            self.status = f"stopped following {self.path.name}: {self._summary()}"
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until the follower stops, ``timeout`` seconds pass, or Ctrl-C (which stops it)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            while self.running and self._thread is not None:
-                left = 0.2 if deadline is None else min(0.2, deadline - time.monotonic())
-                if left <= 0:
-                    return
-                self._thread.join(left)
-        except KeyboardInterrupt:
-            self.stop()
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.poll()
-            except Exception as exc:  # never seen; stop rather than spin on it
-                self.error = exc
-                self.status = f"stopped: {exc}"
-                warnings.warn(
-                    f"livecurve: stopped following {self.path}: {exc}", LiveCurveWarning, 1
-                )
-                return
 
     # -- reading -------------------------------------------------------------------------
     def poll(self) -> bool:
