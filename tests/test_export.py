@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import livecurve
 from livecurve import FORMATS, LiveCurveWarning, Run, SaveError, style
 from livecurve.export import data, static
 from livecurve.export.save import render, save
@@ -341,3 +342,20 @@ def test_failure_while_rendering_leaves_existing_file_untouched(
     assert target.read_bytes() == b"previous picture"
     assert leftovers(tmp_path) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+@pytest.mark.parametrize("with_validation", [False, True])
+def test_the_run_legend_names_the_validation_dash_only_when_a_line_is_dashed(
+    tmp_path, with_validation
+) -> None:
+    runs = []
+    for index in range(3):
+        run = Run(f"trial {index}")
+        for epoch in (1, 2, 3):
+            run.log(
+                epoch, {"loss": 1 / epoch + index, **({"val_loss": 1.1} if with_validation else {})}
+            )
+        runs.append(run)
+    svg = livecurve.show(runs).save(tmp_path / "runs.svg").read_text()
+    assert ("validation" in svg) is with_validation
+    assert ("training" in svg) is with_validation

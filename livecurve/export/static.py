@@ -272,10 +272,10 @@ def _legend_layout(runs: list[Run], width_in: float, ranking: Ranking | None) ->
     """Columns of the run legend and the height (inches) it needs below the panels."""
     if ranking is None:
         return 0, 0.0
-    labels = [text for _, text in _legend_entries(runs, ranking)] + ["validation"]
+    labels = [text for _, text in _legend_entries(runs, ranking)] + _split_keys(runs)[1]
     column_in = 0.9 + 0.075 * max(len(label) for label in labels)
     n_cols = max(1, min(4, int(width_in // column_in)))
-    entries = len(labels) + 1 + (1 if ranking.hidden else 0)
+    entries = len(labels) + (1 if ranking.hidden else 0)
     rows = -(-entries // n_cols)
     note = 0.25 if ranking.hidden else 0.0
     return n_cols, 0.25 * rows + 0.2 + note
@@ -297,17 +297,27 @@ def _run_legend(fig: Figure, runs: list[Run], n_cols: int, ranking: Ranking) -> 
             Line2D([], [], color=style.OTHER_RUN_COLOUR, linewidth=style.OTHER_RUN_WIDTH * 2)
         )
         labels.append(f"+ {ranking.hidden} more runs")
-    handles += [
-        Line2D([], [], color="#333333", linestyle="-", linewidth=style.LINE_WIDTH),
-        Line2D([], [], color="#333333", linestyle="--", linewidth=style.LINE_WIDTH),
-    ]
-    labels += ["training", "validation"]
+    keys, names = _split_keys(runs)
+    handles += keys
+    labels += names
     legend = fig.legend(
         handles, labels, loc="outside lower center", ncols=n_cols, fontsize=9, frameon=False,
         title=ranking.note() if ranking.hidden else None, title_fontsize=9,
     )  # fmt: skip
     if ranking.hidden:
         legend.get_title().set_color("#555555")
+
+
+def _split_keys(runs: list[Run]) -> tuple[list[Line2D], list[str]]:
+    """The legend's "training" (solid) and "validation" (dashed) keys, when a run has validation
+    series to tell apart: a legend never names a line style that no line has."""
+    if not any(run.is_validation(name) for run in runs for name in run.names):
+        return [], []
+    handles = [
+        Line2D([], [], color="#333333", linestyle="-", linewidth=style.LINE_WIDTH),
+        Line2D([], [], color="#333333", linestyle="--", linewidth=style.LINE_WIDTH),
+    ]
+    return handles, ["training", "validation"]
 
 
 def _outputs(run: Run) -> tuple[str, ...]:
