@@ -359,3 +359,16 @@ def test_the_run_legend_names_the_validation_dash_only_when_a_line_is_dashed(
     svg = livecurve.show(runs).save(tmp_path / "runs.svg").read_text()
     assert ("validation" in svg) is with_validation
     assert ("training" in svg) is with_validation
+
+
+@pytest.mark.parametrize(("xs", "whole"), [([0, 1, 2, 3, 4], True), ([0.5, 1.25, 2.0], False)])
+def test_a_step_axis_of_whole_steps_has_whole_ticks(xs, whole) -> None:
+    run = Run("a", axis="step")
+    for x in xs:
+        run.log(x, {"loss": 1 / (x + 1)})
+    fig = static.figure([run])
+    fig.canvas.draw()
+    ticks = [t for t in fig.axes[0].get_xticks() if xs[0] <= t <= xs[-1]]
+    assert ticks and (all(float(t).is_integer() for t in ticks) or not whole)
+    if not whole:
+        assert any(not float(t).is_integer() for t in ticks), "fractional steps keep fine ticks"

@@ -215,8 +215,8 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
                         color=colour, edgecolors="white", linewidths=1.0,
                         zorder=zorder + 0.5, gid=f"best-{run_index}-{name}",
                     )  # fmt: skip
-    if axis == "epoch":
-        # No "1.5 epochs" ticks, and one whole-epoch tick when a single epoch is shown.
+    if axis == "epoch" or _whole_xs(runs, family):
+        # No "1.5 epochs" (or steps) ticks, and one whole tick when a single x is shown.
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ax.set_title(family, fontsize=12, fontweight="bold")
     ax.set_xlabel(axis)
@@ -306,6 +306,18 @@ def _run_legend(fig: Figure, runs: list[Run], n_cols: int, ranking: Ranking) -> 
     )  # fmt: skip
     if ranking.hidden:
         legend.get_title().set_color("#555555")
+
+
+def _whole_xs(runs: list[Run], family: str) -> bool:
+    """Whether every point of ``family``'s series sits at a whole x (steps, rounds, iterations)."""
+    for run in runs:
+        for panel in run.panels():
+            if panel.family == family:
+                for name in panel.names:
+                    series = run.points(name)
+                    if series is not None and len(series) and np.any(series.x % 1):
+                        return False
+    return True
 
 
 def _split_keys(runs: list[Run]) -> tuple[list[Line2D], list[str]]:
