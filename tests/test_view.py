@@ -371,3 +371,19 @@ def test_one_owner_decides_what_is_shown_for_series_runs_and_later_marks(tmp_pat
     # one synced source: no legend or mark holds a copy of the state
     assert all("shown" not in legend.keys for legend in view.legends.values())
     assert set(vis.marks) >= {"0:loss", "0:val_loss", "1:loss"}
+
+
+def test_runs_keep_their_colours_as_more_runs_arrive() -> None:
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0)
+    plot.log(1, loss=1.0)
+    view = plot.view
+    for k in range(1, 12):
+        run = Run(f"trial {k + 1}")
+        run.log(1, {"loss": 1.0 / (k + 1)})
+        plot.runs.append(run)
+        plot.refresh()
+        panel = view.panels["loss"]
+        drawn = [panel.series[(i, "loss")].line.colors[0] for i in range(len(plot.runs))]
+        assert drawn == [style.run_colour(i) for i in range(len(plot.runs))]

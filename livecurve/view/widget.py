@@ -148,7 +148,9 @@ class CurveView:
         for run_index, marks in self.bands.ensure(self.runs):
             new_panels = True  # a run's bands follow its checkbox in the run bar
             self.visibility.add((run_index, f"{BANDS}{id(marks)}"), marks.marks)
-        if n_runs != self._coloured_for:
+        if (n_runs > 1) != (self._coloured_for > 1):
+            # One run is coloured by metric, several by run (a colour fixed by the run's index):
+            # only going from one to several (or back) changes the colours already drawn.
             self._recolour(order)
         if new_panels:  # in panel order, as in the saved picture; distributions after
             self.panels = {family: self.panels[family] for family in order}
@@ -159,7 +161,7 @@ class CurveView:
             self.grid.children = children
 
     def _recolour(self, order: list[str]) -> None:
-        """Runs were added (a search's next trial): colour every series by its run instead."""
+        """A second run came (a search's next trial): colour every series by its run instead."""
         n_runs = self._coloured_for = len(self.runs)
         for family, view in self.panels.items():
             colours = {}
