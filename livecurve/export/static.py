@@ -8,7 +8,7 @@ visible.
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 import matplotlib
 import numpy as np
@@ -22,7 +22,7 @@ from ..model.downsample import minmax
 from ..model.flat import uninformative
 from ..model.names import parse
 from ..model.ranking import Ranking, rank
-from ..model.run import Run
+from ..model.run import Panel, Run
 from ..model.run import families as panel_order
 from ..model.smoothing import smooth
 from ..model.yrange import positive_range, robust_range
@@ -119,6 +119,18 @@ def _draw_steps(ax, run: Run, name: str, colour: str, smoothing: float, zorder: 
         )  # fmt: skip
 
 
+def _visible_series(
+    runs: list[Run], family: str, visible: Mapping[SeriesKey, bool]
+) -> Iterator[tuple[int, Run, Panel, str]]:
+    """``(run index, run, panel, name)`` of every series of ``family`` that ``visible`` shows."""
+    for run_index, run in enumerate(runs):
+        for panel in run.panels():
+            if panel.family == family:
+                for name in panel.names:
+                    if visible.get((run_index, name), True):
+                        yield run_index, run, panel, name
+
+
 def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-untyped-def]
     """The runs not named (many runs): thin grey lines, two collections (train, validation).
 
@@ -131,25 +143,19 @@ def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-u
     hidden = max(len(runs) - len(named), 1)
     # A few grey lines stay visible; a thousand fade so that they read as a band, not a wall.
     alpha = max(0.06, min(style.OTHER_RUN_OPACITY, 25 / hidden))
-    for run_index, run in enumerate(runs):
+    for run_index, run, _panel, name in _visible_series(runs, family, visible):
         if run_index in named:
             continue
-        for panel in run.panels():
-            if panel.family != family:
-                continue
-            for name in panel.names:
-                if not visible.get((run_index, name), True):
-                    continue
-                points = run.points(name)
-                if points is not None:
-                    x, y = points.snapshot()
-                elif run.has_steps(name):
-                    sx, sy = run.steps.column(name)
-                    x, y = minmax(sx, sy, 400)
-                else:
-                    continue
-                if len(x):
-                    segments[parse(name).is_validation].append(np.column_stack([x, y]))
+        points = run.points(name)
+        if points is not None:
+            x, y = points.snapshot()
+        elif run.has_steps(name):
+            sx, sy = run.steps.column(name)
+            x, y = minmax(sx, sy, 400)
+        else:
+            continue
+        if len(x):
+            segments[parse(name).is_validation].append(np.column_stack([x, y]))
     for validation, lines in segments.items():
         if lines:
             collection = LineCollection(
@@ -167,54 +173,48 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
     n_runs = len(runs)
     if named is not None:
         _draw_others(ax, family, runs, visible, named)
-    for run_index, run in enumerate(runs):
+    for run_index, run, panel, name in _visible_series(runs, family, visible):
         if named is not None and run_index not in named:
             continue
-        for panel in run.panels():
-            if panel.family != family:
-                continue
-            for name in panel.names:
-                if not visible.get((run_index, name), True):
-                    continue
-                member = panel.member_index(name)
-                colour = style.colour(
-                    family, all_families, run_index, n_runs, member, by_output=panel.by_output
-                )
-                zorder = 3 if run_index == 0 else 2  # the live run on top, as in the widget
-                if run.has_steps(name):
-                    _draw_steps(ax, run, name, colour, smoothing, zorder - 0.5)
-                points = run.points(name)
-                if points is None:
-                    continue
-                x, y = points.snapshot()
-                validation = parse(name).is_validation
-                finite = np.isfinite(y)
-                # A panel of a multi-output model's outputs: a dozen lines, markers would crowd it.
-                markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS and not panel.by_output
-                padded = np.pad(finite, 1)
-                lone = finite & ~(padded[:-2] | padded[2:])  # no line reaches it: keep a marker
-                ax.plot(
-                    x,
-                    y,
-                    color=colour,
-                    linestyle="--" if style.dashed(validation) else "-",
-                    linewidth=style.LINE_WIDTH,
-                    marker="o" if markers or lone.any() else None,
-                    markevery=None if markers or not lone.any() else lone.tolist(),
-                    markersize=4.5,
-                    markerfacecolor="white" if validation else colour,
-                    markeredgecolor=colour,
-                    label=name,
-                    gid=f"series-{run_index}-{name}",  # an id in SVG output
-                    zorder=zorder,
-                )
-                best = best_point(run, name)
-                if best is not None:
-                    ax.scatter(
-                        [best[0]], [best[1]], marker=STATIC_MARKER, s=STATIC_SIZE**2,
-                        color=colour, edgecolors="white", linewidths=1.0,
-                        zorder=zorder + 0.5, gid=f"best-{run_index}-{name}",
-                    )  # fmt: skip
+        member = panel.member_index(name)
+        colour = style.colour(
+            family, all_families, run_index, n_runs, member, by_output=panel.by_output
+        )
+        zorder = 3 if run_index == 0 else 2  # the live run on top, as in the widget
+        if run.has_steps(name):
+            _draw_steps(ax, run, name, colour, smoothing, zorder - 0.5)
+        points = run.points(name)
+        if points is None:
+            continue
+        x, y = points.snapshot()
+        validation = parse(name).is_validation
+        finite = np.isfinite(y)
+        # A panel of a multi-output model's outputs: a dozen lines, markers would crowd it.
+        markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS and not panel.by_output
+        padded = np.pad(finite, 1)
+        lone = finite & ~(padded[:-2] | padded[2:])  # no line reaches it: keep a marker
+        ax.plot(
+            x,
+            y,
+            color=colour,
+            linestyle="--" if style.dashed(validation) else "-",
+            linewidth=style.LINE_WIDTH,
+            marker="o" if markers or lone.any() else None,
+            markevery=None if markers or not lone.any() else lone.tolist(),
+            markersize=4.5,
+            markerfacecolor="white" if validation else colour,
+            markeredgecolor=colour,
+            label=name,
+            gid=f"series-{run_index}-{name}",  # an id in SVG output
+            zorder=zorder,
+        )
+        best = best_point(run, name)
+        if best is not None:
+            ax.scatter(
+                [best[0]], [best[1]], marker=STATIC_MARKER, s=STATIC_SIZE**2,
+                color=colour, edgecolors="white", linewidths=1.0,
+                zorder=zorder + 0.5, gid=f"best-{run_index}-{name}",
+            )  # fmt: skip
     if axis == "epoch" or _whole_xs(runs, family):
         # No "1.5 epochs" (or steps) ticks, and one whole tick when a single x is shown.
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
