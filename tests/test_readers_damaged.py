@@ -95,6 +95,18 @@ def damaged(draw: st.DrawFn) -> tuple[str, bytes]:
     return path.suffix, data
 
 
+def assert_runs_or_an_error_naming(path: Path) -> None:
+    """Reading ``path`` gives runs that hold values, or a LogReadError that names the file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            runs = read(path)
+        except LogReadError as exc:
+            assert str(path) in str(exc)
+        else:
+            assert runs and all(isinstance(r, Run) and len(r) for r in runs)
+
+
 @settings(
     derandomize=True,
     max_examples=120,
@@ -109,14 +121,7 @@ def test_a_damaged_log_gives_runs_or_a_log_read_error_naming_it(case: tuple[str,
         path.write_bytes(data)
         stamp = path.stat().st_mtime_ns
         start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                runs = read(path)
-            except LogReadError as exc:
-                assert str(path) in str(exc)
-            else:
-                assert runs and all(isinstance(r, Run) and len(r) for r in runs)
+        assert_runs_or_an_error_naming(path)
         assert time.perf_counter() - start < TIME_BOUND_S
         assert path.read_bytes() == data and path.stat().st_mtime_ns == stamp
 
@@ -183,11 +188,4 @@ def test_json_with_a_number_of_thousands_of_digits_is_a_log_read_error(
 ) -> None:
     path = tmp_path / "huge.json"
     path.write_bytes(data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            runs = read(path)
-        except LogReadError as exc:
-            assert str(path) in str(exc)
-        else:
-            assert runs and all(len(r) for r in runs)
+    assert_runs_or_an_error_naming(path)
