@@ -8,6 +8,8 @@ forms of colour blindness.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .model.names import is_learning_rate
 
 PALETTE = (
@@ -97,6 +99,56 @@ def run_colour(run_index: int, n_runs: int = 0) -> str:
     hue = (run_index * 0.6180339887) % 1.0
     red, green, blue = colorsys.hls_to_rgb(hue, (0.40, 0.30, 0.50)[run_index % 3], 0.8)
     return "#" + "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
+
+
+# Compared runs colour every series by its run, so the members of a group (the ``fast_rcnn/...``
+# statistics of one panel, a multi-output model's outputs) are told apart by marker (the main key,
+# kept on validation lines, which stay dashed) and, on training lines, by line style. bqplot's
+# names; :class:`MemberStyle` gives matplotlib's. No diamond: it marks a series' best epoch.
+MEMBER_MARKERS = ("circle", "square", "triangle-up", "triangle-down", "cross")
+MEMBER_LINES = ("solid", "dotted", "dash_dotted")  # "dashed" means validation
+KEY_COLOUR = "#333333"  # the neutral dark grey of the keys to line styles and markers
+_MPL_MARKERS = {
+    "circle": "o", "square": "s", "triangle-up": "^", "triangle-down": "v", "cross": "P",
+}  # fmt: skip
+_MPL_LINES = {"solid": "-", "dotted": ":", "dash_dotted": "-.", "dashed": "--"}
+
+
+@dataclass(frozen=True)
+class MemberStyle:
+    """How one series is drawn besides its colour: line style and marker (bqplot's names)."""
+
+    line_style: str
+    marker: str
+
+    @property
+    def mpl_line_style(self) -> str:
+        """The line style as matplotlib names it (``"-"``, ``":"``, ``"-."``, ``"--"``)."""
+        return _MPL_LINES[self.line_style]
+
+    @property
+    def mpl_marker(self) -> str:
+        """The marker as matplotlib names it (``"o"``, ``"s"``, ``"^"``, ...)."""
+        return _MPL_MARKERS[self.marker]
+
+
+def member_style(member: int, validation: bool, n_runs: int) -> MemberStyle:
+    """Line style and marker of a series: its group ``member``'s when runs are compared.
+
+    With one run, members have their own colours: solid (dashed for validation) with circles.
+    When runs are compared (colour = run), member 0 keeps that look, member 1 is dotted with
+    squares, member 2 dash-dotted with triangles, ...; a validation line stays dashed and keeps
+    its member's marker, so markers name the member on both splits.
+
+    >>> member_style(1, False, 2), member_style(1, True, 2).line_style
+    (MemberStyle(line_style='dotted', marker='square'), 'dashed')
+    >>> member_style(2, False, 1) == member_style(0, False, 2)
+    True
+    """
+    if n_runs <= 1:
+        member = 0
+    line = "dashed" if dashed(validation) else MEMBER_LINES[member % len(MEMBER_LINES)]
+    return MemberStyle(line, MEMBER_MARKERS[member % len(MEMBER_MARKERS)])
 
 
 def dashed(is_validation: bool) -> bool:

@@ -171,6 +171,7 @@ def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-u
 
 def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, named=None) -> None:  # type: ignore[no-untyped-def]
     n_runs = len(runs)
+    members = _members(runs, family, visible) if n_runs > 1 else {}
     if named is not None:
         _draw_others(ax, family, runs, visible, named)
     for run_index, run, panel, name in _visible_series(runs, family, visible):
@@ -188,19 +189,23 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
             continue
         x, y = points.snapshot()
         validation = parse(name).is_validation
+        look = style.member_style(member, validation, n_runs)
         finite = np.isfinite(y)
         # A panel of a multi-output model's outputs: a dozen lines, markers would crowd it.
         markers = n_runs <= 3 and finite.sum() <= style.MAX_MARKERS and not panel.by_output
         padded = np.pad(finite, 1)
         lone = finite & ~(padded[:-2] | padded[2:])  # no line reaches it: keep a marker
+        every: int | list[bool] | None = None if markers or not lone.any() else lone.tolist()
+        if len(members) > 1:  # compared runs: the marker names the member, so always one
+            markers, every = True, max(1, int(finite.sum()) // 12)  # about a dozen per line
         ax.plot(
             x,
             y,
             color=colour,
-            linestyle="--" if style.dashed(validation) else "-",
+            linestyle=look.mpl_line_style,
             linewidth=style.LINE_WIDTH,
-            marker="o" if markers or lone.any() else None,
-            markevery=None if markers or not lone.any() else lone.tolist(),
+            marker=look.mpl_marker if markers or lone.any() else None,
+            markevery=every,
             markersize=4.5,
             markerfacecolor="white" if validation else colour,
             markeredgecolor=colour,
@@ -228,6 +233,49 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
     by_output = any(p.by_output for p in runs[0].panels() if p.family == family)
     if n_runs == 1 and not by_output and ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=9, frameon=False)
+    elif len(members) > 1:
+        _member_key(ax, members)
+
+
+def _members(
+    runs: list[Run], family: str, visible: Mapping[SeriesKey, bool]
+) -> dict[int, tuple[str, bool]]:
+    """``{member: (text, has training line)}`` of the visible series of ``family``'s panel.
+
+    The members of a group (``fast_rcnn/cls_accuracy``, ``fast_rcnn/fg_cls_accuracy``: text
+    ``cls_accuracy``, ...) or a multi-output model's outputs (``total`` for the total loss).
+    """
+    found: dict[int, tuple[str, bool]] = {}
+    for _index, _run, panel, name in _visible_series(runs, family, visible):
+        member = panel.member_index(name)
+        parsed = parse(name)
+        if panel.by_output:
+            text = panel.output_of.get(name) or "total"
+        else:
+            text = parsed.member or parsed.family
+            text += f" ({parsed.variant})" if parsed.variant else ""
+        held = found.get(member)
+        training = bool(held and held[1]) or not parsed.is_validation
+        found[member] = (held[0] if held else text, training)
+    return dict(sorted(found.items()))
+
+
+def _member_key(ax, members: Mapping[int, tuple[str, bool]]) -> None:  # type: ignore[no-untyped-def]
+    """A small key in neutral grey naming each member with its line style and marker (the
+    colours name the runs, in the figure's legend)."""
+    handles, labels = [], []
+    for member, (text, has_training) in members.items():
+        look = style.member_style(member, not has_training, 2)
+        handles.append(
+            Line2D(
+                [], [], color=style.KEY_COLOUR, linestyle=look.mpl_line_style,
+                linewidth=style.LINE_WIDTH * 0.75, marker=look.mpl_marker, markersize=4.5,
+            )
+        )  # fmt: skip
+        labels.append(text)
+    key = ax.legend(handles, labels, fontsize=8, frameon=False, handlelength=2.6)
+    for text in key.get_texts():
+        text.set_color(style.KEY_COLOUR)
 
 
 def _y_range(ax, log: bool, ignore_outliers: bool) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,15 @@ const resolve = (model, ref) =>
   ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
 const SVG = "http://www.w3.org/2000/svg";
 
-function swatch(colour, dashed) {
+// A line style (bqplot's names) as an SVG dash pattern; a marker (compared runs: a group's
+// member, see style.member_style) as a small path in the sample's middle.
+const DASHES = { dashed: "6,4", dotted: "2,3", dash_dotted: "6,3,2,3" };
+const SHAPES = {
+  circle: "M15,2.5a3.5,3.5 0 1,0 0.01,0Z", square: "M12,3h6v6h-6Z", "triangle-up": "M15,2l4,7h-8Z",
+  "triangle-down": "M15,10l4,-7h-8Z", cross: "M13.5,2h3v2.5h2.5v3h-2.5v2.5h-3v-2.5h-2.5v-3h2.5Z",
+};
+
+function swatch(colour, dashed, lineStyle, marker) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("width", "30");
   svg.setAttribute("height", "12");
@@ -16,8 +24,17 @@ function swatch(colour, dashed) {
   for (const [k, v] of Object.entries({ x1: 1, y1: 6, x2: 29, y2: 6, "stroke-width": 2.5 }))
     line.setAttribute(k, String(v));
   line.setAttribute("stroke", colour);
-  if (dashed) line.setAttribute("stroke-dasharray", "6,4");
+  const dash = DASHES[lineStyle || (dashed ? "dashed" : "solid")];
+  if (dash) line.setAttribute("stroke-dasharray", dash);
   svg.appendChild(line);
+  if (marker && SHAPES[marker]) {
+    const shape = document.createElementNS(SVG, "path");
+    shape.setAttribute("d", SHAPES[marker]);
+    shape.setAttribute("fill", dashed ? "white" : colour);
+    shape.setAttribute("stroke", colour);
+    shape.setAttribute("stroke-width", "1.2");
+    svg.appendChild(shape);
+  }
   return svg;
 }
 
@@ -66,10 +83,11 @@ export default {
         it.name.textContent = entry.label;  // text, never markup
         it.label.title = entry.label;
       }
-      if (it.colour !== entry.colour || it.dashed !== entry.dashed) {
-        const sw = swatch(entry.colour, entry.dashed);
+      const look = `${entry.dashed} ${entry.line_style || ""} ${entry.marker || ""}`;
+      if (it.colour !== entry.colour || it.dashed !== look) {
+        const sw = swatch(entry.colour, entry.dashed, entry.line_style, entry.marker);
         if (it.swatch) it.swatch.replaceWith(sw); else it.box.after(sw);
-        Object.assign(it, { swatch: sw, colour: entry.colour, dashed: entry.dashed });
+        Object.assign(it, { swatch: sw, colour: entry.colour, dashed: look });
       }
       const on = shown(entry.id);
       if (it.box.checked !== on) it.box.checked = on;

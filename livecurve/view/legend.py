@@ -61,16 +61,18 @@ class Legend(ModuleWidget):
         dashed: bool,
         marks: Any,
         shown: bool = True,
+        look: Any = None,
     ) -> None:
-        """Add a series (once) with its marks, shown or hidden."""
+        """Add a series (once) with its marks, shown or hidden; ``look``: its
+        :class:`~livecurve.style.MemberStyle` (line style and marker), drawn in the sample."""
         entry = entry_id(key)
         if any(item["id"] == entry for item in self.entries):
             return
         self.visibility.add(key, marks, shown)
-        self.entries = [
-            *self.entries,
-            {"id": entry, "label": label, "colour": colour, "dashed": dashed},
-        ]
+        item = {"id": entry, "label": label, "colour": colour, "dashed": dashed}
+        if look is not None:
+            item.update(line_style=look.line_style, marker=look.marker)
+        self.entries = [*self.entries, item]
 
     def attach(self, key: SeriesKey, mark: Any) -> None:
         """Let the series' checkbox also show and hide ``mark`` (made later: a best marker)."""

@@ -88,12 +88,16 @@ class PanelView:
         self.series: dict[tuple[int, str], SeriesMarks] = {}
         self.new_marks: list[tuple[tuple[int, str], bq.Mark]] = []  # made by refresh, for the view
 
-    def add_series(self, run_index: int, name: str, colour: str) -> SeriesMarks:
-        """Create (once) the marks for ``name`` of run ``run_index``, drawn in ``colour``."""
+    def add_series(
+        self, run_index: int, name: str, colour: str, look: style.MemberStyle | None = None
+    ) -> SeriesMarks:
+        """Create (once) the marks for ``name`` of run ``run_index``, drawn in ``colour``;
+        ``look``: line style and marker (a group's member when runs are compared)."""
         key = (run_index, name)
         if key in self.series:
             return self.series[key]
         validation = parse(name).is_validation
+        look = look or style.member_style(0, validation, 1)
         scales = {"x": self.x_scale, "y": self.y_scale}
         line = bq.Lines(
             x=np.zeros(0),
@@ -101,7 +105,7 @@ class PanelView:
             scales=scales,
             colors=[colour],
             stroke_width=style.LINE_WIDTH,
-            line_style="dashed" if style.dashed(validation) else "solid",
+            line_style=look.line_style,
             labels=[name],
             display_legend=False,
         )
@@ -114,6 +118,7 @@ class PanelView:
             # The fill is the theme's background (white outside JupyterLab): no glare when dark.
             colors=[style.VALIDATION_FILL if validation else colour],
             default_size=style.MARKER_AREA_PX,
+            marker=look.marker,
             stroke=colour,
             stroke_width=1.5,
             fill=True,

@@ -142,7 +142,7 @@ class CurveView:
                         colour = style.colour(
                             panel.family, order, run_index, n_runs, member, by_output=by_output
                         )
-                        self._add_series(view, run_index, name, colour)
+                        self._add_series(view, run_index, name, colour, member)
             if n_runs > 1 and run_index not in self.run_boxes:
                 self._add_run_box(run_index, run)
         for run_index, marks in self.bands.ensure(self.runs):
@@ -177,7 +177,13 @@ class CurveView:
                         mark.colors = [colour]
                 marks.dots.colors = [style.VALIDATION_FILL if validation else colour]
                 marks.dots.stroke = colour
-                colours[(run_index, name)] = {"colour": colour}
+                look = style.member_style(member, validation, n_runs)  # members: style, marker
+                marks.line.line_style, marks.dots.marker = look.line_style, look.marker
+                colours[(run_index, name)] = {
+                    "colour": colour,
+                    "line_style": look.line_style,
+                    "marker": look.marker,
+                }
             self.legends[family].restyle(colours)
         self.bands.recolour(n_runs)
         self._relabel()
@@ -193,14 +199,19 @@ class CurveView:
         if self.run_boxes:
             self.visibility.restyle_runs({i: self.runs[i].label for i in self.run_boxes})
 
-    def _add_series(self, view: PanelView, run_index: int, name: str, colour: str) -> None:
-        marks = view.add_series(run_index, name, colour)
+    def _add_series(
+        self, view: PanelView, run_index: int, name: str, colour: str, member: int = 0
+    ) -> None:
+        validation = parse(name).is_validation
+        look = style.member_style(member, validation, len(self.runs))  # as the saved picture
+        marks = view.add_series(run_index, name, colour, look)
         key = (run_index, name)
         label = self._label(run_index, name)
         legend = self._legend_of[key] = self.legends[view.family]
-        dashed = style.dashed(parse(name).is_validation)
+        dashed = style.dashed(validation)
         shown = self.visible.setdefault(key, True)
-        legend.add(key, label, colour, dashed=dashed, marks=marks.marks, shown=shown)
+        compared = look if len(self.runs) > 1 else None  # one run: the sample shows no marker
+        legend.add(key, label, colour, dashed=dashed, marks=marks.marks, shown=shown, look=compared)
 
     def attach(self, key: SeriesKey, mark: object) -> None:
         """Let series ``key``'s checkbox show and hide ``mark`` too (a best marker)."""
