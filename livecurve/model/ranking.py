@@ -105,11 +105,18 @@ class Ranking:
 
 def objective_for(runs: Sequence[Run], objective: tuple[str, str] | None = None) -> Objective:
     """The objective to rank ``runs`` by: ``objective`` (a tuner's ``(name, direction)``) when
-    given, else ``val_loss`` if any run has it, else ``loss``.
+    given, else the one the runs were scored by (:attr:`Run.objective`, the first run's that
+    has one: a search's trials), else ``val_loss`` if any run has it, else ``loss``.
 
     >>> objective_for([]).name, objective_for([], ("val_auc", "max")).direction
     ('val_loss', 'max')
+    >>> trial = Run("trial 1")
+    >>> trial.objective = ("val_accuracy", "max")
+    >>> objective_for([trial]).describe()
+    'best val_accuracy (higher is better)'
     """
+    if objective is None:
+        objective = next((run.objective for run in runs if run.objective is not None), None)
     if objective is not None and objective[1] in ("min", "max"):
         return Objective(objective[0], objective[1])  # type: ignore[arg-type]
     if objective is not None:

@@ -114,6 +114,10 @@ class Run:
             panels: end-of-run scalars (Hugging Face's ``train_runtime``, ``total_flos``,
             ``train_samples_per_second``), the last value of a timing or throughput column
             (``eval_runtime``, ``epoch_time``, ``passed_time``). Readers fill it.
+        objective: the ``(metric, "min" | "max")`` the run is scored by, when its trainer says
+            (a KerasTuner trial: the tuner's objective), else ``None`` (``val_loss``, else
+            ``loss``). The live figure, its runs table and the saved pictures and tables all
+            rank by it (:func:`livecurve.model.ranking.objective_for`).
 
     Example:
         >>> run = Run()
@@ -136,6 +140,7 @@ class Run:
         self._distributions: Distributions | None = None
         self.params: dict[str, Any] = {}
         self.summary: dict[str, float] = {}
+        self.objective: tuple[str, str] | None = None
         self._top = -math.inf  # the largest x recorded: last_x() without a scan
 
     @property
