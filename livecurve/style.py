@@ -8,9 +8,15 @@ forms of colour blindness.
 
 from __future__ import annotations
 
+import math
+import threading
+import weakref
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model.names import is_learning_rate
+from .model.run import Run
 
 PALETTE = (
     "#0072B2",  # blue
@@ -149,6 +155,78 @@ def member_style(member: int, validation: bool, n_runs: int) -> MemberStyle:
         member = 0
     line = "dashed" if dashed(validation) else MEMBER_LINES[member % len(MEMBER_LINES)]
     return MemberStyle(line, MEMBER_MARKERS[member % len(MEMBER_MARKERS)])
+
+
+# Figures of many runs (some drawn grey): the colours of the named runs. A run is given one the
+# first time it is named and keeps it; a colour closer than NAMED_DISTANCE (CIELAB ΔE, CIE76) to
+# another named run's is given again. Okabe–Ito's closest pair (blue, sky blue, 26 apart) is not
+# used together then (every other pair is 31 or more); golden-angle hues of run_colour() come
+# within 5 of palette colours.
+NAMED_DISTANCE = 30.0
+_NAMED_CANDIDATES = (*(c for c in PALETTE if c != "#7F7F7F"), "#000000")  # no grey
+_book: MutableMapping[Run, str] = weakref.WeakKeyDictionary()  # run -> the colour it was given
+_book_lock = threading.Lock()
+
+
+def named_colours(runs: Sequence[Run], named: Sequence[int]) -> dict[int, str]:
+    """Colours of a many-run figure's ``named`` runs (run indices, best first): distinct, stable.
+
+    Each run keeps the colour it was first named with (the first runs: their palette colour,
+    which they had while every run was named), unless that colour is grey or within
+    :data:`NAMED_DISTANCE` of a better-ranked named run's; a run without one is given the
+    candidate colour farthest from those already taken. The colours are kept per run (weakly:
+    they go with the run), so the live widget and a picture saved of its runs agree, and a
+    standalone picture gives them by rank.
+
+    >>> from livecurve.model.run import Run
+    >>> runs = [Run(f"r{i}") for i in range(20)]
+    >>> first = named_colours(runs, [9, 0, 12])
+    >>> first[0], first[9] != run_colour(9), named_colours(runs, [12, 9, 3])[9] == first[9]
+    ('#0072B2', True, True)
+    """
+    taken: dict[int, str] = {}
+    with _book_lock:
+        for index in named:  # keep the colours runs already have, best-ranked first
+            held = _book.get(runs[index]) or (PALETTE[index] if index < len(PALETTE) else None)
+            if held in _NAMED_CANDIDATES and all(
+                colour_distance(held, other) >= NAMED_DISTANCE for other in taken.values()
+            ):
+                taken[index] = held
+        for index in named:
+            if index not in taken:
+                free = [c for c in _NAMED_CANDIDATES if c not in taken.values()] or list(PALETTE)
+                taken[index] = max(
+                    free,
+                    key=lambda c: min(
+                        (colour_distance(c, other) for other in taken.values()), default=0.0
+                    ),
+                )
+        for index, colour in taken.items():
+            _book[runs[index]] = colour
+    return {index: taken[index] for index in named}
+
+
+def colour_distance(a: str, b: str) -> float:
+    """How different two ``#RRGGBB`` colours look: CIELAB ΔE (CIE76; about 2.3 is just noticeable).
+
+    >>> round(colour_distance("#0072B2", "#56B4E9"))
+    26
+    """
+    return math.dist(_lab(a), _lab(b))
+
+
+@lru_cache(maxsize=256)
+def _lab(colour: str) -> tuple[float, float, float]:
+    """sRGB ``#RRGGBB`` to CIELAB (D65)."""
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    xyz = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
+    fx, fy, fz = (v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 
 def dashed(is_validation: bool) -> bool:

@@ -379,6 +379,7 @@ def test_runs_keep_their_colours_as_more_runs_arrive() -> None:
     plot = LivePlot(redraw_interval=0)
     plot.log(1, loss=1.0)
     view = plot.view
+    before: list[str] = []
     for k in range(1, 12):
         run = Run(f"trial {k + 1}")
         run.log(1, {"loss": 1.0 / (k + 1)})
@@ -386,4 +387,10 @@ def test_runs_keep_their_colours_as_more_runs_arrive() -> None:
         plot.refresh()
         panel = view.panels["loss"]
         drawn = [panel.series[(i, "loss")].line.colors[0] for i in range(len(plot.runs))]
-        assert drawn == [style.run_colour(i) for i in range(len(plot.runs))]
+        if len(plot.runs) <= 8:  # every run named: the palette, by index
+            assert drawn == [style.run_colour(i) for i in range(len(plot.runs))]
+        # Kept as runs arrive; past the palette a named run may not stay grey (the other runs
+        # are grey): style.named_colours gives it another colour, once.
+        kept = [a == b or a == "#7F7F7F" for a, b in zip(before, drawn)]
+        assert all(kept), (before, drawn)
+        before = drawn

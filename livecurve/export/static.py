@@ -90,13 +90,15 @@ def figure(
     # A family keeps its colour when another panel is hidden (as in the live widget).
     all_families = panel_order(runs)
     named = None if ranking is None or not ranking.hidden else set(ranking.named)
+    # Many runs: the named ones get distinct colours, each kept as runs arrive (as in the widget).
+    book = style.named_colours(runs, ranking.named) if ranking and ranking.hidden else {}
     for family, ax in zip(families, axes):
-        _draw_panel(ax, family, all_families, runs, visible, axis, smoothing, named)
+        _draw_panel(ax, family, all_families, runs, visible, axis, smoothing, named, book)
         _y_range(ax, family in log_panels, ignore_outliers)
     for name, ax in zip(distributions, axes[len(families) :]):
         draw_distribution(ax, name, runs, visible, axis)
     if ranking is not None:
-        _run_legend(fig, runs, legend_cols, ranking)
+        _run_legend(fig, runs, legend_cols, ranking, book)
     elif outputs:
         _output_legend(fig, outputs, legend_cols)
     return fig
@@ -169,7 +171,9 @@ def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-u
     ax.autoscale_view()
 
 
-def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, named=None) -> None:  # type: ignore[no-untyped-def]
+def _draw_panel(
+    ax, family, all_families, runs, visible, axis, smoothing=0.0, named=None, book=None
+) -> None:  # type: ignore[no-untyped-def]
     n_runs = len(runs)
     members = _members(runs, family, visible) if n_runs > 1 else {}
     if named is not None:
@@ -178,7 +182,7 @@ def _draw_panel(ax, family, all_families, runs, visible, axis, smoothing=0.0, na
         if named is not None and run_index not in named:
             continue
         member = panel.member_index(name)
-        colour = style.colour(
+        colour = (book or {}).get(run_index) or style.colour(
             family, all_families, run_index, n_runs, member, by_output=panel.by_output
         )
         zorder = 3 if run_index == 0 else 2  # the live run on top, as in the widget
@@ -329,14 +333,16 @@ def _legend_layout(runs: list[Run], width_in: float, ranking: Ranking | None) ->
     return n_cols, 0.25 * rows + 0.2 + note
 
 
-def _run_legend(fig: Figure, runs: list[Run], n_cols: int, ranking: Ranking) -> None:
+def _run_legend(
+    fig: Figure, runs: list[Run], n_cols: int, ranking: Ranking, book: Mapping[int, str]
+) -> None:
     """One legend for the whole figure when runs are compared: colour = run, dash = split.
 
     With many runs: the named runs (best first, with their score), the grey others counted.
     """
     entries = _legend_entries(runs, ranking)
     handles = [
-        Line2D([], [], color=style.run_colour(index), linewidth=style.LINE_WIDTH)
+        Line2D([], [], color=book.get(index) or style.run_colour(index), linewidth=style.LINE_WIDTH)
         for index, _ in entries
     ]
     labels = [text for _, text in entries]

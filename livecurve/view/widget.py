@@ -83,6 +83,7 @@ class CurveView:
         self._legend_of: dict[SeriesKey, Legend] = {}
         self.run_boxes: dict[int, RunBox] = {}  # made when a second run comes
         self._coloured_for = 1  # the number of runs the marks are coloured for
+        self._named_for: tuple = ()  # many runs: the named runs and series last coloured for
         self._frame_scales: tuple[bq.Scale, bq.Scale] | None = None
         self.bands = BandPanels(self._axis(), max_points)
         buckets = max(max_points // style.RAW_POINTS_PER_BUCKET, 2)
@@ -264,6 +265,41 @@ class CurveView:
         self._relabel()
         self.header.update(self.progress, self.runs, self._axis())
         self.runs_table.refresh(self)  # rows, each run's lines, legends folded with many runs
+        self._colour_named()
+
+    def _colour_named(self) -> None:
+        """Many runs: the named ones in distinct colours, each kept (style.named_colours, as the
+        saved picture); only when the named runs or the series change."""
+        ranking = self.runs_table.ranking
+        if ranking is None or not ranking.hidden:
+            return
+        n_series = sum(len(view.series) for view in self.panels.values())
+        state = (tuple(ranking.named), n_series)
+        if state == self._named_for:
+            return
+        self._named_for = state
+        book = style.named_colours(self.runs, ranking.named)
+        for family, view in self.panels.items():
+            changes = {}
+            for key, marks in view.series.items():
+                colour = book.get(key[0])
+                if colour is None or marks.line.colors == [colour]:
+                    continue
+                for mark in (marks.raw, marks.smooth, marks.line):
+                    if mark is not None:
+                        mark.colors = [colour]
+                validation = parse(key[1]).is_validation
+                marks.dots.colors = [style.VALIDATION_FILL if validation else colour]
+                marks.dots.stroke = colour
+                changes[key] = {"colour": colour}
+            if changes:
+                self.legends[family].restyle(changes)
+        for (_family, run_index, _name), mark in self.controls.best.items():
+            if run_index in book and mark.colors != [book[run_index]]:
+                mark.colors = [book[run_index]]
+        bar = [{**r, "colour": book.get(r["index"], r["colour"])} for r in self.visibility.runs]
+        if bar != self.visibility.runs:  # the run bar's swatches
+            self.visibility.runs = bar
 
     @property
     def smoothing(self) -> float:
