@@ -250,7 +250,18 @@ def _members(
     ``cls_accuracy``, ...) or a multi-output model's outputs (``total`` for the total loss).
     """
     found: dict[int, tuple[str, bool]] = {}
-    for _index, _run, panel, name in _visible_series(runs, family, visible):
+    seen: set[tuple[str, ...]] = set()  # a thousand runs log the same names: look at them once
+    for run_index, run in enumerate(runs):
+        for panel in run.panels():
+            names = tuple(n for n in panel.names if visible.get((run_index, n), True))
+            if panel.family == family and names not in seen:
+                seen.add(names)
+                _add_members(found, panel, names)
+    return dict(sorted(found.items()))
+
+
+def _add_members(found: dict[int, tuple[str, bool]], panel: Panel, names: tuple[str, ...]) -> None:
+    for name in names:
         member = panel.member_index(name)
         parsed = parse(name)
         if panel.by_output:
@@ -261,7 +272,6 @@ def _members(
         held = found.get(member)
         training = bool(held and held[1]) or not parsed.is_validation
         found[member] = (held[0] if held else text, training)
-    return dict(sorted(found.items()))
 
 
 def _member_key(ax, members: Mapping[int, tuple[str, bool]]) -> None:  # type: ignore[no-untyped-def]
