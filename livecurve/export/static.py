@@ -171,9 +171,9 @@ def _draw_others(ax, family, runs, visible, named) -> None:  # type: ignore[no-u
     ax.autoscale_view()
 
 
-def _draw_panel(
+def _draw_panel(  # type: ignore[no-untyped-def]
     ax, family, all_families, runs, visible, axis, smoothing=0.0, named=None, book=None
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     n_runs = len(runs)
     members = _members(runs, family, visible) if n_runs > 1 else {}
     if named is not None:
@@ -282,7 +282,7 @@ def _member_key(ax, members: Mapping[int, tuple[str, bool]]) -> None:  # type: i
         look = style.member_style(member, not has_training, 2)
         handles.append(
             Line2D(
-                [], [], color=style.KEY_COLOUR, linestyle=look.mpl_line_style,
+                [], [], color=style.KEY_COLOUR, linestyle=look.mpl_line_style,  # type: ignore[arg-type]
                 linewidth=style.LINE_WIDTH * 0.75, marker=look.mpl_marker, markersize=4.5,
             )
         )  # fmt: skip
