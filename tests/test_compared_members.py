@@ -123,3 +123,30 @@ def test_the_widget_draws_the_members_with_the_pictures_styles(tmp_path: Path) -
             assert (entry["line_style"], entry["marker"]) == (look.line_style, look.marker)
             seen.add((look.line_style, look.marker))
         assert len(seen) == 3
+
+
+def test_the_widget_restyles_the_members_when_a_second_run_comes(tmp_path: Path) -> None:
+    first, second = two_detectron_runs(tmp_path)
+    plot = LivePlot(redraw_interval=0)
+    plot.runs[:] = [first]
+    view = plot.view
+    plot.refresh()
+    panel = view.panels["fast_rcnn"]
+    alone = [panel.series[(0, f"fast_rcnn/{m}")] for m in MEMBERS]
+    assert {(m.line.line_style, m.dots.marker) for m in alone} == {("solid", "circle")}
+    assert len({m.line.colors[0] for m in alone}) == 3, "one run: a colour per statistic"
+    plot.runs.append(second)
+    plot.refresh()
+    looks = [(m.line.line_style, m.dots.marker) for m in alone]
+    assert looks == [(s.line_style, s.marker) for s in map(_look, range(3))]
+    assert {m.line.colors[0] for m in alone} == {style.run_colour(0)}
+    entries = {e["id"]: e for e in view.legends["fast_rcnn"].entries}
+    assert [entries[f"0:fast_rcnn/{m}"]["marker"] for m in MEMBERS] == [
+        "circle",
+        "square",
+        "triangle-up",
+    ]
+
+
+def _look(member: int) -> style.MemberStyle:
+    return style.member_style(member, False, 2)
