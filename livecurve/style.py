@@ -161,9 +161,10 @@ def member_style(member: int, validation: bool, n_runs: int) -> MemberStyle:
 # first time it is named and keeps it; a colour closer than NAMED_DISTANCE (CIELAB ΔE, CIE76) to
 # another named run's is given again. Okabe–Ito's closest pair (blue, sky blue, 26 apart) is not
 # used together then (every other pair is 31 or more); golden-angle hues of run_colour() come
-# within 5 of palette colours.
+# within 5 of palette colours. No grey (the other runs are grey); a deep violet added, not black,
+# which would read as the dark grey keys (training/validation, a group's members).
 NAMED_DISTANCE = 30.0
-_NAMED_CANDIDATES = (*(c for c in PALETTE if c != "#7F7F7F"), "#000000")  # no grey
+_NAMED_CANDIDATES = (*(c for c in PALETTE if c != "#7F7F7F"), "#4B0092")
 _book: MutableMapping[Run, str] = weakref.WeakKeyDictionary()  # run -> the colour it was given
 _book_lock = threading.Lock()
 
