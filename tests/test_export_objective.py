@@ -94,11 +94,6 @@ def test_the_widget_and_the_picture_name_the_same_runs() -> None:
 
 
 @pytest.mark.keras
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs keras/search.py (another helper's file) to put the tuner's objective on each "
-    "trial's run: `run.objective = self.objective` in Search.add_trial (see notes/pictures.md)",
-)
 def test_a_real_search_saves_pictures_ranked_by_its_objective(tmp_path: Path) -> None:
     kt = pytest.importorskip("keras_tuner")
     keras = pytest.importorskip("keras")

@@ -118,6 +118,8 @@ class Search:
         if trial is not None:
             run.params = dict(trial.hyperparameters.values)
         self.runs.append(run)
+        for each in self.runs:  # saved pictures and tables rank by the tuner's objective too
+            each.objective = self.objective
         self._base[id(run)] = label
         view = getattr(plot, "_view", None)
         if view is not None:  # the runs table reads the objective and the progress line here
