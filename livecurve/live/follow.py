@@ -76,7 +76,7 @@ def axis_of(path: str | os.PathLike[str]) -> str | None:
             head = file.read(1 << 16)
     except OSError:
         return None
-    return decode.axis_of_bytes(head, path)
+    return decode.axis_of_bytes(head, Path(path))
 
 
 class Follower(Polling):

@@ -36,6 +36,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import LogFileError
 from ..model.names import parse as parse_name
@@ -99,6 +100,12 @@ def is_batch(row: Row, axis: str) -> bool:
     return row.kind == "step" and (axis == "step" or "x" in row.cells)
 
 
+def x_of_index(index: Any, kind: str) -> Any:
+    """x of an epoch or step index (a number or a numpy array): epoch + 1 (epochs completed, the
+    ``"epoch"`` of a file being 0-based as in Keras), a step as it is."""
+    return index + 1 if kind == "epoch" else index
+
+
 def x_of(fmt: Format, row: Row, axis: str) -> float | None:
     """Where a data row is drawn on ``axis``; None when it is not drawn there.
 
@@ -106,11 +113,11 @@ def x_of(fmt: Format, row: Row, axis: str) -> float | None:
     row of a step log at its step, a per-batch row of an epoch log at its ``"x"``.
     """
     if row.kind == "epoch":
-        return row.index + 1 if axis == "epoch" else None
+        return x_of_index(row.index, "epoch") if axis == "epoch" else None
     if row.kind != "step":
         return None
     if axis == "step":
-        return row.index
+        return x_of_index(row.index, "step")
     x = fmt.value(row.cells.get("x"))
     return x if x is not None and math.isfinite(x) else None
 

@@ -112,6 +112,27 @@ def read_regular(
         >>> runs[0].label, runs[0]["loss"].x.tolist()
         ('log', [1.0, 2.0])
     """
+    table = regular_table(data, path)
+    return None if table is None else table_runs(table, source, label)
+
+
+class Regular:
+    """A regular table read by pandas: its header line as split, and its columns.
+
+    Attributes:
+        header: the header line's cells, as written (livecurve's split, not pandas').
+        columns: one float64 array per cell of the header (NaN: an empty cell).
+    """
+
+    __slots__ = ("columns", "header")
+
+    def __init__(self, header: list[str], columns: list[np.ndarray]) -> None:
+        self.header = header
+        self.columns = columns
+
+
+def regular_table(data: bytes, path: Path | None = None) -> Regular | None:
+    """The header and columns of a regular table (see :func:`read_regular`), or None."""
     if data.startswith(codecs.BOM_UTF8) or b"\r" in data:
         path = None  # pandas reads the cleaned bytes
     data = data.removeprefix(codecs.BOM_UTF8)
@@ -141,9 +162,12 @@ def read_regular(
     if not lines:
         return None
     columns = _parse(data, lines - 1, separator, len(header), path)
-    if columns is None:
-        return None
-    return _to_runs(source, label, clean_names(header, source), columns)
+    return None if columns is None else Regular(header, columns)
+
+
+def table_runs(table: Regular, source: str, label: str) -> list[Run] | None:
+    """The runs of a regular table, as the careful path finds them, or None for it."""
+    return _to_runs(source, label, clean_names(table.header, source), table.columns)
 
 
 def _is_number(text: str) -> bool:

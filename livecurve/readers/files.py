@@ -1,5 +1,6 @@
 """A path to runs: decide what the file is (by its content, not only its name) and read it.
 
+* livecurve's own ``.csv``/``.jsonl`` log: :mod:`.ownlog` (the decoder ``LogFile`` uses);
 * a Lightning ``CSVLogger`` folder or ``catboost_info/``: :mod:`.folders`;
 * another directory, or a file named ``*tfevents*``: TensorBoard (:mod:`.tensorboard`);
 * text starting with ``{`` or ``[`` (or a ``.json``/``.jsonl`` name): JSON (:mod:`.jsonlog`);
@@ -17,13 +18,14 @@ import gzip
 from pathlib import Path
 
 from ..model.run import Run
-from .bulk import read_regular
+from .bulk import regular_table, table_runs
 from .delimited import read_table
 from .errors import LogReadError
 from .folders import read_folder
 from .jsonlog import read_json_text
 from .lightning import fold_step_epoch
 from .nonlogs import describe, looks_like
+from .ownlog import read_own_log, read_own_table
 from .runs import to_runs
 
 _JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
@@ -84,9 +86,17 @@ def read_path(path: Path, source: str, label: str | None) -> list[Run]:
     looks_json = data[:64].lstrip().removeprefix(codecs.BOM_UTF8)[:1] in (b"{", b"[")
     if not looks_json and path.suffix.lower() not in _JSON_SUFFIXES:
         # A regular table: pandas' C parser (the careful path below reads the rest).
-        fast = read_regular(data, source, label or stem, on_disk)
-        if fast is not None:
-            return fold_step_epoch(fast)
+        table = regular_table(data, on_disk)
+        if table is not None:
+            own = read_own_table(table, data, path, label or stem)
+            if own is not None:
+                return own  # livecurve's own .csv log (Keras CSVLogger layout)
+            fast = table_runs(table, source, label or stem)
+            if fast is not None:
+                return fold_step_epoch(fast)
+    own = read_own_log(data, path, source, label or stem)
+    if own is not None:
+        return own  # livecurve's own log, read by the decoder LogFile and the follower use
     text = decode(data, source)
     if not text or text.isspace():
         raise LogReadError(f"{source}: holds only blank lines; nothing was logged to it")

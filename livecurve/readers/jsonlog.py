@@ -101,14 +101,6 @@ def read_json_text(text: str, source: str, stem: str, label: str | None) -> list
             )
             raise LogReadError(f"{source}: is not valid JSON ({where})") from exc
         records, positions = lines
-        batches = batch_rows(records)
-        if batches:  # livecurve's own log with per-batch rows, as LivePlot(log=...) writes it
-            kept = [(r, p) for r, p in zip(records, positions) if not _is_batch(r)]
-            runs = to_runs(
-                from_records([r for r, _ in kept], source, [p for _, p in kept]), label or stem
-            )
-            add_batches(runs, batches)
-            return runs
         records = place_validation_rows(records)
         return to_runs(from_records(records, source, positions), label or stem)
     if is_livecurve_export(data):
@@ -177,50 +169,3 @@ def place_validation_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]
             new[key if parse(key).is_validation else f"val_{key}"] = value
         placed.append(new)
     return placed
-
-
-def _is_batch(row: Mapping[str, Any]) -> bool:
-    return "step" in row and "x" in row and "epoch" in row
-
-
-def batch_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The per-batch rows of livecurve's own ``.jsonl`` epoch log (``{"step": n, "epoch": e,
-    "x": x, ...}``, x the epochs completed), when it also has epoch rows; else []."""
-    batches = [r for r in records if _is_batch(r)]
-    if not batches or not any("epoch" in r and "step" not in r for r in records):
-        return []
-    return batches
-
-
-def add_batches(runs: list[Run], batches: list[dict[str, Any]]) -> None:
-    """Put per-batch rows into the runs' per-step values at their ``x``, as ``LivePlot(log=)``
-    reads them back (drawn faint under the epoch points). Where x goes back, the rows belong to
-    the next run (a log appended by a second ``fit()``)."""
-    run_index = 0
-    previous = -math.inf
-    groups: list[list[dict[str, Any]]] = [[]]
-    for row in batches:
-        x = row.get("x")
-        if not isinstance(x, (int, float)) or isinstance(x, bool):
-            continue
-        if x < previous and run_index + 1 < len(runs):
-            run_index += 1
-            groups.append([])
-        previous = x
-        groups[-1].append(row)
-    for run, rows in zip(runs, groups):
-        if not rows:
-            continue
-        names = list(dict.fromkeys(k for r in rows for k in r if k not in ("step", "epoch", "x")))
-        xs = np.asarray([float(r["x"]) for r in rows])
-        columns = {}
-        for name in names:
-            column = np.full(xs.size, np.inf)  # inf: not logged in that row
-            for i, r in enumerate(rows):
-                value = r.get(name)
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    column[i] = float(value) if math.isfinite(value) else math.nan
-                elif value is None and name in r:
-                    column[i] = math.nan
-            columns[name] = column
-        run.extend_steps(xs, columns)
