@@ -47,22 +47,26 @@ def _prefix(data: bytes, lines: int) -> bytes:
 
 
 def _regular_lines(data: bytes, separator: str, cells: int) -> int:
-    """The number of lines, when every line ends with ``\\n`` and holds ``cells - 1``
-    separators (so no line is blank); else 0."""
+    """The number of lines, when every line ends with ``\\n`` and there are ``cells - 1``
+    separators a line on average; else 0.
+
+    With pandas refusing a line with more cells than the header (see :func:`_parse`), the
+    average is every line's count: a line with fewer separators would need one with more.
+    Two numpy counts (about 4 ms for 16 MB) instead of a pass that keeps each line's shape.
+    """
     if not data.endswith(b"\n"):
         return 0
-    mark = separator.encode()
-    others = bytes(b for b in range(256) if b not in (10, mark[0]))
-    shape = data.translate(None, others)  # only the separators and line ends, in order
-    lines = len(shape) // cells
-    regular = lines >= 2 and shape == (mark * (cells - 1) + b"\n") * lines
-    return lines if regular else 0
+    codes = np.frombuffer(data, dtype=np.uint8)  # numpy counts 5x faster than bytes.count
+    lines = int(np.count_nonzero(codes == 10))
+    found = int(np.count_nonzero(codes == separator.encode()[0]))
+    return lines if lines >= 2 and found == (cells - 1) * lines else 0
 
 
 def _parse(
     data: bytes, rows: int, separator: str, width: int, path: Path | None
 ) -> list[np.ndarray] | None:
-    """The columns as float64 (NaN: an empty cell), or None where a cell is not a number.
+    """The columns as float64 (NaN: an empty cell), or None where a cell is not a number or a
+    line has more than ``width`` cells (pandas' C parser refuses it: ``ParserError``).
 
     Only an empty cell is missing: ``nan``, ``NA`` and other words are not numbers to pandas
     here (the careful path reads them). pandas reads ``path`` when given (faster than from
@@ -82,6 +86,7 @@ def _parse(
             quoting=3,  # csv.QUOTE_NONE: there are no quotes (checked)
             engine="c",
             index_col=False,
+            on_bad_lines="error",  # a line with more cells: the line counts rely on it
         )
     except (OSError, ValueError, TypeError, pd.errors.ParserError):
         return None
@@ -178,7 +183,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _counts(values: np.ndarray) -> bool:
+def counts_rows(values: np.ndarray) -> bool:
     """:func:`.columns.counts` for a column without missing values."""
     if values.size < 3 or not np.all(np.isfinite(values)):
         return False
@@ -205,7 +210,7 @@ def _to_runs(
         names[j] = names[j] or f"column {j + 1}"
     counters = axes.axis_columns(names)
     counting = [
-        j for j in numeric if j not in counters and present[j].all() and _counts(columns[j])
+        j for j in numeric if j not in counters and present[j].all() and counts_rows(columns[j])
     ]
     if any(j not in counters and j not in counting for j in numeric):
         counters.update(counting)
@@ -252,10 +257,14 @@ def _to_runs(
             if chosen.column is not None
             else np.arange(1, end - start + 1, dtype=np.float64)
         )
+        every = rows.size == columns[0].size  # one run over every row: no gathering
         for j in metrics:
-            have = present[j][rows]
-            if have.any():
-                run.extend(names[j], run_xs[have], columns[j][rows][have])
+            have = present[j] if every else present[j][rows]
+            if have.all():
+                run.extend(names[j], run_xs, columns[j] if every else columns[j][rows])
+            elif have.any():
+                values = columns[j][have] if every else columns[j][rows][have]
+                run.extend(names[j], run_xs[have], values)
         if len(run):
             runs.append(run)
             firsts.append(int(kept[start]))

@@ -25,8 +25,7 @@ from ..logfile import decode
 from ..logfile.formats import CsvFormat, Format, Row
 from ..model.run import Run
 from . import axis as axes
-from .bulk import Regular
-from .columns import counts
+from .bulk import Regular, counts_rows
 from .errors import warn
 from .side import is_side_value, split_side
 
@@ -122,7 +121,7 @@ def _plain_metrics(found: Mapping[str, Any], where: Mapping[str, np.ndarray], ro
         return False  # padded names: written by hand, the lenient readers strip them
     if axes.axis_columns(names) or any(is_side_value(name) for name in names):
         return False
-    if any(len(ys) == rows and counts(list(ys)) for _, ys in found.values()):
+    if any(len(ys) == rows and counts_rows(np.asarray(ys, np.float64)) for _, ys in found.values()):
         return False
     points = {j: int(where[n].size) for j, n in enumerate(names)}
     last = {j: int(where[n][-1]) for j, n in enumerate(names) if where[n].size}
@@ -160,11 +159,15 @@ def read_own_table(table: Regular, data: bytes, path: Path, label: str) -> list[
             found.append((name, column, have))
     if not found:
         return None
-    series = {name: (xs[have], column[have]) for name, column, have in found}
-    where = {name: np.flatnonzero(have) for name, _, have in found}
+    full = np.arange(index.size)
+    where, series = {}, {}
+    for name, column, have in found:
+        whole = bool(have.all())  # the usual case: no copy
+        where[name] = full if whole else np.flatnonzero(have)
+        series[name] = (xs, column) if whole else (xs[have], column[have])
     if not _plain_metrics(series, where, index.size):
         return None
     run = Run(label, "epoch")
-    for name, column, have in sorted(found, key=lambda item: int(np.argmax(item[2]))):
-        run.extend(name, xs[have], column[have], warn=False)
+    for name, _, _ in sorted(found, key=lambda item: int(np.argmax(item[2]))):
+        run.extend(name, *series[name], warn=False)
     return [run]
