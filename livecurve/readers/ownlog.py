@@ -14,6 +14,7 @@ tools' JSON Lines) is read by the lenient readers (:mod:`.delimited`, :mod:`.jso
 from __future__ import annotations
 
 import copy
+import mmap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,9 @@ def _plain_metrics(found: Mapping[str, Any], where: Mapping[str, np.ndarray], ro
     return len(kept) == len(names)
 
 
-def read_own_table(table: Regular, data: bytes, path: Path, label: str) -> list[Run] | None:
+def read_own_table(
+    table: Regular, data: bytes | mmap.mmap, path: Path, label: str
+) -> list[Run] | None:
     """The run of a regular own ``.csv`` epoch log that pandas already read (the fast path), or
     None: another table, or an own log the whole decoder reads (:func:`read_own_log`).
 
