@@ -232,8 +232,9 @@ def _to_runs(
     if not metrics:
         return None
     filled = np.column_stack([present[j] for j in metrics])  # rows x metrics
-    logs: np.ndarray = np.asarray(filled.any(axis=1))
-    chosen = _choose(names, columns, present, numeric, filled, logs, counting)
+    logs: np.ndarray = np.logical_or.reduce([present[j] for j in metrics])
+    memo: dict[int, list[int]] = {}  # column -> its restarts, when _choose found them
+    chosen = _choose(names, columns, present, numeric, filled, logs, counting, memo)
     if chosen is None:
         return None
     if chosen.column is None:
@@ -245,7 +246,9 @@ def _to_runs(
             return None  # rows that cannot be placed: the careful path says which
         kept = np.flatnonzero(logs)
         xs = columns[chosen.column][kept] + chosen.shift
-    starts = _restarts(xs, filled[kept])
+    # _choose may have found them already: the same rows (every logging row is placed), same x
+    known = memo.get(chosen.column) if chosen.column is not None else None
+    starts = known if known is not None else _restarts(xs, _rows(filled, kept))
     if len(starts) + 1 >= _MAX_SEQUENTIAL_RUNS:
         return None
     bounds = [0, *starts, kept.size]
@@ -293,6 +296,7 @@ def _choose(
     filled: np.ndarray,
     logs: np.ndarray,
     counting: list[int],
+    memo: dict[int, list[int]],
 ) -> axes.Axis | None:
     """:func:`.axis.choose` with numpy (None: leave it to the careful path)."""
     candidates: dict[str, list[int]] = {}
@@ -311,7 +315,7 @@ def _choose(
         if not np.all(epochs == np.floor(epochs)):
             epoch = None
         else:
-            by_step = _count_runs(columns[step], has_step, filled, logs)
+            by_step = _count_runs(columns[step], has_step, filled, logs, memo=(memo, step))
             by_epoch = _count_runs(columns[epoch], has_epoch, filled, logs, above=by_step)
             if by_step is None or by_epoch is None:
                 return None
@@ -334,20 +338,30 @@ def _count_runs(
     filled: np.ndarray,
     logs: np.ndarray,
     above: int | None = None,
+    memo: tuple[dict[int, list[int]], int] | None = None,
 ) -> int | None:
     """How many runs :func:`.split.sequential` finds on this axis; when ``above`` is given and
-    the count is surely more than it, a number more than it (without counting them all)."""
+    the count is surely more than it, a number more than it (without counting them all).
+    ``memo``: where to keep the restarts found, under this column's index."""
     rows = np.flatnonzero(logs & has)
-    xs = column[rows]
+    xs = _rows(column, rows)
     if above is not None:
         back = 1 + int(np.count_nonzero(np.diff(xs) < 0))
         if back + _first_stretch_twice(xs, filled[rows[:4096]]) > above:
             return back + 1  # a lower bound, enough to compare (the epoch of step rows)
-        twice, _ = _segments(xs, filled[rows])
+        twice, _ = _segments(xs, _rows(filled, rows))
         least = 1 + int(np.count_nonzero(np.diff(xs) < 0)) + twice.size
         if least > above:
             return least
-    return len(_restarts(xs, filled[rows])) + 1
+    restarts = _restarts(xs, _rows(filled, rows))
+    if memo is not None and rows.size == np.count_nonzero(logs):
+        memo[0][memo[1]] = restarts
+    return len(restarts) + 1
+
+
+def _rows(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``array[rows]``, without the copy when ``rows`` are all of them."""
+    return array if rows.size == len(array) else array[rows]
 
 
 def _first_stretch_twice(xs: np.ndarray, filled: np.ndarray) -> int:
