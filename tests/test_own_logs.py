@@ -18,11 +18,11 @@ import pytest
 
 import livecurve
 from livecurve import LiveCurveWarning, LivePlot
-from livecurve.live.follow import Follower
 from livecurve.logfile import LogFile, decode
 from livecurve.model.run import Run
 from livecurve.readers import ownlog
 from livecurve.readers.bulk import regular_table
+from livecurve.show import FollowedPlot
 
 SUFFIXES = [".csv", ".jsonl", ".ndjson"]
 SCENARIOS = ["whole", "torn", "resumed"]
@@ -80,13 +80,18 @@ def _through_logfile(path: Path) -> Run:
 
 
 def _through_follower(path: Path) -> Run:
-    plot = LivePlot()
-    Follower(path, plot).poll()
-    return plot.run
+    fig = FollowedPlot(path)  # what show(path, follow=True) draws, polled once here
+    fig.follower.poll()
+    return fig.run
 
 
 def _through_load(path: Path) -> Run:
     (run,) = livecurve.load(path)
+    return run
+
+
+def _through_show(path: Path) -> Run:
+    (run,) = livecurve.show(path).runs
     return run
 
 
@@ -104,6 +109,7 @@ def test_logfile_the_follower_and_load_give_the_same_run(
             "LogFile.load": _through_logfile(path),
             "Follower": _through_follower(path),
             "load()": _through_load(path),
+            "show()": _through_show(path),
         }
     assert path.read_bytes() == before  # reading never mends the file
     expected = _content(runs["LogFile.load"])
