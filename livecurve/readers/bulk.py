@@ -53,14 +53,29 @@ def _regular_lines(data: bytes | mmap.mmap, separator: str, cells: int) -> int:
 
     With pandas refusing a line with more cells than the header (see :func:`_parse`), the
     average is every line's count: a line with fewer separators would need one with more.
-    Two numpy counts (about 4 ms for 16 MB) instead of a pass that keeps each line's shape.
+    Two counts (:func:`_count`, about 4 ms for 16 MB) instead of a pass that keeps each line's
+    shape.
     """
     if data[-1:] != b"\n":
         return 0
-    codes = np.frombuffer(data, dtype=np.uint8)  # numpy counts 5x faster than bytes.count
-    lines = int(np.count_nonzero(codes == 10))
-    found = int(np.count_nonzero(codes == separator.encode()[0]))
+    lines, found = _count(data, 10, separator.encode()[0])
     return lines if lines >= 2 and found == (cells - 1) * lines else 0
+
+
+def _count(data: bytes | mmap.mmap, first: int, second: int) -> tuple[int, int]:
+    """How many bytes of ``data`` are ``first``, and how many ``second``: numpy compares over
+    blocks of 256 kB held in the cache (5x faster than ``bytes.count``, 2x than one pass)."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    block = 1 << 18
+    equal = np.empty(min(block, codes.size), dtype=bool)
+    counts = [0, 0]
+    for start in range(0, codes.size, block):
+        part = codes[start : start + block]
+        same = equal[: part.size]
+        for k, code in enumerate((first, second)):
+            np.equal(part, code, out=same)
+            counts[k] += int(np.count_nonzero(same))
+    return counts[0], counts[1]
 
 
 def _parse(
