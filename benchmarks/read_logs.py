@@ -12,7 +12,7 @@
   step, 1k to 100k steps), against iterating the events with tensorboard's own
   ``EventFileLoader`` (which livecurve uses): the ratio is what turning events into runs adds.
 
-The files are written to a temporary folder. load() and pandas.read_csv are timed in turns, 9
+The files are written to a temporary folder. load() and pandas.read_csv are timed in turns, 15
 pairs: the ratio of the best times, and the median of the pairs' ratios (steadier on a busy
 machine); elsewhere the best of 3 reads is compared.
 Run: ``.venv/bin/python benchmarks/read_logs.py [--quick] [--tables]``.
@@ -109,7 +109,7 @@ def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
     return min(timeit.repeat(fn, number=1, repeat=repeat))
 
 
-def ratios_in_turns(ours, baseline, repeat: int = 9) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def ratios_in_turns(ours, baseline, repeat: int = 15) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Our time over the baseline's, measured in turns (a busy machine slows both alike).
 
     Returns ``(best, median)``: the best time of each, divided; and the median of the ratios of
