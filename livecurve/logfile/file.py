@@ -29,7 +29,8 @@ class LogFile:
     """A training log that survives the process: read on start, appended as values arrive.
 
     Args:
-        path: the file, ``.csv`` (Keras ``CSVLogger`` layout) or ``.jsonl`` (JSON Lines).
+        path: the file, ``.csv`` (Keras ``CSVLogger`` layout) or ``.jsonl``/``.ndjson`` (JSON
+            Lines); see :data:`~livecurve.logfile.decode.SUFFIXES`.
             It need not exist yet; its directory is created on the first write.
         axis: what the rows count: ``"epoch"`` (0-based in the file; x = epoch + 1 in a
             :class:`~livecurve.Run`) or ``"step"``.
@@ -40,7 +41,8 @@ class LogFile:
     :meth:`rewind` drops the rows a rerun replaces (keeping a copy first).
 
     Raises:
-        ValueError: for an extension other than ``.csv`` or ``.jsonl``, or another axis.
+        ValueError: for an extension other than ``.csv``, ``.jsonl`` or ``.ndjson``, or another
+            axis.
 
     Example:
         >>> import tempfile, pathlib
