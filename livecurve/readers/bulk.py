@@ -110,7 +110,9 @@ def _parse(
         return None
     if len(frame) != rows:
         return None if path is None else _parse(data, rows, separator, width, None)
-    columns = [frame.iloc[:, j].to_numpy(dtype=np.float64) for j in range(width)]
+    # One float64 block: its transpose holds each column contiguous (no per-column iloc).
+    block = np.ascontiguousarray(frame.to_numpy(dtype=np.float64).T)
+    columns = list(block)
     if any(np.isinf(column).any() for column in columns):
         return None  # an infinite value: the careful path warns about it
     return columns
