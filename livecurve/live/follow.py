@@ -2,7 +2,9 @@
 
 ``livecurve.show("run.jsonl", follow=True)`` in a notebook, or ``livecurve plot run.csv --follow
 -o curves.png`` in a terminal, watch a log written by ``LiveCurve(log=...)``/``LivePlot(log=...)``
-(``.jsonl``), by Keras's ``CSVLogger`` or in its layout (``.csv``, ``.log``, ``.tsv``...).
+(``.jsonl``, ``.ndjson``), by Keras's ``CSVLogger`` or in its layout (``.csv``, ``.log``,
+``.tsv``...). Own logs are decoded by :mod:`livecurve.logfile.decode`, as ``LogFile`` and
+``load()`` decode them.
 
 How the file is read:
 
