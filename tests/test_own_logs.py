@@ -69,9 +69,9 @@ def _content(run: Run) -> dict[str, Any]:
     return {"axis": run.axis, "points": points, "steps": steps}
 
 
-def _through_logfile(path: Path) -> Run:
-    log = LogFile(path)
-    run = Run("logfile", "epoch")
+def _through_logfile(path: Path, axis: str = "epoch") -> Run:
+    log = LogFile(path, axis=axis)
+    run = Run("logfile", axis)
     for name, (xs, ys) in log.load(repair=False).items():
         run.extend(name, xs, ys, warn=False)  # what LivePlot.open_log does
     if len(log.steps):
@@ -119,6 +119,45 @@ def test_logfile_the_follower_and_load_give_the_same_run(
     assert expected["points"]["val_loss"][0][0] == 3.0
     if suffix != ".csv":  # per-batch rows live in JSON Lines logs only
         assert len(expected["steps"]["loss"][0]) == 3 * epochs
+    for reader, run in runs.items():
+        assert _content(run) == expected, reader
+
+
+def _write_steps(path: Path, steps: range) -> None:
+    plot = LivePlot(axis="step", log=path)
+    for s in steps:
+        values = {"loss": 1.0 / s, "lr": 0.1}
+        if s % 5 == 0:
+            values["val_loss"] = 2.0 / s  # at the same step: a JSON Lines row repeats it
+        plot.log(10 * s, **values)
+    plot.stop_logging()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_step_logs_too_give_the_same_run_through_every_reader(
+    tmp_path: Path, suffix: str, scenario: str
+) -> None:
+    path = tmp_path / f"steps{suffix}"
+    _write_steps(path, range(1, 21))
+    if scenario in ("torn", "resumed"):
+        with open(path, "ab") as file:
+            file.write(b"210,0.0" if suffix == ".csv" else b'{"step": 210, "lo')
+    if scenario == "resumed":
+        with pytest.warns(LiveCurveWarning, match="cut short"):
+            _write_steps(path, range(21, 31))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LiveCurveWarning)
+        runs = {
+            "LogFile.load": _through_logfile(path, "step"),
+            "Follower": _through_follower(path),
+            "load()": _through_load(path),
+            "show()": _through_show(path),
+        }
+    expected = _content(runs["LogFile.load"])
+    last = 30 if scenario == "resumed" else 20
+    assert expected["steps"]["loss"][0] == [10.0 * s for s in range(1, last + 1)]
+    assert expected["points"]["val_loss"][0] == [10.0 * s for s in range(5, last + 1, 5)]
     for reader, run in runs.items():
         assert _content(run) == expected, reader
 
@@ -187,3 +226,20 @@ def test_the_accepted_suffixes_are_the_same_for_writing_following_and_reading(
         LogFile(path).write(1, {"loss": 0.5})
         assert type(log_format(path, "epoch")) is decode.SUFFIXES[suffix]
         assert ownlog.read_own_log(path.read_bytes(), path, str(path), "run") is not None
+
+
+def test_a_json_lines_row_adding_values_to_the_last_epoch_is_not_a_restart(
+    tmp_path: Path,
+) -> None:
+    # LivePlot.log(2, loss=...) then log(2, val_loss=...): the second row repeats epoch 1.
+    path = tmp_path / "run.jsonl"
+    plot = LivePlot(log=path)
+    for epoch in (1, 2, 3):
+        plot.log(epoch, loss=1.0 / epoch)
+        plot.log(epoch, val_loss=2.0 / epoch)
+    plot.stop_logging()
+    assert path.read_text().count('"epoch": 1') == 2
+    runs = [_through_logfile(path), _through_follower(path), _through_load(path)]
+    for run in runs:
+        assert run["loss"].x.tolist() == [1.0, 2.0, 3.0]
+        assert run["val_loss"].y.tolist() == [2.0, 1.0, 2.0 / 3]

@@ -241,8 +241,10 @@ class Follower(Polling):
         """Draw one parsed row; True when the figure changed. Every data row passes here.
 
         Rows on the figure's axis are drawn: an epoch row at x = epoch + 1 (epochs completed),
-        a step row at x = step. A row at or before the last x drawn means the writer started over
-        (``CSVLogger(append=True)`` after a restart): the points from there on are dropped first.
+        a step row at x = step (training values per step, validation values as points, as
+        ``LogFile`` reads them). A row at or before the last x drawn means the writer started
+        over (``CSVLogger(append=True)`` after a restart): the points from there on are dropped
+        first; a JSON Lines row repeating the last x adds values to it instead.
         Per-batch rows of an epoch log (``{"step": n, "epoch": e, "x": x, ...}``, as
         ``LiveCurve(log="run.jsonl")`` writes them) are drawn as per-batch values at ``x``
         (epochs completed) through ``LivePlot.record_steps``; a per-batch ``x`` before the last
@@ -256,10 +258,18 @@ class Follower(Polling):
         values = decode.values_of(self._format, row, self.axis)
         if x is None or not values:
             return False
-        if self._last_x is not None and x <= self._last_x:
+        again = decode.adds_to_last(self._format, x, self._last_x)
+        if self._last_x is not None and x <= self._last_x and not again:
             self.plot.rewind(x)
             self._last_batch_x = None
-        self.plot.record(x, values)
+        if self.axis == "step":  # as LogFile reads a step log: training values per step
+            steps, points = decode.split_step_values(values)
+            if steps:
+                self.plot.record_steps(x, steps)
+            if points:
+                self.plot.record(x, points)
+        else:
+            self.plot.record(x, values)
         self._last_x = x
         self.rows += 1
         return True

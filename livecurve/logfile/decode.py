@@ -134,6 +134,24 @@ def values_of(fmt: Format, row: Row, axis: str) -> dict[str, float]:
     return values
 
 
+def split_step_values(values: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """A step log's values at one step: ``(per-step values, points)``. Training values are
+    per-step values (drawn faint and smoothed, as ``LivePlot.log`` keeps them on a step axis);
+    validation values are points."""
+    steps: dict[str, float] = {}
+    points: dict[str, float] = {}
+    for name, value in values.items():
+        (points if parse_name(name).is_validation else steps)[name] = value
+    return steps, points
+
+
+def adds_to_last(fmt: Format, x: float, last: float | None) -> bool:
+    """Whether a row at ``x`` adds values to the last row (at ``last``) rather than starting
+    over: JSON Lines may repeat the last row's epoch or step (``LogFile.write`` merging values
+    into it), a CSV row may not."""
+    return isinstance(fmt, JsonlFormat) and last is not None and x == last
+
+
 def axis_of_lines(lines: list[str], jsonl: bool) -> str | None:
     """What the rows of a log count (``"epoch"`` or ``"step"``) from its first lines; None if
     unknown. A CSV log says it in its first column; a JSON Lines log counts epochs when any row
@@ -239,8 +257,9 @@ def _take_steps(out: Decoded, row: Row, axis: str) -> None:
     values = values_of(out.format, row, axis)
     x = x_of(out.format, row, axis)
     if axis == "step":
+        values, _ = split_step_values(values)
+        # Validation cells stay a row (LogFile keeps it, bytes and all, to rewrite the file).
         kept = {n: c for n, c in row.cells.items() if parse_name(n).is_validation}
-        values = {n: v for n, v in values.items() if n not in kept}
         if kept:
             out.rows.append(Row("step", row.index, row.epoch, kept, row.raw, row.line))
     if values and x is not None:

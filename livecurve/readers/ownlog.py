@@ -28,6 +28,7 @@ from ..model.run import Run
 from . import axis as axes
 from .bulk import Regular, counts_rows
 from .errors import warn
+from .lightning import add_steps
 from .side import is_side_value, split_side
 
 
@@ -133,28 +134,32 @@ def _plain_metrics(found: Mapping[str, Any], where: Mapping[str, np.ndarray], ro
 def read_own_table(
     table: Regular, data: bytes | mmap.mmap, path: Path, label: str
 ) -> list[Run] | None:
-    """The run of a regular own ``.csv`` epoch log that pandas already read (the fast path), or
+    """The run of a regular own ``.csv`` log that pandas already read (the fast path), or
     None: another table, or an own log the whole decoder reads (:func:`read_own_log`).
 
     The same rules as :mod:`livecurve.logfile.decode`: the header as :class:`CsvFormat` accepts
-    it, epochs in order, x by :func:`~livecurve.logfile.decode.x_of_index`, an empty cell absent,
-    metrics in the order their first values appear.
+    it, epochs or steps in order, x by :func:`~livecurve.logfile.decode.x_of_index`, an empty
+    cell absent, metrics in the order their first values appear; in a step log, training
+    values per step and validation values as points
+    (:func:`~livecurve.logfile.decode.split_step_values`).
     """
-    fmt = decode.format_for(path, "epoch")
-    if not isinstance(fmt, CsvFormat):
+    header = data[: data.find(b"\n")]
+    axis = decode.axis_of_bytes(header + b"\n", path)
+    fmt = decode.format_for(path, axis or "epoch")
+    if axis is None or not isinstance(fmt, CsvFormat):
         return None
     try:
-        decode.parse_line(fmt, data[: data.find(b"\n")], 1)
+        decode.parse_line(fmt, header, 1)
     except LogFileError:
         return None
     index = table.columns[0]
     if fmt.columns is None or len(fmt.columns) + 1 != len(table.columns) or not index.size:
         return None
-    if index[0] != 0 or not np.all(np.isfinite(index)) or not np.all(np.diff(index) > 0):
-        return None  # a log from epoch 1, or epochs going back: the lenient readers decide
-    if not np.all(index == np.floor(index)):
-        return None  # fractional epochs: not livecurve's
-    xs = decode.x_of_index(index, "epoch")
+    if not np.all(np.isfinite(index)) or not np.all(np.diff(index) > 0):
+        return None  # steps or epochs going back: the lenient readers decide
+    if axis == "epoch" and (index[0] != 0 or not np.all(index == np.floor(index))):
+        return None  # a log from epoch 1, or fractional epochs: not livecurve's
+    xs = decode.x_of_index(index, axis)
     found = []
     for name, column in zip(fmt.columns, table.columns[1:]):
         have = ~np.isnan(column)
@@ -170,7 +175,12 @@ def read_own_table(
         series[name] = (xs, column) if whole else (xs[have], column[have])
     if not _plain_metrics(series, where, index.size):
         return None
-    run = Run(label, "epoch")
-    for name, _, _ in sorted(found, key=lambda item: int(np.argmax(item[2]))):
-        run.extend(name, *series[name], warn=False)
+    run = Run(label, axis)
+    ordered = [name for name, _, _ in sorted(found, key=lambda item: int(np.argmax(item[2])))]
+    steps = decode.split_step_values(dict.fromkeys(ordered, 0.0))[0] if axis == "step" else {}
+    for name in ordered:
+        if name not in steps:
+            run.extend(name, *series[name], warn=False)
+    if steps:
+        add_steps(run, {name: series[name] for name in steps})
     return [run]
