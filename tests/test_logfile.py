@@ -250,7 +250,7 @@ def test_an_unknown_extension_is_a_value_error_naming_the_accepted_ones(tmp_path
         LivePlot(log=tmp_path / name)
     assert name in str(caught.value)
     assert list(tmp_path.iterdir()) == []
-    assert ACCEPTED == (".csv", ".jsonl")
+    assert ACCEPTED == (".csv", ".jsonl", ".ndjson")
 
 
 def test_the_extension_is_case_insensitive_and_the_directory_is_made(tmp_path: Path) -> None:

@@ -140,3 +140,32 @@ def test_load_of_a_regular_csv_takes_the_fast_path_and_never_changes_the_file(
     _same([run], fold_step_epoch(careful))
     assert run.steps.column("train_loss")[0].size == 40
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("head", "shortcut"),
+    [
+        ("epoch,loss\n0,0.9\n1,0.5\n", ","),
+        ("epoch,loss,acc\n0,0.9,\n1,,0.5\n,,\n", ","),
+        ("epoch\tloss,x\n0\t0,5\n1\t0,4\n", ","),  # a comma in every line: sniff agrees
+        ("a;b\n1;2\n3;4\n", None),
+        ("epoch,loss\n0,0.9\n1;0.5\n", None),
+    ],
+)
+def test_the_comma_shortcut_finds_what_sniff_finds(head: str, shortcut: str | None) -> None:
+    from livecurve.readers.bulk import _commas
+    from livecurve.readers.delimited import sniff
+
+    assert _commas(head) == shortcut
+    if shortcut is not None:
+        assert sniff(head) == shortcut
+
+
+@pytest.mark.parametrize("path", TABLES, ids=lambda p: p.name)
+def test_the_comma_shortcut_agrees_with_sniff_on_real_logs(path: Path) -> None:
+    from livecurve.readers.bulk import _SNIFF_LINES, _commas, _prefix
+    from livecurve.readers.delimited import sniff
+
+    head = _prefix(path.read_bytes(), _SNIFF_LINES).decode("utf-8", errors="replace")
+    if _commas(head) is not None:
+        assert sniff(head) == ","

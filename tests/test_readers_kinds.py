@@ -213,3 +213,18 @@ def test_per_epoch_dicts_holding_a_list_are_still_one_log() -> None:
 
     a, b = livecurve.load([History({"loss": [0.9, 0.5]}), History({"loss": [0.8]})])
     assert (a["loss"].x.tolist(), b["loss"].x.tolist()) == ([1.0, 2.0], [1.0])
+
+
+def test_lightning_step_values_logged_at_different_steps_stay_at_their_own_steps(
+    tmp_path: Path,
+) -> None:
+    # Two _step metrics on other steps: each keeps its own rows (no NaN rows for the other's).
+    lines = ["epoch,step,train_loss_step,train_acc_step,train_loss_epoch,train_acc_epoch"]
+    lines += ["0,10,0.9,,,", "0,20,,0.5,,", "0,30,0.7,,,", "0,39,,,0.8,0.55"]
+    lines += ["1,50,0.6,,,", "1,60,,0.6,,", "1,79,,,0.6,0.65"]
+    path = tmp_path / "metrics.csv"
+    path.write_text("\n".join(lines) + "\n")
+    (run,) = livecurve.load(path)
+    assert run.steps.column("train_loss")[0].tolist() == [10.0, 30.0, 50.0]
+    assert run.steps.column("train_acc")[0].tolist() == [20.0, 60.0]
+    np.testing.assert_allclose(run.steps.column("train_acc")[1], [0.5, 0.6], rtol=1e-6)

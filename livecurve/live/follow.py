@@ -2,7 +2,9 @@
 
 ``livecurve.show("run.jsonl", follow=True)`` in a notebook, or ``livecurve plot run.csv --follow
 -o curves.png`` in a terminal, watch a log written by ``LiveCurve(log=...)``/``LivePlot(log=...)``
-(``.jsonl``), by Keras's ``CSVLogger`` or in its layout (``.csv``, ``.log``, ``.tsv``...).
+(``.jsonl``, ``.ndjson``), by Keras's ``CSVLogger`` or in its layout (``.csv``, ``.log``,
+``.tsv``...). Own logs are decoded by :mod:`livecurve.logfile.decode`, as ``LogFile`` and
+``load()`` decode them.
 
 How the file is read:
 
@@ -41,29 +43,26 @@ Example:
 
 from __future__ import annotations
 
-import copy
-import json
 import math
 import os
-import re
 from pathlib import Path
-from typing import Any
 
 from ..errors import LogFileError
-from ..logfile.formats import CsvFormat, Format, JsonlFormat, Row
+from ..logfile import decode
+from ..logfile.formats import CsvFormat, Format, Row
 from .plot import LivePlot
 from .polling import Polling
 
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _SEEN = 64  # bytes before the offset compared on each read, to notice a rewrite in place
 
 
 def log_format(path: Path, axis: str) -> Format:
-    """The format that parses ``path``: JSON Lines by extension, else a CSVLogger-style table."""
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        return JsonlFormat(str(path), axis)
-    if suffix == ".json":
+    """The format that parses ``path``: an own log's by its suffix (:data:`SUFFIXES`), else a
+    CSVLogger-style table (``.log``, ``.tsv``... written by other tools)."""
+    fmt = decode.format_for(path, axis)
+    if fmt is not None:
+        return fmt
+    if path.suffix.lower() == ".json":
         raise ValueError(
             f"cannot follow {str(path)!r}: a .json file is rewritten whole, not appended; follow "
             "a .jsonl (LiveCurve(log='run.jsonl')) or a .csv log (CSVLogger layout)"
@@ -72,32 +71,14 @@ def log_format(path: Path, axis: str) -> Format:
 
 
 def axis_of(path: str | os.PathLike[str]) -> str | None:
-    """What the rows of an existing log count, ``"epoch"`` or ``"step"``; None when unknown.
-
-    A CSV log says it in its first column. A JSON Lines log counts epochs when any of its first
-    rows is an epoch row or a step row that names its epoch, and steps when its rows are step
-    rows only (``LivePlot(axis="step", log=...)``).
-    """
+    """What the rows of an existing log count, ``"epoch"`` or ``"step"``; None when unknown
+    (:func:`livecurve.logfile.decode.axis_of_bytes` of its first 64 kB)."""
     try:
         with open(path, "rb") as file:
             head = file.read(1 << 16)
     except OSError:
         return None
-    lines = head.decode("utf-8", errors="replace").splitlines()[: head.count(b"\n")]
-    if Path(path).suffix.lower() not in JSONL_SUFFIXES:
-        first = next((line for line in lines if line.strip()), "")
-        cell = re.split(r"[,;\t|]", first.removeprefix("\ufeff"), maxsplit=1)[0]
-        cell = cell.strip().strip('"')
-        return cell if cell in ("epoch", "step") else None
-    kinds = set()
-    for line in lines:
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(obj, dict):
-            kinds.add("epoch" if "epoch" in obj else "step" if "step" in obj else None)
-    return "epoch" if "epoch" in kinds else "step" if "step" in kinds else None
+    return decode.axis_of_bytes(head, Path(path))
 
 
 class Follower(Polling):
@@ -233,50 +214,37 @@ class Follower(Polling):
 
     def _consume(self, new: bytes) -> bool:
         """Parse the complete lines of ``new`` (after the held-back torn line) and draw them."""
-        data = self._pending + new
-        cut = data.rfind(b"\n") + 1
-        self._pending = data[cut:]
+        chunks, self._pending = decode.split_lines(self._pending + new)
         changed = False
-        for chunk in data[:cut].split(b"\n")[:-1]:
+        for chunk in chunks:
             self._line += 1
             changed = self._feed(self._parse(chunk, self._line)) or changed
-        if self._pending:
-            self._check_pending()
+        # A line without newline yet must look like the start of a row, or this is no log.
+        decode.check_torn(self._format, self._pending, self._line + 1)
         return changed
 
     def _parse(self, chunk: bytes, line: int) -> Row:
-        try:
-            text = chunk.decode("utf-8").removesuffix("\r")
-        except UnicodeDecodeError:
-            raise LogFileError(
-                f"{self.path}, line {line}: not UTF-8 text; not a training log"
-            ) from None
         fmt = self._format
         try:
-            return fmt.parse(text, line)
+            return decode.parse_line(fmt, chunk, line)
         except LogFileError:
             # A CSVLogger(append=True) file carries a second header after a restart.
             if not isinstance(fmt, CsvFormat) or fmt.columns is None:
                 raise
+            text = chunk.decode("utf-8", errors="replace")
             if text.split(fmt.delimiter, 1)[0].strip().strip('"') != self.axis:
                 raise
             fmt.forget()
-            return fmt.parse(text, line)
-
-    def _check_pending(self) -> None:
-        """A line without newline yet must look like the start of a row, or this is no log."""
-        if b"\0" in self._pending:  # a writer that crashed can leave zeros at the end
-            return
-        text = self._pending.decode("utf-8", errors="ignore").removesuffix("\r")
-        if not self._format.looks_torn(text):
-            copy.copy(self._format).parse(text, self._line + 1)  # raises unless a whole row
+            return decode.parse_line(fmt, chunk, line)
 
     def _feed(self, row: Row) -> bool:
         """Draw one parsed row; True when the figure changed. Every data row passes here.
 
         Rows on the figure's axis are drawn: an epoch row at x = epoch + 1 (epochs completed),
-        a step row at x = step. A row at or before the last x drawn means the writer started over
-        (``CSVLogger(append=True)`` after a restart): the points from there on are dropped first.
+        a step row at x = step (training values per step, validation values as points, as
+        ``LogFile`` reads them). A row at or before the last x drawn means the writer started
+        over (``CSVLogger(append=True)`` after a restart): the points from there on are dropped
+        first; a JSON Lines row repeating the last x adds values to it instead.
         Per-batch rows of an epoch log (``{"step": n, "epoch": e, "x": x, ...}``, as
         ``LiveCurve(log="run.jsonl")`` writes them) are drawn as per-batch values at ``x``
         (epochs completed) through ``LivePlot.record_steps``; a per-batch ``x`` before the last
@@ -286,33 +254,31 @@ class Follower(Polling):
             return self._feed_batch(row)
         if row.kind != self.axis:
             return False
-        x = row.index + 1 if row.kind == "epoch" else row.index
-        values: dict[str, Any] = {}
-        for name, cell in row.cells.items():
-            value = self._format.value(cell)
-            if value is not None:
-                values[name] = value
-        if not values:
+        x = decode.x_of(self._format, row, self.axis)
+        values = decode.values_of(self._format, row, self.axis)
+        if x is None or not values:
             return False
-        if self._last_x is not None and x <= self._last_x:
+        again = decode.adds_to_last(self._format, x, self._last_x)
+        if self._last_x is not None and x <= self._last_x and not again:
             self.plot.rewind(x)
             self._last_batch_x = None
-        self.plot.record(x, values)
+        if self.axis == "step":  # as LogFile reads a step log: training values per step
+            steps, points = decode.split_step_values(values)
+            if steps:
+                self.plot.record_steps(x, steps)
+            if points:
+                self.plot.record(x, points)
+        else:
+            self.plot.record(x, values)
         self._last_x = x
         self.rows += 1
         return True
 
     def _feed_batch(self, row: Row) -> bool:
         """Draw one per-batch row of an epoch log at its ``"x"``; True when drawn."""
-        x = self._format.value(row.cells.get("x"))
-        if x is None or not math.isfinite(x):
-            return False
-        values = {}
-        for name, cell in row.cells.items():
-            value = self._format.value(cell) if name != "x" else None
-            if value is not None:
-                values[name] = value
-        if not values:
+        x = decode.x_of(self._format, row, self.axis)
+        values = decode.values_of(self._format, row, self.axis)
+        if x is None or not values:
             return False
         if self._last_batch_x is not None and x < self._last_batch_x:
             self.plot.rewind(x)

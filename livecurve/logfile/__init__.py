@@ -5,7 +5,8 @@ killed at any moment (``SIGKILL``, a kernel restart, a lost machine) loses at mo
 flight. Starting again with the same file puts the earlier epochs back into the figure and goes
 on writing after them.
 
-Two formats, picked by the extension (anything else is a ``ValueError``):
+Two formats, picked by the extension (anything else is a ``ValueError``; :mod:`.decode` reads
+both for LogFile, the follower and ``load()``/``show()`` alike):
 
 ``.csv``
     The layout of Keras's ``CSVLogger``, which Keras users already read, plot and load with
@@ -16,7 +17,7 @@ Two formats, picked by the extension (anything else is a ``ValueError``):
     (temporary file, fsync, rename) with the wider header instead of misaligning the columns.
     A ``CSVLogger`` file (``NA`` cells, ``;`` separator, ``\\r\\n`` line ends) can be continued.
 
-``.jsonl``
+``.jsonl`` (or ``.ndjson``)
     JSON Lines, one object per line: ``{"epoch": 0, "loss": 0.69, "val_loss": 0.71}``. Keys are
     sparse, so a late metric costs nothing and no line is ever rewritten for it; per-step rows
     fit in the same file (``{"step": 120, "epoch": 3, "loss": 0.41}``, see
@@ -46,8 +47,9 @@ livecurve never overwrites a backup, and never writes to a file that changed und
 from __future__ import annotations
 
 from ..errors import LogFileError
+from .decode import SUFFIXES
 from .file import LogFile, read
 
-ACCEPTED = (".csv", ".jsonl")
+ACCEPTED = tuple(SUFFIXES)
 
 __all__ = ["ACCEPTED", "LogFile", "LogFileError", "read"]

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LiveCurveWarning, LogFileError
-from ..model.names import parse as parse_name
 from ..model.steptable import StepTable
 from ..model.values import to_scalar
-from . import disk
-from .formats import FORMATS, KINDS, JsonlFormat, Row, plain
+from . import decode, disk
+from .formats import KINDS, JsonlFormat, Row, plain
 
 # Per-step rows are gathered and appended in blocks of about this many bytes (and at every
 # epoch row, redraw and end), never held as rows in memory.
@@ -30,7 +29,8 @@ class LogFile:
     """A training log that survives the process: read on start, appended as values arrive.
 
     Args:
-        path: the file, ``.csv`` (Keras ``CSVLogger`` layout) or ``.jsonl`` (JSON Lines).
+        path: the file, ``.csv`` (Keras ``CSVLogger`` layout) or ``.jsonl``/``.ndjson`` (JSON
+            Lines); see :data:`~livecurve.logfile.decode.SUFFIXES`.
             It need not exist yet; its directory is created on the first write.
         axis: what the rows count: ``"epoch"`` (0-based in the file; x = epoch + 1 in a
             :class:`~livecurve.Run`) or ``"step"``.
@@ -41,7 +41,8 @@ class LogFile:
     :meth:`rewind` drops the rows a rerun replaces (keeping a copy first).
 
     Raises:
-        ValueError: for an extension other than ``.csv`` or ``.jsonl``, or another axis.
+        ValueError: for an extension other than ``.csv``, ``.jsonl`` or ``.ndjson``, or another
+            axis.
 
     Example:
         >>> import tempfile, pathlib
@@ -55,11 +56,11 @@ class LogFile:
 
     def __init__(self, path: str | os.PathLike[str], *, axis: str = "epoch") -> None:
         target = Path(path).expanduser().absolute()
-        fmt = FORMATS.get(target.suffix.lower())
+        fmt = decode.SUFFIXES.get(target.suffix.lower())
         if fmt is None:
             raise ValueError(
                 f"cannot log to {str(target)!r}: unknown extension {target.suffix or '(none)'!r}; "
-                "accepted: .csv (Keras CSVLogger layout) and .jsonl (JSON Lines)"
+                "accepted: .csv (Keras CSVLogger layout) and .jsonl or .ndjson (JSON Lines)"
             )
         if axis not in KINDS:
             raise ValueError(f"a log file counts 'epoch' or 'step', not {axis!r}")
@@ -122,119 +123,25 @@ class LogFile:
 
     def _read(self) -> tuple[bytes, list[Row], bytes]:
         """The file's bytes, its complete rows, and an unfinished last line (checked, kept)."""
-        self._format = type(self._format)(str(self.path), self.axis)
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
             data = b""
         except IsADirectoryError:
             raise LogFileError(f"{self.path} is a directory, not a log file") from None
-        cut = data.rfind(b"\n") + 1
-        rows = self._parse(data[:cut])
-        tail = data[cut:]
-        if tail:
-            self._check_torn(tail, line=data.count(b"\n") + 1)
-        self._check_numbers(rows)
-        return data, rows, tail
+        log = self._decode(data)
+        return data, log.rows, log.tail
 
-    def _dense(self, row: Row) -> bool:
-        """A per-step row held in :attr:`steps`: a step log's rows, an epoch log's batch rows."""
-        return row.kind == "step" and (self.axis == "step" or "x" in row.cells)
-
-    def _take_steps(self, row: Row, points: list[Row]) -> None:
-        """File a per-step row: its values into :attr:`steps`, validation ones as points."""
-        values: dict[str, float] = {}
-        kept: dict[str, Any] = {}
-        x = self._format.value(row.cells.get("x")) if self.axis == "epoch" else row.index
-        for name, cell in row.cells.items():
-            if self.axis == "epoch" and name == "x":
-                continue
-            if self.axis == "step" and parse_name(name).is_validation:
-                kept[name] = cell
-                continue
-            value = self._format.value(cell)
-            if value is not None:
-                values[name] = value
-        if values and x is not None:
-            self.steps.append(x, values)
-        if kept:
-            points.append(Row("step", row.index, row.epoch, kept, row.raw, row.line))
-        self._last_step = row.index
-
-    def _parse(self, body: bytes) -> list[Row]:
-        rows: list[Row] = []
-        last: dict[str, float] = {}
-        self.steps = StepTable()
-        self._last_step = None
-        # JSON Lines may repeat the last row's epoch or step: the row adds values to it.
-        repeat_ok = isinstance(self._format, JsonlFormat)
-        for number, chunk in enumerate(body.split(b"\n")[:-1], start=1):
-            try:
-                text = chunk.decode("utf-8")
-            except UnicodeDecodeError:
-                raise LogFileError(
-                    f"{self.path}, line {number}: not UTF-8 text; not a training log"
-                ) from None
-            if number == 1 and text.endswith("\r"):
-                self._format.newline = "\r\n"
-            row = self._format.parse(text.removesuffix("\r"), number)
-            row.raw, row.line = chunk + b"\n", number
-            if row.kind in KINDS:
-                previous = last.get(row.kind)
-                if repeat_ok and previous is not None and row.index == previous:
-                    if self._dense(row):
-                        self._take_steps(row, rows)
-                    else:
-                        same = next(r for r in reversed(rows) if r.kind == row.kind)
-                        same.cells.update(row.cells)
-                        rows.append(Row("", raw=row.raw, line=number))  # keeps the bytes
-                    continue
-                if previous is not None and row.index <= previous:
-                    raise LogFileError(
-                        f"{self.path}, line {number}: {row.kind} {plain(row.index)} comes after "
-                        f"{row.kind} {plain(previous)}, but a log holds each {row.kind} once, in "
-                        "order (several runs appended to one file? give this run a new log file)"
-                    )
-                last[row.kind] = row.index
-                if self._dense(row):
-                    self._take_steps(row, rows)
-                    continue
-            rows.append(row)
-        return rows
-
-    def _check_torn(self, tail: bytes, line: int) -> None:
-        """Accept a last line without newline only when it looks like a row cut short."""
-        if b"\0" in tail:  # a crash can leave the end of a file zero-filled
-            return
-        text = tail.decode("utf-8", errors="replace").removesuffix("\r")
-        try:
-            copy.copy(self._format).parse(text, line)  # a whole row, only its newline missing
-        except LogFileError:
-            if not self._format.looks_torn(text):
-                raise
-
-    def _check_numbers(self, rows: list[Row]) -> None:
-        data = [row for row in rows if row.kind in KINDS]
-        if data and not any(
-            self._format.value(cell) is not None for row in data for cell in row.cells.values()
-        ):
-            raise LogFileError(
-                f"{self.path}, line {data[0].line}: none of its {len(data)} rows holds a number; "
-                "not a training log"
-            )
+    def _decode(self, data: bytes) -> decode.Decoded:
+        """Decode the file's bytes with a fresh format (see :mod:`.decode`); keep its steps."""
+        self._format = type(self._format)(str(self.path), self.axis)
+        log = decode.decode(data, self.path, self.axis, self._format)
+        self.steps, self._last_step = log.steps, log.last_step
+        return log
 
     def _series(self) -> Series:
-        series: Series = {}
-        for row in self._rows:
-            if row.kind != self.axis:
-                continue
-            for name, cell in row.cells.items():
-                value = self._format.value(cell)
-                if value is not None:
-                    xs, ys = series.setdefault(name, ([], []))
-                    xs.append(self._x(row.index))
-                    ys.append(value)
-        return series
+        log = decode.Decoded(self._format, self._rows)
+        return decode.series(log, self.axis)
 
     @property
     def last_x(self) -> float | None:
@@ -411,10 +318,11 @@ class LogFile:
         cut: int | None = None
         dropped: list[float] = []
         for number, chunk in enumerate(data.split(b"\n")[:-1], start=1):
-            row = self._format.parse(chunk.decode("utf-8").removesuffix("\r"), number)
+            row = decode.parse_line(self._format, chunk, number)
             if row.kind in KINDS and self._at_or_after(row, index):
                 cut = offset if cut is None else cut
-                if (row.kind == self.axis and not self._dense(row)) or self.axis == "step":
+                batch = decode.is_batch(row, self.axis)
+                if (row.kind == self.axis and not batch) or self.axis == "step":
                     dropped.append(row.index)
             offset += len(chunk) + 1
         if cut is None:
@@ -423,7 +331,7 @@ class LogFile:
         kept = data[:cut] if b'"epoch"' in data[:cut] or b'"step"' in data[:cut] else b""
         disk.replace(self.path, kept, self._size)
         self._size = len(kept)
-        self._rows = self._parse(kept)
+        self._rows = self._decode(kept).rows
         self._warn_replaced(index, dropped, backup)
         return backup
 

@@ -281,6 +281,3 @@ class JsonlFormat(Format):
         for name, value in row.cells.items():
             obj[name] = None if isinstance(value, float) and not math.isfinite(value) else value
         return (json.dumps(obj, allow_nan=False) + self.newline).encode()
-
-
-FORMATS: dict[str, type[Format]] = {".csv": CsvFormat, ".jsonl": JsonlFormat}

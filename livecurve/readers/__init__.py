@@ -19,12 +19,13 @@ What a reader skips or changes (a text column, a torn row, runs it split) is rep
 :class:`~livecurve.LiveCurveWarning` naming the file, and the column or line. Input it cannot
 read raises :class:`LogReadError` naming the file.
 
-Modules: :mod:`.files` (what a path holds), :mod:`.delimited` (text tables), :mod:`.jsonlog`
-(JSON), :mod:`.objects` (in-memory objects), :mod:`.tensorboard` (event files), :mod:`.table`
-(rows under column names), :mod:`.runs` (a table to runs), :mod:`.axis` (the x axis),
-:mod:`.split` (several runs in one table), :mod:`.columns` (names, numeric columns),
-:mod:`.cells` (a cell to a number), :mod:`.errors` (reporting), :mod:`.quiet` (TensorFlow's
-start-up noise).
+Modules: :mod:`.files` (what a path holds), :mod:`.ownlog` (livecurve's own ``.csv``/``.jsonl``
+logs, through :mod:`livecurve.logfile.decode`), :mod:`.bulk` (regular tables through pandas),
+:mod:`.delimited` (text tables), :mod:`.jsonlog` (JSON), :mod:`.objects` (in-memory objects),
+:mod:`.tensorboard` (event files), :mod:`.table` (rows under column names), :mod:`.runs` (a table
+to runs), :mod:`.axis` (the x axis), :mod:`.split` (several runs in one table), :mod:`.columns`
+(names, numeric columns), :mod:`.cells` (a cell to a number), :mod:`.errors` (reporting),
+:mod:`.quiet` (TensorFlow's start-up noise).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import mmap
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -35,34 +36,53 @@ _SNIFF_LINES = 60
 _MAX_SEQUENTIAL_RUNS = 8  # from here on the careful path considers runs written in turns
 
 
-def _prefix(data: bytes, lines: int) -> bytes:
+def _prefix(data: bytes | mmap.mmap, lines: int) -> bytes:
     """The first ``lines`` lines of ``data``."""
     end = 0
     for _ in range(lines):
         found = data.find(b"\n", end)
         if found < 0:
-            return data
+            return data[:]
         end = found + 1
     return data[:end]
 
 
-def _regular_lines(data: bytes, separator: str, cells: int) -> int:
-    """The number of lines, when every line ends with ``\\n`` and holds ``cells - 1``
-    separators (so no line is blank); else 0."""
-    if not data.endswith(b"\n"):
+def _regular_lines(data: bytes | mmap.mmap, separator: str, cells: int) -> int:
+    """The number of lines, when every line ends with ``\\n`` and there are ``cells - 1``
+    separators a line on average; else 0.
+
+    With pandas refusing a line with more cells than the header (see :func:`_parse`), the
+    average is every line's count: a line with fewer separators would need one with more.
+    Two counts (:func:`_count`, about 4 ms for 16 MB) instead of a pass that keeps each line's
+    shape.
+    """
+    if data[-1:] != b"\n":
         return 0
-    mark = separator.encode()
-    others = bytes(b for b in range(256) if b not in (10, mark[0]))
-    shape = data.translate(None, others)  # only the separators and line ends, in order
-    lines = len(shape) // cells
-    regular = lines >= 2 and shape == (mark * (cells - 1) + b"\n") * lines
-    return lines if regular else 0
+    lines, found = _count(data, 10, separator.encode()[0])
+    return lines if lines >= 2 and found == (cells - 1) * lines else 0
+
+
+def _count(data: bytes | mmap.mmap, first: int, second: int) -> tuple[int, int]:
+    """How many bytes of ``data`` are ``first``, and how many ``second``: numpy compares over
+    blocks of 256 kB held in the cache (5x faster than ``bytes.count``, 2x than one pass)."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    block = 1 << 18
+    equal = np.empty(min(block, codes.size), dtype=bool)
+    counts = [0, 0]
+    for start in range(0, codes.size, block):
+        part = codes[start : start + block]
+        same = equal[: part.size]
+        for k, code in enumerate((first, second)):
+            np.equal(part, code, out=same)
+            counts[k] += int(np.count_nonzero(same))
+    return counts[0], counts[1]
 
 
 def _parse(
-    data: bytes, rows: int, separator: str, width: int, path: Path | None
+    data: bytes | mmap.mmap, rows: int, separator: str, width: int, path: Path | None
 ) -> list[np.ndarray] | None:
-    """The columns as float64 (NaN: an empty cell), or None where a cell is not a number.
+    """The columns as float64 (NaN: an empty cell), or None where a cell is not a number or a
+    line has more than ``width`` cells (pandas' C parser refuses it: ``ParserError``).
 
     Only an empty cell is missing: ``nan``, ``NA`` and other words are not numbers to pandas
     here (the careful path reads them). pandas reads ``path`` when given (faster than from
@@ -82,6 +102,7 @@ def _parse(
             quoting=3,  # csv.QUOTE_NONE: there are no quotes (checked)
             engine="c",
             index_col=False,
+            on_bad_lines="error",  # a line with more cells: the line counts rely on it
         )
     except (OSError, ValueError, TypeError, pd.errors.ParserError):
         return None
@@ -89,7 +110,9 @@ def _parse(
         return None
     if len(frame) != rows:
         return None if path is None else _parse(data, rows, separator, width, None)
-    columns = [frame.iloc[:, j].to_numpy(dtype=np.float64) for j in range(width)]
+    # One float64 block: its transpose holds each column contiguous (no per-column iloc).
+    block = np.ascontiguousarray(frame.to_numpy(dtype=np.float64).T)
+    columns = list(block)
     if any(np.isinf(column).any() for column in columns):
         return None  # an infinite value: the careful path warns about it
     return columns
@@ -112,18 +135,41 @@ def read_regular(
         >>> runs[0].label, runs[0]["loss"].x.tolist()
         ('log', [1.0, 2.0])
     """
-    if data.startswith(codecs.BOM_UTF8) or b"\r" in data:
+    table = regular_table(data, path)
+    return None if table is None else table_runs(table, source, label)
+
+
+class Regular:
+    """A regular table read by pandas: its header line as split, and its columns.
+
+    Attributes:
+        header: the header line's cells, as written (livecurve's split, not pandas').
+        columns: one float64 array per cell of the header (NaN: an empty cell).
+    """
+
+    __slots__ = ("columns", "header")
+
+    def __init__(self, header: list[str], columns: list[np.ndarray]) -> None:
+        self.header = header
+        self.columns = columns
+
+
+def regular_table(data: bytes | mmap.mmap, path: Path | None = None) -> Regular | None:
+    """The header and columns of a regular table (see :func:`read_regular`), or None.
+
+    ``data`` may be the file mapped into memory (no copy of a large file is made).
+    """
+    if data[:3] == codecs.BOM_UTF8 or data.find(b"\r") >= 0:
         path = None  # pandas reads the cleaned bytes
-    data = data.removeprefix(codecs.BOM_UTF8)
-    if b"\r" in data:
+        data = bytes(data).removeprefix(codecs.BOM_UTF8)
         data = data.replace(b"\r\r\n", b"\n").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    if not data.endswith(b"\n") or data[:1].isspace() or b'"' in data or b"\x00" in data:
+    if data[-1:] != b"\n" or data[:1].isspace() or data.find(b'"') >= 0 or data.find(b"\0") >= 0:
         return None
     try:
         head = _prefix(data, _SNIFF_LINES).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    separator = sniff(head)
+    separator = _commas(head) or sniff(head)
     if separator is None or len(separator.encode()) != 1:
         return None
     header_line = head[: head.index("\n")]
@@ -141,9 +187,22 @@ def read_regular(
     if not lines:
         return None
     columns = _parse(data, lines - 1, separator, len(header), path)
-    if columns is None:
-        return None
-    return _to_runs(source, label, clean_names(header, source), columns)
+    return None if columns is None else Regular(header, columns)
+
+
+def table_runs(table: Regular, source: str, label: str) -> list[Run] | None:
+    """The runs of a regular table, as the careful path finds them, or None for it."""
+    return _to_runs(source, label, clean_names(table.header, source), table.columns)
+
+
+def _commas(head: str) -> str | None:
+    """``","`` when every line of ``head`` holds as many commas as the first (at least one):
+    what :func:`.delimited.sniff` then finds (the comma comes first, and every row splits like
+    the header), without trying each separator through the csv module. Quotes are not there
+    (checked before)."""
+    lines = head.split("\n")[:-1]
+    count = lines[0].count(",") if lines else 0
+    return "," if count and all(line.count(",") == count for line in lines) else None
 
 
 def _is_number(text: str) -> bool:
@@ -154,11 +213,13 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _counts(values: np.ndarray) -> bool:
+def counts_rows(values: np.ndarray) -> bool:
     """:func:`.columns.counts` for a column without missing values."""
-    if values.size < 3 or not np.all(np.isfinite(values)):
+    if values.size < 3 or values[0] not in (0.0, 1.0):
+        return False  # most metrics end here, before a pass over the column
+    if not np.all(np.isfinite(values)):
         return False
-    if not np.all((values == np.floor(values)) & (values >= 0)) or values[0] not in (0.0, 1.0):
+    if not np.all((values == np.floor(values)) & (values >= 0)):
         return False
     steps = np.diff(values)
     ups = int(np.count_nonzero(steps == 1.0))
@@ -181,7 +242,7 @@ def _to_runs(
         names[j] = names[j] or f"column {j + 1}"
     counters = axes.axis_columns(names)
     counting = [
-        j for j in numeric if j not in counters and present[j].all() and _counts(columns[j])
+        j for j in numeric if j not in counters and present[j].all() and counts_rows(columns[j])
     ]
     if any(j not in counters and j not in counting for j in numeric):
         counters.update(counting)
@@ -198,8 +259,9 @@ def _to_runs(
     if not metrics:
         return None
     filled = np.column_stack([present[j] for j in metrics])  # rows x metrics
-    logs: np.ndarray = np.asarray(filled.any(axis=1))
-    chosen = _choose(names, columns, present, numeric, filled, logs, counting)
+    logs: np.ndarray = np.logical_or.reduce([present[j] for j in metrics])
+    memo: dict[int, list[int]] = {}  # column -> its restarts, when _choose found them
+    chosen = _choose(names, columns, present, numeric, filled, logs, counting, memo)
     if chosen is None:
         return None
     if chosen.column is None:
@@ -211,7 +273,9 @@ def _to_runs(
             return None  # rows that cannot be placed: the careful path says which
         kept = np.flatnonzero(logs)
         xs = columns[chosen.column][kept] + chosen.shift
-    starts = _restarts(xs, filled[kept])
+    # _choose may have found them already: the same rows (every logging row is placed), same x
+    known = memo.get(chosen.column) if chosen.column is not None else None
+    starts = known if known is not None else _restarts(xs, _rows(filled, kept))
     if len(starts) + 1 >= _MAX_SEQUENTIAL_RUNS:
         return None
     bounds = [0, *starts, kept.size]
@@ -228,10 +292,14 @@ def _to_runs(
             if chosen.column is not None
             else np.arange(1, end - start + 1, dtype=np.float64)
         )
+        every = rows.size == columns[0].size  # one run over every row: no gathering
         for j in metrics:
-            have = present[j][rows]
-            if have.any():
-                run.extend(names[j], run_xs[have], columns[j][rows][have])
+            have = present[j] if every else present[j][rows]
+            if have.all():
+                run.extend(names[j], run_xs, columns[j] if every else columns[j][rows])
+            elif have.any():
+                values = columns[j][have] if every else columns[j][rows][have]
+                run.extend(names[j], run_xs[have], values)
         if len(run):
             runs.append(run)
             firsts.append(int(kept[start]))
@@ -255,6 +323,7 @@ def _choose(
     filled: np.ndarray,
     logs: np.ndarray,
     counting: list[int],
+    memo: dict[int, list[int]],
 ) -> axes.Axis | None:
     """:func:`.axis.choose` with numpy (None: leave it to the careful path)."""
     candidates: dict[str, list[int]] = {}
@@ -273,7 +342,7 @@ def _choose(
         if not np.all(epochs == np.floor(epochs)):
             epoch = None
         else:
-            by_step = _count_runs(columns[step], has_step, filled, logs)
+            by_step = _count_runs(columns[step], has_step, filled, logs, memo=(memo, step))
             by_epoch = _count_runs(columns[epoch], has_epoch, filled, logs, above=by_step)
             if by_step is None or by_epoch is None:
                 return None
@@ -296,20 +365,30 @@ def _count_runs(
     filled: np.ndarray,
     logs: np.ndarray,
     above: int | None = None,
+    memo: tuple[dict[int, list[int]], int] | None = None,
 ) -> int | None:
     """How many runs :func:`.split.sequential` finds on this axis; when ``above`` is given and
-    the count is surely more than it, a number more than it (without counting them all)."""
+    the count is surely more than it, a number more than it (without counting them all).
+    ``memo``: where to keep the restarts found, under this column's index."""
     rows = np.flatnonzero(logs & has)
-    xs = column[rows]
+    xs = _rows(column, rows)
     if above is not None:
         back = 1 + int(np.count_nonzero(np.diff(xs) < 0))
         if back + _first_stretch_twice(xs, filled[rows[:4096]]) > above:
             return back + 1  # a lower bound, enough to compare (the epoch of step rows)
-        twice, _ = _segments(xs, filled[rows])
+        twice, _ = _segments(xs, _rows(filled, rows))
         least = 1 + int(np.count_nonzero(np.diff(xs) < 0)) + twice.size
         if least > above:
             return least
-    return len(_restarts(xs, filled[rows])) + 1
+    restarts = _restarts(xs, _rows(filled, rows))
+    if memo is not None and rows.size == np.count_nonzero(logs):
+        memo[0][memo[1]] = restarts
+    return len(restarts) + 1
+
+
+def _rows(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``array[rows]``, without the copy when ``rows`` are all of them."""
+    return array if rows.size == len(array) else array[rows]
 
 
 def _first_stretch_twice(xs: np.ndarray, filled: np.ndarray) -> int:

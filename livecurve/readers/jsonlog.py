@@ -3,7 +3,8 @@
 Shapes read (``NaN`` and ``Infinity`` literals are accepted, as Python's ``json`` writes them):
 
 * livecurve's export, ``{"livecurve": 1, "runs": [{"label", "axis", "series": {name: {"x": [..],
-  "y": [.. null for NaN]}}}]}``: read back exactly (same labels, axes, names, x and y);
+  "y": [.. null for NaN]}}, "steps": {...}, "params": {...}, "summary": {...}}]}``: read back
+  exactly (same labels, axes, names, x and y, per-step values, ``Run.params``, ``Run.summary``);
 * a dict of lists (``json.dump(history.history)``), possibly nested or holding lists of metric
   dicts, and Hugging Face's ``trainer_state.json`` (``log_history``): see :mod:`.objects`;
 * a list of per-epoch dicts;
@@ -27,6 +28,7 @@ import numpy as np
 from ..model.names import parse
 from ..model.run import Run
 from .errors import LogReadError, warn
+from .lightning import add_steps
 from .objects import from_mapping, from_records
 from .runs import to_runs
 from .table import Table
@@ -51,19 +53,51 @@ def read_export(data: Mapping[str, Any], source: str, label: str | None) -> list
         name = saved if label is None else label if number == 1 else f"{label} (run {number})"
         run = Run(name, str(item.get("axis", "epoch")))
         for metric, points in series.items():
-            try:
-                x = np.asarray(points["x"], dtype=np.float64)
-                y = np.asarray([math.nan if v is None else v for v in points["y"]], np.float64)
-                run.extend(str(metric), x, y, warn=False)  # NaN kept as saved
-            except (KeyError, TypeError, ValueError) as exc:
-                raise LogReadError(
-                    f"{source}: series {metric!r} of run {number} is not "
-                    f"{{'x': [numbers], 'y': [numbers or null]}} of equal lengths ({exc})"
-                ) from exc
+            x, y = _points(points, f"{source}: series {metric!r} of run {number}")
+            run.extend(str(metric), x, y, warn=False)  # NaN kept as saved
+        steps = item.get("steps")
+        if isinstance(steps, Mapping) and steps:
+            where = f"{source}: steps of run {number}"
+            add_steps(run, {str(k): _points(v, where) for k, v in steps.items()})
+        params = item.get("params")
+        if isinstance(params, Mapping):
+            run.params.update({str(k): v for k, v in params.items()})
+        summary = item.get("summary")
+        if isinstance(summary, Mapping):
+            for key, value in summary.items():
+                number_ = _summary_value(value)
+                if number_ is not None:
+                    run.summary[str(key)] = number_
         runs.append(run)
     if not runs:
         raise LogReadError(f"{source}: holds no runs")
     return runs
+
+
+def _points(points: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """``{"x": [numbers], "y": [numbers or null]}`` as arrays (null: NaN)."""
+    try:
+        x = np.asarray(points["x"], dtype=np.float64)
+        y = np.asarray([math.nan if v is None else v for v in points["y"]], np.float64)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise LogReadError(
+            f"{where} is not {{'x': [numbers], 'y': [numbers or null]}} ({exc})"
+        ) from exc
+    if x.shape != y.shape or x.ndim != 1:
+        raise LogReadError(
+            f"{where} is not {{'x': [numbers], 'y': [numbers or null]}} of equal lengths "
+            f"({x.size} x, {y.size} y)"
+        )
+    return x, y
+
+
+def _summary_value(value: Any) -> float | None:
+    """A summary value as saved: a number, or null for NaN; None for anything else."""
+    if value is None:
+        return math.nan
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
 
 
 def table_from_data(data: Any, source: str, name: str) -> Table:
@@ -101,14 +135,6 @@ def read_json_text(text: str, source: str, stem: str, label: str | None) -> list
             )
             raise LogReadError(f"{source}: is not valid JSON ({where})") from exc
         records, positions = lines
-        batches = batch_rows(records)
-        if batches:  # livecurve's own log with per-batch rows, as LivePlot(log=...) writes it
-            kept = [(r, p) for r, p in zip(records, positions) if not _is_batch(r)]
-            runs = to_runs(
-                from_records([r for r, _ in kept], source, [p for _, p in kept]), label or stem
-            )
-            add_batches(runs, batches)
-            return runs
         records = place_validation_rows(records)
         return to_runs(from_records(records, source, positions), label or stem)
     if is_livecurve_export(data):
@@ -177,50 +203,3 @@ def place_validation_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]
             new[key if parse(key).is_validation else f"val_{key}"] = value
         placed.append(new)
     return placed
-
-
-def _is_batch(row: Mapping[str, Any]) -> bool:
-    return "step" in row and "x" in row and "epoch" in row
-
-
-def batch_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The per-batch rows of livecurve's own ``.jsonl`` epoch log (``{"step": n, "epoch": e,
-    "x": x, ...}``, x the epochs completed), when it also has epoch rows; else []."""
-    batches = [r for r in records if _is_batch(r)]
-    if not batches or not any("epoch" in r and "step" not in r for r in records):
-        return []
-    return batches
-
-
-def add_batches(runs: list[Run], batches: list[dict[str, Any]]) -> None:
-    """Put per-batch rows into the runs' per-step values at their ``x``, as ``LivePlot(log=)``
-    reads them back (drawn faint under the epoch points). Where x goes back, the rows belong to
-    the next run (a log appended by a second ``fit()``)."""
-    run_index = 0
-    previous = -math.inf
-    groups: list[list[dict[str, Any]]] = [[]]
-    for row in batches:
-        x = row.get("x")
-        if not isinstance(x, (int, float)) or isinstance(x, bool):
-            continue
-        if x < previous and run_index + 1 < len(runs):
-            run_index += 1
-            groups.append([])
-        previous = x
-        groups[-1].append(row)
-    for run, rows in zip(runs, groups):
-        if not rows:
-            continue
-        names = list(dict.fromkeys(k for r in rows for k in r if k not in ("step", "epoch", "x")))
-        xs = np.asarray([float(r["x"]) for r in rows])
-        columns = {}
-        for name in names:
-            column = np.full(xs.size, np.inf)  # inf: not logged in that row
-            for i, r in enumerate(rows):
-                value = r.get(name)
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    column[i] = float(value) if math.isfinite(value) else math.nan
-                elif value is None and name in r:
-                    column[i] = math.nan
-            columns[name] = column
-        run.extend_steps(xs, columns)

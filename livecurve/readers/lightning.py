@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.run import Run
-from ..model.steptable import ABSENT
 
 _STEP, _EPOCH = "_step", "_epoch"
 
@@ -57,11 +56,37 @@ def _fold(run: Run) -> Run:
         else:
             new.extend(folded.get(name, name), x, y, warn=False)
     if steps:
-        xs = np.unique(np.concatenate([x for x, _ in steps.values()]))
-        columns = {}
-        for stem, (x, y) in steps.items():
-            column = np.full(xs.size, ABSENT, dtype=np.float64)
-            column[np.searchsorted(xs, x)] = y
-            columns[stem] = column
-        new.extend_steps(xs, columns)
+        add_steps(new, steps)
     return new
+
+
+def add_steps(run: Run, steps: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+    """Put per-step values of several metrics, each at its own x, into ``run.steps`` as rows in
+    x order (a metric is absent from the rows of the others' x).
+
+    >>> run = Run("r")
+    >>> add_steps(run, {"a": (np.array([1.0, 2.0]), np.array([0.5, 0.4])),
+    ...                 "b": (np.array([2.0]), np.array([0.9]))})
+    >>> run.steps.column("a")[0].tolist(), run.steps.column("b")[0].tolist()
+    ([1.0, 2.0], [2.0])
+    """
+    first = next(iter(steps.values()))[0]
+    if all(np.array_equal(x, first) for x, _ in steps.values()) and np.all(np.diff(first) > 0):
+        run.extend_steps(first, {name: y for name, (_, y) in steps.items()})  # one x: as it is
+        return
+    xs = np.unique(np.concatenate([x for x, _ in steps.values()]))
+    columns = {}
+    for name, (x, y) in steps.items():
+        column = np.full(xs.size, np.nan, dtype=np.float64)
+        have = np.zeros(xs.size, dtype=bool)
+        at = np.searchsorted(xs, x)
+        column[at], have[at] = y, True
+        columns[name] = (column, have)
+    # Rows in blocks logging the same metrics (extend_steps takes the metrics of every row).
+    pattern = np.zeros(xs.size, dtype=np.int64)
+    for bit, (_, have) in enumerate(columns.values()):
+        pattern |= have.astype(np.int64) << bit
+    cuts = np.flatnonzero(np.diff(pattern)) + 1
+    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), xs.size]):
+        block = {n: c[start:end] for n, (c, h) in columns.items() if h[start]}
+        run.extend_steps(xs[start:end], block)
