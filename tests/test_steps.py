@@ -416,3 +416,22 @@ def test_a_new_run_in_the_same_plot_starts_its_own_x():
     plot.log(1, loss=5.0)
     assert first["loss"].x.tolist() == [1.0, 2.0, 3.0]
     assert plot.run["loss"].x.tolist() == [1.0]
+
+
+def test_extend_keeps_cells_marked_not_logged_absent_as_append_does() -> None:
+    appended, extended = StepTable(), StepTable()
+    appended.append(1.0, {"a": 0.5})
+    appended.append(2.0, {"b": 0.25})
+    appended.append(3.0, {"a": float("nan"), "b": 0.125})
+    inf = float("inf")
+    extended.extend(
+        np.array([1.0, 2.0, 3.0]),
+        {"a": np.array([0.5, inf, np.nan]), "b": np.array([inf, 0.25, 0.125])},
+    )
+    for name in ("a", "b"):
+        ax, ay = appended.column(name)
+        ex, ey = extended.column(name)
+        np.testing.assert_array_equal(ax, ex)
+        np.testing.assert_array_equal(ay, ey)
+    assert extended.column("a")[0].tolist() == [1.0, 3.0]  # not a NaN row at x=2
+    assert np.isnan(extended.column("a")[1][1])  # a logged NaN stays a gap

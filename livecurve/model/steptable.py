@@ -132,7 +132,9 @@ class StepTable:
                 y = np.asarray(ys, dtype=np.float64).ravel()
                 if y.size != xs.size:
                     raise ValueError(f"{name!r}: {y.size} values for {xs.size} steps")
-                column[n : n + xs.size] = np.where(np.isfinite(y), y, np.nan)
+                # +inf is how a table says "not logged here" (as append's missing cells); other
+                # non-finite values are logged gaps.
+                column[n : n + xs.size] = np.where(np.isfinite(y) | np.isposinf(y), y, np.nan)
                 self._update_stats(name, n, n + xs.size)
             self._n = n + xs.size
             self.version += 1
