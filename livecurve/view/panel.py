@@ -6,12 +6,25 @@ from dataclasses import dataclass
 
 import bqplot as bq
 import numpy as np
+import traitlets
+from ipywidgets import widget_serialization
 
 from .. import style
 from ..model.decimate import RunDigests, TableDigest
 from ..model.downsample import minmax
 from ..model.names import parse
 from ..model.run import Run
+
+
+class Figure(bq.Figure):
+    """A bqplot ``Figure`` whose ``marks`` list is not checked mark by mark when assigned.
+
+    bqplot validates every element of a new ``marks`` list; a search's panel holds two marks per
+    trial, so adding trial 200 would check 400 marks in each panel. The view only ever puts
+    bqplot marks there. The browser sees the same ``FigureModel``.
+    """
+
+    marks = traitlets.List().tag(sync=True, **widget_serialization)
 
 
 @dataclass
@@ -70,7 +83,7 @@ class PanelView:
             tick_format="~g",
             label_offset="50px",
         )
-        self.figure = bq.Figure(
+        self.figure = Figure(
             title=family,
             marks=[],
             axes=[self.x_axis, y_axis],
@@ -87,6 +100,9 @@ class PanelView:
         self.figure.title_style = {"font-size": "15px", "font-weight": "600"}
         self.series: dict[tuple[int, str], SeriesMarks] = {}
         self.new_marks: list[tuple[tuple[int, str], bq.Mark]] = []  # made by refresh, for the view
+        self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
+        self._indexed = 0  # how many of self.series are in _by_run
+        self._x_ends: dict[tuple[int, str], tuple[int, tuple[float, float] | None]] = {}
 
     def add_series(self, run_index: int, name: str, colour: str) -> SeriesMarks:
         """Create (once) the marks for ``name`` of run ``run_index``, drawn in ``colour``."""
@@ -161,13 +177,17 @@ class PanelView:
         self.new_marks += [(key, raw), (key, smooth)]
         return raw, smooth
 
-    def refresh(self, runs: list[Run], digests: RunDigests) -> None:
+    def refresh(
+        self, runs: list[Run], digests: RunDigests, runs_changed: set[int] | None = None
+    ) -> None:
         """Send the arrays of every series whose data changed since the last refresh.
 
         ``digests`` hold what to draw of the per-step values; the caller brought them up to date.
+        ``runs_changed``: the runs that may have changed (None: any); the other runs' series are
+        not looked at, so a search's 200th trial costs what its second does.
         """
         changed = False
-        for marks in self.series.values():
+        for marks in self._of_runs(runs_changed):
             run = runs[marks.run_index]
             digest = digests.get(marks.run_index)
             if digest is not None and run.has_steps(marks.name):
@@ -189,6 +209,16 @@ class PanelView:
                     marks.dots.x, marks.dots.y = np.zeros(0), np.zeros(0)
         if changed and self.axis_label == "epoch":
             self._integer_ticks(runs)
+
+    def _of_runs(self, runs: set[int] | None) -> list[SeriesMarks]:
+        """The marks of the series of ``runs`` (None: of every run)."""
+        if runs is None:
+            return list(self.series.values())
+        if self._indexed != len(self.series):  # series are only added: index the new ones
+            for marks in list(self.series.values())[self._indexed :]:
+                self._by_run.setdefault(marks.run_index, []).append(marks)
+            self._indexed = len(self.series)
+        return [marks for index in sorted(runs) for marks in self._by_run.get(index, ())]
 
     def _refresh_steps(self, marks: SeriesMarks, run: Run, digest: TableDigest) -> bool:
         """Send the series' faint and smoothed lines when its digest changed."""
@@ -213,12 +243,21 @@ class PanelView:
 
     def _integer_ticks(self, runs: list[Run]) -> None:
         """Whole-epoch ticks while few epochs are shown (auto ticks would read 1.2, 1.4, ...)."""
-        points = [runs[m.run_index].points(m.name) for m in self.series.values()]
-        xs = [p.x for p in points if p is not None and len(p)]
-        if not xs:
+        ends = []
+        for key, marks in self.series.items():  # each series' x extent, read when it changed
+            cached = self._x_ends.get(key)
+            if cached is None or cached[0] != marks.drawn_version:
+                points = runs[marks.run_index].points(marks.name)
+                extent = None
+                if points is not None and len(points):
+                    extent = (float(points.x.min()), float(points.x.max()))
+                cached = self._x_ends[key] = (marks.drawn_version, extent)
+            if cached[1] is not None:
+                ends.append(cached[1])
+        if not ends:
             return
-        low = float(min(x.min() for x in xs))
-        high = float(max(x.max() for x in xs))
+        low = min(end[0] for end in ends)
+        high = max(end[1] for end in ends)
         if high - low <= 12 and float(low).is_integer():
             ticks = np.arange(np.ceil(low), np.floor(high) + 1)
             current = self.x_axis.tick_values
