@@ -255,8 +255,10 @@ class Controls(ModuleWidget):
 def _step_dx(view: Any, runs: list[Run]) -> float | None:
     """The x distance between two steps of the panel's per-step lines (for the preview)."""
     for (run_index, _name), marks in view.series.items():
+        if marks.raw is None:  # no per-step line (most series of a search's trials)
+            continue
         steps = runs[run_index].steps
-        x = None if marks.raw is None else marks.raw.x
+        x = marks.raw.x
         if steps is not None and len(steps) > 1 and x is not None and x.size > 1:
             return float(x[-1] - x[0]) / (len(steps) - 1) or None
     return None

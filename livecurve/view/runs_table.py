@@ -31,6 +31,7 @@ from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.runs_table import runs_table
 from .module_widget import ModuleWidget, module_text
+from .visibility import series_key
 
 
 class RunsTable(ModuleWidget):
@@ -145,13 +146,19 @@ class RunsTable(ModuleWidget):
         *,
         ranking: Ranking | None = None,
     ) -> None:
-        """Fold the legend entries of the runs not named (many runs): they go under "+ N more"."""
+        """Fold the legend entries of the runs not named (many runs): they go under "+ N more".
+
+        Only entries whose state changes are restyled (a new trial: its own entries, and the
+        runs that enter or leave the named few).
+        """
         ranking = ranking or rank(runs)
         named = set(ranking.named)
         for legend in legends.values():
-            changes = {
-                key: {"folded": key[0] not in named, "rank": ranking.rank_of(key[0])}
-                for key in legend.series()
-                if key[0] < len(runs)
-            }
-            legend.restyle(changes)
+            changes = {}
+            for item in legend.entries:
+                key = series_key(item["id"])
+                folded = key[0] not in named
+                if key[0] < len(runs) and bool(item.get("folded", False)) != folded:
+                    changes[key] = {"folded": folded}
+            if changes:
+                legend.restyle(changes)
