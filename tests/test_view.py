@@ -387,3 +387,65 @@ def test_runs_keep_their_colours_as_more_runs_arrive() -> None:
         panel = view.panels["loss"]
         drawn = [panel.series[(i, "loss")].line.colors[0] for i in range(len(plot.runs))]
         assert drawn == [style.run_colour(i) for i in range(len(plot.runs))]
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("global_step", [100.0, 200.0, 300.0, 400.0]),  # a counter
+        ("iter", [1.0, 2.0, 3.0, 4.0]),
+        ("seed", [7.0, 7.0, 7.0, 7.0]),  # a constant
+    ],
+)
+def test_a_counter_or_constant_gets_no_panel_in_the_live_widget(
+    column: str, values: list[float], tmp_path
+) -> None:
+    """The saved pictures' rule (model.flat): judged once a series has 3 points; a panel that
+    starts to move comes back; the learning rate always keeps its panel."""
+    plot = LivePlot()
+    view = plot.view
+
+    def titles() -> list[str]:
+        return [box.children[0].title for box in view.grid.children]
+
+    for epoch, value in enumerate(values[:2], start=1):
+        plot.log(epoch, loss=1 / epoch, lr=0.01, **{column: value})
+    plot.refresh()
+    assert column in titles()  # two points: too early to judge
+    for epoch, value in enumerate(values[2:], start=3):
+        plot.log(epoch, loss=1 / epoch, lr=0.01, **{column: value})
+    plot.refresh()
+    assert titles() == ["loss", "lr"], "flat panel left out, learning rate kept"
+    assert column in view.panels  # still kept up to date, only not placed
+    plot.save(tmp_path / "x.svg")
+    assert column not in svg_texts(tmp_path / "x.svg")  # the picture agrees
+    plot.log(5, loss=0.1, lr=0.01, **{column: values[-1] * 3.5})  # it moves now
+    plot.refresh()
+    assert titles() == ["loss", column, "lr"]
+
+
+def test_a_figure_of_only_flat_series_still_shows_them() -> None:
+    plot = LivePlot()
+    for epoch in range(1, 5):
+        plot.log(epoch, seed=7.0)
+    plot.refresh()
+    assert [box.children[0].title for box in plot.view.grid.children] == ["seed"]
+
+
+def test_with_many_runs_the_header_lists_the_named_runs_and_counts_the_rest() -> None:
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0.0)
+    plot.log(1, loss=1.0, val_loss=1.0)
+    view = plot.view
+    for k in range(2, 31):
+        run = Run(f"trial {k}")
+        run.log(1, {"loss": 1 / k, "val_loss": 1 / k})
+        plot.runs.append(run)
+        plot.refresh()
+    html = view.header.box.value
+    named = view.runs_table.ranking.named
+    assert len(named) < 30
+    assert f"+ {30 - len(named)} more runs (see the runs table)" in html
+    assert "trial 30 · val_loss" in html  # the best run is listed
+    assert "trial 12 · " not in html  # a run the ranking does not name is not

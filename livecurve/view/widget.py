@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from .. import style
 from ..model.decimate import RunDigests
+from ..model.flat import uninformative
 from ..model.names import parse
 from ..model.progress import Progress
 from ..model.run import Run, families
@@ -84,6 +85,11 @@ class CurveView:
         self._legend_of: dict[SeriesKey, Legend] = {}
         self.run_boxes: dict[int, RunBox] = {}  # made when a second run comes
         self._coloured_for = 1  # the number of runs the marks are coloured for
+        # Panels left out of the grid (a counter, a constant: model.flat), and per run what
+        # was found for it: (its flat families, its families).
+        self._flat: set[str] = set()
+        self._flat_of: dict[int, tuple[set[str], set[str]]] = {}
+        self._cells: dict[str, widgets.VBox] = {}  # family -> its panel and legend, in the grid
         self._versions_drawn: list[int] = []  # each run's version at the last redraw
         self._smoothing_drawn: float | None = None
         self._names_seen: list[int] = []  # each run's number of names at the last redraw
@@ -172,11 +178,42 @@ class CurveView:
             self._recolour(order)
         if new_panels:  # in panel order, as in the saved picture; distributions after
             self.panels = {family: self.panels[family] for family in order}
-            children = [
-                widgets.VBox([self.panels[family].figure, self.legends[family]]) for family in order
-            ] + self.bands.figures()
-            self.grid.layout.grid_template_columns = grid_columns(self.columns, len(children))
-            self.grid.children = children
+            self._place_panels()
+
+    def _place_panels(self) -> None:
+        """Put the panels in the grid, in order, leaving out those that cannot be useful."""
+        shown = [family for family in self.panels if family not in self._flat]
+        children = [
+            self._cells.setdefault(
+                family, widgets.VBox([self.panels[family].figure, self.legends[family]])
+            )
+            for family in shown or list(self.panels)  # all flat: show them rather than nothing
+        ] + self.bands.figures()
+        self.grid.layout.grid_template_columns = grid_columns(self.columns, len(children))
+        self.grid.children = children
+
+    def _judge_flat(self, runs_changed: set[int] | None) -> None:
+        """Leave out of the grid the panels whose every series is a constant or a counter.
+
+        The saved pictures' rule (:func:`~livecurve.model.flat.uninformative`), judged per run
+        (a family is flat when it is flat in every run that has it) and again only for the
+        runs that changed. A panel comes back once one of its series moves.
+        """
+        for index in range(len(self.runs)) if runs_changed is None else runs_changed:
+            run = self.runs[index]
+            self._flat_of[index] = (
+                uninformative([run]),
+                {panel.family for panel in run.panels()},
+            )
+        useful: set[str] = set()
+        every: set[str] = set()
+        for flat, families_of_run in self._flat_of.values():
+            every |= families_of_run
+            useful |= families_of_run - flat
+        flat_now = every - useful
+        if flat_now != self._flat:
+            self._flat = flat_now
+            self._place_panels()
 
     def _recolour(self, order: list[str]) -> None:
         """A second run came (a search's next trial): colour every series by its run instead."""
@@ -293,6 +330,7 @@ class CurveView:
         if self._smoothing_drawn != self.digests.smoothing:
             runs_changed = None
         self._versions_drawn, self._smoothing_drawn = versions, self.digests.smoothing
+        self._judge_flat(runs_changed)
         for view in self.panels.values():
             view.refresh(self.runs, self.digests, runs_changed)
             for key, mark in view.new_marks:  # per-step lines made now: the boxes drive them too
