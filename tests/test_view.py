@@ -60,7 +60,10 @@ def test_marks_update_in_place_as_epochs_arrive() -> None:
     for epoch in range(2, 6):
         plot.log(loss=1 / epoch)  # val_loss not logged: its marks are not resent
     assert view is plot.view and panel is view.panels["loss"] and figure is panel.figure
-    assert list(figure.marks) == marks
+    # The same marks; while training, the best markers join at the redraw after the first.
+    best = list(view.controls.best.values())
+    assert [m for m in figure.marks if all(m is not b for b in best)] == marks
+    assert len(figure.marks) == len(marks) + 1  # loss's best marker (val_loss has one point)
     assert panel.series[(0, "loss")].line is line and panel.series[(0, "loss")].dots is dots
     np.testing.assert_array_equal(line.x, [1, 2, 3, 4, 5])
     np.testing.assert_array_equal(dots.x, [1, 2, 3, 4, 5])
@@ -449,3 +452,31 @@ def test_with_many_runs_the_header_lists_the_named_runs_and_counts_the_rest() ->
     assert f"+ {30 - len(named)} more runs (see the runs table)" in html
     assert "trial 30 · val_loss" in html  # the best run is listed
     assert "trial 12 · " not in html  # a run the ranking does not name is not
+
+
+def test_while_training_markers_get_their_tooltips_and_best_marker_at_the_next_redraw() -> None:
+    """The first epoch's build makes fewer widgets (it runs inside fit()); nothing is lost."""
+    plot = LivePlot()
+    plot.log(1, loss=1.0, val_loss=1.2)
+    view = plot.view
+    dots = [m.dots for m in view.panels["loss"].series.values()]
+    assert all(d.tooltip is None for d in dots) and not view.controls.best
+    plot.log(2, loss=0.5, val_loss=0.9)
+    plot.refresh()
+    assert [d.tooltip.labels for d in dots] == [["epoch", "loss"], ["epoch", "val_loss"]]
+    best = list(view.controls.best.values())
+    assert best and all(b.tooltip is not None for b in best)
+    assert [b.y.tolist() for b in best] == [[0.9]]
+
+
+def test_a_figure_not_training_gets_its_tooltips_at_once() -> None:
+    from livecurve.model.run import Run
+
+    run = Run("logged")
+    for epoch, value in enumerate([1.0, 0.5, 0.7], start=1):
+        run.log(epoch, {"val_loss": value})
+    view = livecurve.show([run]).view
+    marks = view.panels["loss"].series[(0, "val_loss")]
+    assert marks.dots.tooltip is not None
+    best = list(view.controls.best.values())
+    assert [b.y.tolist() for b in best] == [[0.5]] and best[0].tooltip is not None

@@ -149,6 +149,8 @@ class Controls(ModuleWidget):
                 # trial 200 costs what adding trial 2 does.
                 if self._best_for.get((family, key)) == marks.drawn_version:
                     continue
+                if view.defer_tooltips and marks.dots.tooltip is None:
+                    continue  # made by this redraw while training: its best marker at the next
                 self._best_for[(family, key)] = marks.drawn_version
                 run_index, name = key
                 self._ensure_best(family, view, run_index, name, marks, attach)

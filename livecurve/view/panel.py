@@ -16,6 +16,11 @@ from ..model.names import parse
 from ..model.run import Run
 
 
+def tooltip(x_label: str, name: str) -> bq.Tooltip:
+    """The tooltip of a series' markers: its x and its value."""
+    return bq.Tooltip(fields=["x", "y"], labels=[x_label, name], formats=["~g", ".6~g"])
+
+
 class Figure(bq.Figure):
     """A bqplot ``Figure`` whose ``marks`` list is not checked mark by mark when assigned.
 
@@ -100,6 +105,10 @@ class PanelView:
         self.figure.title_style = {"font-size": "15px", "font-weight": "600"}
         self.series: dict[tuple[int, str], SeriesMarks] = {}
         self.new_marks: list[tuple[tuple[int, str], bq.Mark]] = []  # made by refresh, for the view
+        # While training, markers are made without their tooltip (two widgets each) and get it
+        # at the next redraw (add_tooltips): the first epoch's build makes half the widgets.
+        self.defer_tooltips = False
+        self._untipped: list[tuple[bq.Scatter, str]] = []
         self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
         self._indexed = 0  # how many of self.series are in _by_run
         self._x_ends: dict[tuple[int, str], tuple[int, tuple[float, float] | None]] = {}
@@ -133,11 +142,11 @@ class PanelView:
             stroke=colour,
             stroke_width=1.5,
             fill=True,
-            tooltip=bq.Tooltip(
-                fields=["x", "y"], labels=[self.axis_label, name], formats=["~g", ".6~g"]
-            ),
+            tooltip=None if self.defer_tooltips else tooltip(self.axis_label, name),
             labels=[name],
         )
+        if self.defer_tooltips:
+            self._untipped.append((dots, name))
         marks = SeriesMarks(run_index, name, line, dots)
         self.series[key] = marks
         # The live run (index 0) on top of compared runs.
@@ -146,6 +155,12 @@ class PanelView:
         else:
             self.figure.marks = [line, dots, *self.figure.marks]
         return marks
+
+    def add_tooltips(self) -> None:
+        """Give the epoch markers made with ``defer_tooltips`` their tooltips."""
+        for dots, name in self._untipped:
+            dots.tooltip = tooltip(self.axis_label, name)
+        self._untipped.clear()
 
     def _add_step_marks(self, marks: SeriesMarks) -> tuple[bq.Lines, bq.Lines]:
         """Make the faint and smoothed lines of a series that now has per-step values."""

@@ -84,6 +84,7 @@ class CurveView:
         self.legends: dict[str, Legend] = {}  # family -> the checkboxes under its panel
         self._legend_of: dict[SeriesKey, Legend] = {}
         self.run_boxes: dict[int, RunBox] = {}  # made when a second run comes
+        self._defer_tooltips = False  # marks made now get their tooltips at the next redraw
         self._coloured_for = 1  # the number of runs the marks are coloured for
         # Panels left out of the grid (a counter, a constant: model.flat), and per run what
         # was found for it: (its flat families, its families).
@@ -154,6 +155,7 @@ class CurveView:
                 view = self.panels.get(panel.family)
                 if view is None:
                     view = PanelView(panel.family, self._axis(), self.max_points, self._frame())
+                    view.defer_tooltips = self._defer_tooltips
                     self.panels[panel.family] = view
                     self.legends[panel.family] = Legend(self.visibility)
                     new_panels = True
@@ -318,6 +320,14 @@ class CurveView:
             self._refresh()
 
     def _refresh(self) -> None:
+        # While training, the markers made now get their tooltips (and their series' best
+        # markers) at the next redraw: the first epoch's build makes half the widgets.
+        defer = self.progress.running
+        for view in self.panels.values():
+            view.add_tooltips()
+        for view in self.panels.values():
+            view.defer_tooltips = defer
+        self._defer_tooltips = defer
         self._ensure_marks()
         self.digests.update([run.steps for run in self.runs])
         # Only the runs whose data changed since the last redraw (a search: the running trial);
