@@ -480,3 +480,41 @@ def test_a_figure_not_training_gets_its_tooltips_at_once() -> None:
     assert marks.dots.tooltip is not None
     best = list(view.controls.best.values())
     assert [b.y.tolist() for b in best] == [[0.5]] and best[0].tooltip is not None
+
+
+def test_a_new_trial_adds_its_marks_after_those_the_browser_has() -> None:
+    """bqplot rebuilds every mark view after the first change in a figure's marks list: a new
+    run's marks must never go in front (it rebuilt 800 marks per trial of a search)."""
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0.0)
+    plot.log(1, loss=1.0, val_loss=1.1)
+    plot.log(2, loss=0.8, val_loss=1.0)
+    view = plot.view
+    panel = view.panels["loss"]
+    for k in range(2, 6):
+        before = list(panel.figure.marks)
+        run = Run(f"trial {k}")
+        run.log(1, {"loss": 1 / k, "val_loss": 1.1 / k})
+        plot.runs.append(run)
+        plot.refresh()
+        after = list(panel.figure.marks)
+        assert after[: len(before)] == before, "a mark already drawn moved"
+        new = panel.series[(k - 1, "loss")]
+        assert new.line in after[len(before) :] and new.dots in after[len(before) :]
+
+
+def test_marks_made_in_one_redraw_keep_steps_under_points_and_the_live_run_on_top() -> None:
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0.0)
+    for step in range(1, 5):
+        plot.record_steps(step, {"loss": 1.0 / step})
+    plot.record(4, {"loss": 0.3})
+    other = Run("compared")
+    other.log(4, {"loss": 0.5})
+    plot.runs.append(other)
+    marks = list(plot.view.panels["loss"].figure.marks)
+    live = plot.view.panels["loss"].series[(0, "loss")]
+    compared = plot.view.panels["loss"].series[(1, "loss")]
+    assert marks.index(live.raw) < marks.index(compared.line) < marks.index(live.line)

@@ -108,6 +108,7 @@ class PanelView:
         # While training, markers are made without their tooltip (two widgets each) and get it
         # at the next redraw (add_tooltips): the first epoch's build makes half the widgets.
         self.defer_tooltips = False
+        self._pending: list[tuple[int, int, list[bq.Mark]]] = []  # (layer, order, marks)
         self._untipped: list[tuple[bq.Scatter, str]] = []
         self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
         self._indexed = 0  # how many of self.series are in _by_run
@@ -149,12 +150,26 @@ class PanelView:
             self._untipped.append((dots, name))
         marks = SeriesMarks(run_index, name, line, dots)
         self.series[key] = marks
-        # The live run (index 0) on top of compared runs.
-        if run_index == 0:
-            self.figure.marks = [*self.figure.marks, line, dots]
-        else:
-            self.figure.marks = [line, dots, *self.figure.marks]
+        # The live run (index 0) on top of compared runs (sent by flush_marks).
+        self._queue_marks([line, dots], layer=2 if run_index == 0 else 1)
         return marks
+
+    def _queue_marks(self, marks: list[bq.Mark], layer: int) -> None:
+        self._pending.append((layer, len(self._pending), marks))
+
+    def flush_marks(self) -> None:
+        """Send the marks made since the last flush: one ``marks`` list per redraw.
+
+        New marks go after the marks the browser already has, never before them: bqplot's
+        figure keeps the views of the unchanged start of its list and builds every mark after
+        the first change again (putting a search's new trial first rebuilt all 800 marks).
+        Among the new ones: per-step layers under points, the live run (index 0) on top.
+        """
+        if not self._pending:
+            return
+        new = [mark for _l, _i, marks in sorted(self._pending) for mark in marks]
+        self._pending.clear()
+        self.figure.marks = [*self.figure.marks, *new]
 
     def add_tooltips(self) -> None:
         """Give the epoch markers made with ``defer_tooltips`` their tooltips."""
@@ -186,8 +201,8 @@ class PanelView:
             display_legend=False,
         )
         marks.raw, marks.smooth = raw, smooth
-        # Per-step layers under every series' points.
-        self.figure.marks = [raw, smooth, *self.figure.marks]
+        # Per-step layers under the points made with them (sent by flush_marks).
+        self._queue_marks([raw, smooth], layer=0)
         key = (marks.run_index, marks.name)
         self.new_marks += [(key, raw), (key, smooth)]
         return raw, smooth

@@ -346,6 +346,7 @@ class CurveView:
             for key, mark in view.new_marks:  # per-step lines made now: the boxes drive them too
                 self.attach(key, mark)
             view.new_marks.clear()
+            view.flush_marks()  # the marks made by this redraw, added at the end of the list
         self.steps_store.feed(self.runs, self.panels)  # the rows recorded since the last redraw
         self.bands.refresh(self.runs)
         self.controls.refresh(self.panels, self.runs, self.attach)
