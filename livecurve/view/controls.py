@@ -35,13 +35,13 @@ from typing import Any
 import bqplot as bq
 import numpy as np
 import traitlets
-from ipywidgets import widget_serialization
 
 from ..model.best import best_point, marks_best
 from ..model.run import Run
 from ..model.yrange import panel_ranges
 from .best import best_mark
 from .module_widget import ModuleWidget, module_text
+from .refs import refs_serialization
 
 
 def _kernel_id() -> str:
@@ -65,7 +65,7 @@ class Controls(ModuleWidget):
     _esm = module_text(pathlib.Path(__file__).with_name("controls.js"))
     _css = module_text(pathlib.Path(__file__).with_name("controls.css"))
 
-    panels: traitlets.List[Any] = traitlets.List().tag(sync=True, **widget_serialization)
+    panels: traitlets.List[Any] = traitlets.List().tag(sync=True, **refs_serialization)
     smoothing = traitlets.Float(0.6).tag(sync=True)
     kernel_smoothing = traitlets.Float(0.6).tag(sync=True)
     has_steps = traitlets.Bool(False).tag(sync=True)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import bqplot as bq
 import numpy as np
 import traitlets
-from ipywidgets import widget_serialization
 
 from .. import style
 from ..model.decimate import RunDigests, TableDigest
 from ..model.downsample import minmax
 from ..model.names import parse
 from ..model.run import Run
+from .refs import refs_serialization
 
 
 def tooltip(x_label: str, name: str) -> bq.Tooltip:
@@ -29,7 +29,7 @@ class Figure(bq.Figure):
     bqplot marks there. The browser sees the same ``FigureModel``.
     """
 
-    marks = traitlets.List().tag(sync=True, **widget_serialization)
+    marks = traitlets.List().tag(sync=True, **refs_serialization)
 
 
 @dataclass

@@ -25,12 +25,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import traitlets
-from ipywidgets import widget_serialization
 
 from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.runs_table import runs_table
 from .module_widget import ModuleWidget, module_text
+from .refs import refs_serialization
 from .visibility import series_key
 
 
@@ -58,7 +58,7 @@ class RunsTable(ModuleWidget):
     objective = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
     # run index (as text) -> the lines and dots of its series, for hover and filter highlights
-    marks = traitlets.Dict().tag(sync=True, **widget_serialization)
+    marks = traitlets.Dict().tag(sync=True, **refs_serialization)
     # many runs: the runs drawn in colour (the best few, the live one); None: every run
     named = traitlets.List(traitlets.Int(), allow_none=True, default_value=None).tag(sync=True)
     # set in the browser (and read by Python when the kernel is free)
