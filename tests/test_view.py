@@ -60,7 +60,10 @@ def test_marks_update_in_place_as_epochs_arrive() -> None:
     for epoch in range(2, 6):
         plot.log(loss=1 / epoch)  # val_loss not logged: its marks are not resent
     assert view is plot.view and panel is view.panels["loss"] and figure is panel.figure
-    assert list(figure.marks) == marks
+    # The same marks; while training, the best markers join at the redraw after the first.
+    best = list(view.controls.best.values())
+    assert [m for m in figure.marks if all(m is not b for b in best)] == marks
+    assert len(figure.marks) == len(marks) + 1  # loss's best marker (val_loss has one point)
     assert panel.series[(0, "loss")].line is line and panel.series[(0, "loss")].dots is dots
     np.testing.assert_array_equal(line.x, [1, 2, 3, 4, 5])
     np.testing.assert_array_equal(dots.x, [1, 2, 3, 4, 5])
@@ -394,3 +397,131 @@ def test_runs_keep_their_colours_as_more_runs_arrive() -> None:
         kept = [a == b or a == "#7F7F7F" for a, b in zip(before, drawn)]
         assert all(kept), (before, drawn)
         before = drawn
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("global_step", [100.0, 200.0, 300.0, 400.0]),  # a counter
+        ("iter", [1.0, 2.0, 3.0, 4.0]),
+        ("seed", [7.0, 7.0, 7.0, 7.0]),  # a constant
+    ],
+)
+def test_a_counter_or_constant_gets_no_panel_in_the_live_widget(
+    column: str, values: list[float], tmp_path
+) -> None:
+    """The saved pictures' rule (model.flat): judged once a series has 3 points; a panel that
+    starts to move comes back; the learning rate always keeps its panel."""
+    plot = LivePlot()
+    view = plot.view
+
+    def titles() -> list[str]:
+        return [box.children[0].title for box in view.grid.children]
+
+    for epoch, value in enumerate(values[:2], start=1):
+        plot.log(epoch, loss=1 / epoch, lr=0.01, **{column: value})
+    plot.refresh()
+    assert column in titles()  # two points: too early to judge
+    for epoch, value in enumerate(values[2:], start=3):
+        plot.log(epoch, loss=1 / epoch, lr=0.01, **{column: value})
+    plot.refresh()
+    assert titles() == ["loss", "lr"], "flat panel left out, learning rate kept"
+    assert column in view.panels  # still kept up to date, only not placed
+    plot.save(tmp_path / "x.svg")
+    assert column not in svg_texts(tmp_path / "x.svg")  # the picture agrees
+    plot.log(5, loss=0.1, lr=0.01, **{column: values[-1] * 3.5})  # it moves now
+    plot.refresh()
+    assert titles() == ["loss", column, "lr"]
+
+
+def test_a_figure_of_only_flat_series_still_shows_them() -> None:
+    plot = LivePlot()
+    for epoch in range(1, 5):
+        plot.log(epoch, seed=7.0)
+    plot.refresh()
+    assert [box.children[0].title for box in plot.view.grid.children] == ["seed"]
+
+
+def test_with_many_runs_the_header_lists_the_named_runs_and_counts_the_rest() -> None:
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0.0)
+    plot.log(1, loss=1.0, val_loss=1.0)
+    view = plot.view
+    for k in range(2, 31):
+        run = Run(f"trial {k}")
+        run.log(1, {"loss": 1 / k, "val_loss": 1 / k})
+        plot.runs.append(run)
+        plot.refresh()
+    html = view.header.box.value
+    named = view.runs_table.ranking.named
+    assert len(named) < 30
+    assert f"+ {30 - len(named)} more runs (see the runs table)" in html
+    assert "trial 30 · val_loss" in html  # the best run is listed
+    assert "trial 12 · " not in html  # a run the ranking does not name is not
+
+
+def test_while_training_markers_get_their_tooltips_and_best_marker_at_the_next_redraw() -> None:
+    """The first epoch's build makes fewer widgets (it runs inside fit()); nothing is lost."""
+    plot = LivePlot()
+    plot.log(1, loss=1.0, val_loss=1.2)
+    view = plot.view
+    dots = [m.dots for m in view.panels["loss"].series.values()]
+    assert all(d.tooltip is None for d in dots) and not view.controls.best
+    plot.log(2, loss=0.5, val_loss=0.9)
+    plot.refresh()
+    assert [d.tooltip.labels for d in dots] == [["epoch", "loss"], ["epoch", "val_loss"]]
+    best = list(view.controls.best.values())
+    assert best and all(b.tooltip is not None for b in best)
+    assert [b.y.tolist() for b in best] == [[0.9]]
+
+
+def test_a_figure_not_training_gets_its_tooltips_at_once() -> None:
+    from livecurve.model.run import Run
+
+    run = Run("logged")
+    for epoch, value in enumerate([1.0, 0.5, 0.7], start=1):
+        run.log(epoch, {"val_loss": value})
+    view = livecurve.show([run]).view
+    marks = view.panels["loss"].series[(0, "val_loss")]
+    assert marks.dots.tooltip is not None
+    best = list(view.controls.best.values())
+    assert [b.y.tolist() for b in best] == [[0.5]] and best[0].tooltip is not None
+
+
+def test_a_new_trial_adds_its_marks_after_those_the_browser_has() -> None:
+    """bqplot rebuilds every mark view after the first change in a figure's marks list: a new
+    run's marks must never go in front (it rebuilt 800 marks per trial of a search)."""
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0.0)
+    plot.log(1, loss=1.0, val_loss=1.1)
+    plot.log(2, loss=0.8, val_loss=1.0)
+    view = plot.view
+    panel = view.panels["loss"]
+    for k in range(2, 6):
+        before = list(panel.figure.marks)
+        run = Run(f"trial {k}")
+        run.log(1, {"loss": 1 / k, "val_loss": 1.1 / k})
+        plot.runs.append(run)
+        plot.refresh()
+        after = list(panel.figure.marks)
+        assert after[: len(before)] == before, "a mark already drawn moved"
+        new = panel.series[(k - 1, "loss")]
+        assert new.line in after[len(before) :] and new.dots in after[len(before) :]
+
+
+def test_marks_made_in_one_redraw_keep_steps_under_points_and_the_live_run_on_top() -> None:
+    from livecurve.model.run import Run
+
+    plot = LivePlot(redraw_interval=0.0)
+    for step in range(1, 5):
+        plot.record_steps(step, {"loss": 1.0 / step})
+    plot.record(4, {"loss": 0.3})
+    other = Run("compared")
+    other.log(4, {"loss": 0.5})
+    plot.runs.append(other)
+    marks = list(plot.view.panels["loss"].figure.marks)
+    live = plot.view.panels["loss"].series[(0, "loss")]
+    compared = plot.view.panels["loss"].series[(1, "loss")]
+    assert marks.index(live.raw) < marks.index(compared.line) < marks.index(live.line)

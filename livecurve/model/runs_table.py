@@ -31,11 +31,11 @@ import csv
 import io
 import json
 import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .names import parse
 from .ranking import Objective, Ranking, objective_for, rank
 from .run import Run
 
@@ -140,10 +140,22 @@ def validation_metrics(runs: Sequence[Run], objective: str) -> list[str]:
 
     found: dict[str, None] = {}
     for run in runs:
-        for name in run.names:
-            if name != objective and parse(name).is_validation and series_goal(name) is not None:
+        for name in _validation_names(run):
+            if name != objective and series_goal(name) is not None:
                 found.setdefault(name)
     return list(found)
+
+
+# run -> (its number of names, its validation series' names); forgotten with the run
+_VALIDATION: weakref.WeakKeyDictionary[Run, tuple[int, list[str]]] = weakref.WeakKeyDictionary()
+
+
+def _validation_names(run: Run) -> list[str]:
+    """The run's validation series' names, found again only when it has new names."""
+    held = _VALIDATION.get(run)
+    if held is None or held[0] != len(run):
+        held = _VALIDATION[run] = (len(run), [n for n in run.names if run.is_validation(n)])
+    return held[1]
 
 
 def runs_table(

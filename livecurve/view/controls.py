@@ -35,13 +35,13 @@ from typing import Any
 import bqplot as bq
 import numpy as np
 import traitlets
-from ipywidgets import widget_serialization
 
 from ..model.best import best_point, marks_best
 from ..model.run import Run
 from ..model.yrange import panel_ranges
 from .best import best_mark
 from .module_widget import ModuleWidget, module_text
+from .refs import refs_serialization
 
 
 def _kernel_id() -> str:
@@ -65,7 +65,7 @@ class Controls(ModuleWidget):
     _esm = module_text(pathlib.Path(__file__).with_name("controls.js"))
     _css = module_text(pathlib.Path(__file__).with_name("controls.css"))
 
-    panels: traitlets.List[Any] = traitlets.List().tag(sync=True, **widget_serialization)
+    panels: traitlets.List[Any] = traitlets.List().tag(sync=True, **refs_serialization)
     smoothing = traitlets.Float(0.6).tag(sync=True)
     kernel_smoothing = traitlets.Float(0.6).tag(sync=True)
     has_steps = traitlets.Bool(False).tag(sync=True)
@@ -89,6 +89,11 @@ class Controls(ModuleWidget):
         self.panzoom: dict[str, bq.interacts.PanZoom] = {}
         self.best: dict[tuple[str, int, str], bq.Scatter] = {}
         self._drawn: dict[str, tuple] = {}  # family -> what was drawn when its ranges were made
+        # (family, series key) -> the series' drawn version its best marker was placed for
+        self._best_for: dict[tuple[str, tuple], int] = {}
+        # (family, series key) -> (drawn versions, its y values, its epoch values, its x ends):
+        # a new trial's series adds its own values; the others' are not read again
+        self._values: dict[tuple[str, tuple], tuple] = {}
         self._marks_seen = -1
         self.observe(self._slider_moved, "smoothing")
         self.observe(self._apply_scales, "log_panels")
@@ -139,7 +144,15 @@ class Controls(ModuleWidget):
                 self.panzoom[family] = bq.interacts.PanZoom(
                     scales={"x": [view.x_scale], "y": [view.y_scale]}
                 )
-            for (run_index, name), marks in view.series.items():
+            for key, marks in view.series.items():
+                # Only series drawn anew since the last redraw move their best marker: adding
+                # trial 200 costs what adding trial 2 does.
+                if self._best_for.get((family, key)) == marks.drawn_version:
+                    continue
+                if view.defer_tooltips and marks.dots.tooltip is None:
+                    continue  # made by this redraw while training: its best marker at the next
+                self._best_for[(family, key)] = marks.drawn_version
+                run_index, name = key
                 self._ensure_best(family, view, run_index, name, marks, attach)
                 self._update_best(family, run_index, name, runs[run_index], marks)
         n_marks = sum(len(view.figure.marks) for view in panels.values())
@@ -150,6 +163,10 @@ class Controls(ModuleWidget):
             self.panels = [self._panel_models(f, v) for f, v in panels.items()]
             self.has_steps = any(run.steps is not None and len(run.steps) for run in runs)
         self._update_ranges(panels, runs)
+
+    def recoloured(self) -> None:
+        """The view changed the marks' colours: the best markers follow at the next refresh."""
+        self._best_for.clear()
 
     def _ensure_best(self, family, view, run_index, name, marks, attach) -> None:  # type: ignore[no-untyped-def]
         key = (family, run_index, name)
@@ -189,13 +206,6 @@ class Controls(ModuleWidget):
     def _update_ranges(self, panels: dict[str, Any], runs: list[Run]) -> None:
         ranges = dict(self.ranges)
         for family, view in panels.items():
-            # The smoothed lines are averages of the raw values: they add nothing to the range.
-            arrays = [
-                mark.y
-                for marks in view.series.values()
-                for mark in (marks.raw, marks.line)
-                if mark is not None and mark.y is not None and mark.y.size
-            ]
             # What the panel drew, by version (an array's id() can be reused by the next one).
             identity = tuple(
                 (key, m.drawn_version, m.drawn_steps) for key, m in view.series.items()
@@ -203,44 +213,54 @@ class Controls(ModuleWidget):
             if identity == self._drawn.get(family):
                 continue
             self._drawn[family] = identity
-            epochs = [
-                marks.line.y
-                for marks in view.series.values()
-                if marks.line.y is not None and marks.line.y.size
-            ]
+            values = [self._series_values(family, key, m) for key, m in view.series.items()]
+            # The smoothed lines are averages of the raw values: they add nothing to the range.
+            arrays = [a for _v, ys, _e, _x in values for a in ys]
+            epochs = [e for _v, _ys, e, _x in values if e is not None]
             entry = panel_ranges(
                 np.concatenate(arrays) if arrays else np.zeros(0),
                 keep=np.concatenate(epochs) if epochs else None,  # never left out
             )
             entry["dx"] = _step_dx(view, runs)
-            entry["x"] = _x_extent(view)
+            ends = [end for _v, _ys, _e, x in values for end in x]
+            entry["x"] = [min(ends), max(ends)] if ends else None  # for the x tick labels
             ranges[family] = entry
         if ranges != self.ranges:
             self.ranges = ranges
+
+    def _series_values(self, family: str, key: tuple, marks: Any) -> tuple:
+        """``(versions, y arrays, epoch values, x ends)`` of one series as drawn (cached)."""
+        versions = (marks.drawn_version, marks.drawn_steps)
+        cached = self._values.get((family, key))
+        if cached is not None and cached[0] == versions:
+            return cached
+        ys, ends = [], []
+        for mark in (marks.raw, marks.line):
+            if mark is None:
+                continue
+            if mark.y is not None and mark.y.size:
+                ys.append(mark.y)
+            x = mark.x
+            if x is not None and x.size:
+                ends += [float(x[i]) for i in (0, -1) if np.isfinite(x[i])]
+        line_y = marks.line.y
+        epochs = line_y if line_y is not None and line_y.size else None
+        found = (versions, ys, epochs, ends)
+        self._values[(family, key)] = found
+        return found
 
     def picture_options(self) -> dict[str, Any]:
         """What a saved picture takes from the controls: log panels and the outlier range."""
         return {"log_panels": tuple(self.log_panels), "ignore_outliers": self.ignore_outliers}
 
 
-def _x_extent(view: Any) -> list[float] | None:
-    """The x range the panel's lines span (the x tick labels are formatted for it)."""
-    ends = [
-        float(x[i])
-        for marks in view.series.values()
-        for mark in (marks.raw, marks.line)
-        if mark is not None and (x := mark.x) is not None and x.size
-        for i in (0, -1)
-    ]
-    ends = [v for v in ends if np.isfinite(v)]
-    return [min(ends), max(ends)] if ends else None
-
-
 def _step_dx(view: Any, runs: list[Run]) -> float | None:
     """The x distance between two steps of the panel's per-step lines (for the preview)."""
     for (run_index, _name), marks in view.series.items():
+        if marks.raw is None:  # no per-step line (most series of a search's trials)
+            continue
         steps = runs[run_index].steps
-        x = None if marks.raw is None else marks.raw.x
+        x = marks.raw.x
         if steps is not None and len(steps) > 1 and x is not None and x.size > 1:
             return float(x[-1] - x[0]) / (len(steps) - 1) or None
     return None

@@ -6,24 +6,56 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..model.names import parse, series_goal
+from ..model.names import series_goal
 from ..model.progress import Progress
+from ..model.ranking import Ranking
 from ..model.run import Run
 
+Cells = tuple[str, str]
+CellCache = dict[tuple[int, str], tuple[int, Cells]]
 
-def summary_rows(runs: list[Run]) -> list[tuple[str, str, str]]:
-    """``(series, latest, best)`` text for every series, in panel order."""
-    rows: list[tuple[str, str, str]] = []
-    for run in runs:
+
+def _cells(run: Run, name: str, cache: CellCache | None) -> Cells:
+    """``(latest, best)`` text of one series, made again only when the series changed."""
+    series = run[name]
+    version = getattr(series, "version", None)
+    hit = None if cache is None or version is None else cache.get((id(run), name))
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    last = series.last()
+    best = series.best(series_goal(name))
+    latest = "–" if last is None else f"{last[1]:.5g}"
+    cells = (latest, "–" if best is None else f"{best[1]:.5g} @ {best[0]:g}")
+    if cache is not None and version is not None:
+        cache[(id(run), name)] = (version, cells)
+    return cells
+
+
+def summary_rows(
+    runs: list[Run], only: list[int] | None = None, cache: CellCache | None = None
+) -> list[tuple[str, str, str]]:
+    """``(series, latest, best)`` text for every series, in panel order.
+
+    ``only``: the indices of the runs to list, in that order (default: every run); ``cache``
+    keeps each series' cells until it changes.
+    """
+    return [row for _rank, row in _ranked_rows(runs, only, cache)]
+
+
+def _ranked_rows(
+    runs: list[Run], only: list[int] | None, cache: CellCache | None
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """Each row with its place in a long table: 0 the objective, 1 validation, 2 the rest."""
+    rows = []
+    for index in range(len(runs)) if only is None else only:
+        run = runs[index]
         prefix = f"{run.label} · " if len(runs) > 1 else ""
-        for panel in run.panels():
+        panels = run.panels()
+        objective = panels[0].family if panels else None
+        for panel in panels:
             for name in panel.names:
-                series = run[name]
-                last = series.last()
-                best = series.best(series_goal(name))
-                latest = "–" if last is None else f"{last[1]:.5g}"
-                best_text = "–" if best is None else f"{best[1]:.5g} @ {best[0]:g}"
-                rows.append((prefix + name, latest, best_text))
+                rank = 0 if panel.family == objective else 1 if run.is_validation(name) else 2
+                rows.append((rank, (prefix + name, *_cells(run, name, cache))))
     return rows
 
 
@@ -32,33 +64,25 @@ FOLD_OVER = 10  # tables of up to this many rows are shown whole, in panel order
 
 
 def split_rows(
-    runs: list[Run],
+    runs: list[Run], ranking: Ranking | None = None, cache: CellCache | None = None
 ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The table's rows in view and those folded away.
 
     Up to ``FOLD_OVER`` rows are all shown in panel order. A longer table (a six-output model
     has 96 series) shows the objective (the first panel, ``loss``/``val_loss``) and then the
     validation metrics, ``SHOWN_ROWS`` rows in all; the rest are folded, so the panels start
-    near the top whatever the number of series.
+    near the top whatever the number of series. With a ``ranking`` that leaves runs unnamed
+    (a search of many trials), only the named runs' series are listed, best run first: the
+    others are in the runs table, and the header costs the same at trial 200 as at trial 2.
     """
-    rows = summary_rows(runs)
-    if len(rows) <= FOLD_OVER:
-        return rows, []
-    objective = {run.panels()[0].family for run in runs if run.panels()}
-    ranked = []
-    for index, name in enumerate(_names(runs)):
-        parsed = parse(name)
-        rank = 0 if parsed.family in objective else 1 if parsed.is_validation else 2
-        ranked.append((rank, index))
-    order = [index for _rank, index in sorted(ranked)]
+    only = list(ranking.named) if ranking is not None and ranking.hidden else None
+    ranked = _ranked_rows(runs, only, cache)
+    if len(ranked) <= FOLD_OVER:
+        return [row for _rank, row in ranked], []
+    order = sorted(range(len(ranked)), key=lambda i: (ranked[i][0], i))
     shown = sorted(order[:SHOWN_ROWS])
     folded = sorted(order[SHOWN_ROWS:])
-    return [rows[i] for i in shown], [rows[i] for i in folded]
-
-
-def _names(runs: list[Run]) -> list[str]:
-    """Every series' name, in the order of :func:`summary_rows`."""
-    return [name for run in runs for panel in run.panels() for name in panel.names]
+    return [ranked[i][1] for i in shown], [ranked[i][1] for i in folded]
 
 
 def _table(rows: list[tuple[str, str, str]], axis: str) -> str:
@@ -77,13 +101,18 @@ def _table(rows: list[tuple[str, str, str]], axis: str) -> str:
     )
 
 
-def summary_html(runs: list[Run], axis: str) -> str:
+def summary_html(
+    runs: list[Run],
+    axis: str,
+    ranking: Ranking | None = None,
+    cache: CellCache | None = None,
+) -> str:
     """The latest/best table as HTML; every name is escaped (names are text, never markup).
 
     A long table keeps the objective and validation rows in view and folds the rest into a
     ``<details>`` (closed) that says how many series it holds.
     """
-    shown, folded = split_rows(runs)
+    shown, folded = split_rows(runs, ranking, cache)
     if not shown:
         return ""
     html = _table(shown, axis)
@@ -92,6 +121,9 @@ def summary_html(runs: list[Run], axis: str) -> str:
             "<details style='font-size:12px'><summary style='cursor:pointer'>"
             f"{len(folded)} more series</summary>{_table(folded, axis)}</details>"
         )
+    if ranking is not None and ranking.hidden:
+        more = f"+ {ranking.hidden} more run{'s' if ranking.hidden != 1 else ''}"
+        html += f"<div style='font-size:12px'>{more} (see the runs table)</div>"
     return html
 
 
@@ -138,12 +170,16 @@ class Header:
         self.bar_style = "info"
         self.status = "waiting for the first epoch"
         self.table = ""
+        self._cells: CellCache = {}  # each series' latest/best text, until it changes
         self.box = widgets.HTML(self._html(), layout={"margin": "2px 2px 6px 2px"})
 
     def _html(self) -> str:
         return header_html(self.title, self.fraction, self.bar_style, self.status, self.table)
 
-    def update(self, progress: Progress, runs: list[Run], axis: str) -> None:
+    def update(
+        self, progress: Progress, runs: list[Run], axis: str, ranking: Ranking | None = None
+    ) -> None:
+        """Bring the header up to date; ``ranking`` (many runs) picks the runs listed."""
         steps = axis == "step" and bool(runs)  # a step loop: count steps, with their rate
         step = runs[0].last_x() if steps else None  # the live run is the first
         self.fraction = progress.step_fraction(step) if steps else progress.fraction
@@ -157,7 +193,7 @@ class Header:
             self.bar_style = "success"
             if progress.total is None and self.fraction is not None:
                 self.fraction = 1.0  # an open-ended loop that finished is complete
-        self.table = summary_html(runs, axis)
+        self.table = summary_html(runs, axis, ranking, self._cells)
         html = self._html()
         if self.box.value != html:
             self.box.value = html

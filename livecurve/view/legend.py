@@ -45,11 +45,14 @@ class Legend(ModuleWidget):
 
     # [{"id": "0:loss", "label": "loss", "colour": "#...", "dashed": false}], in display order;
     # "folded": true (many runs, set by the runs table) puts an entry under "+ N more runs"
-    entries = traitlets.List(traitlets.Dict()).tag(sync=True)
+    # (plain list: checking 800 dicts one by one when a search adds its 200th trial costs more
+    # than the rest of the redraw)
+    entries = traitlets.List().tag(sync=True)
     visibility = traitlets.Instance(Visibility).tag(sync=True, **widget_serialization)
 
     def __init__(self, visibility: Visibility) -> None:
         super().__init__(visibility=visibility)
+        self._ids: set[str] = set()  # the entries' ids
 
     # -- building ------------------------------------------------------------------------
     def add(
@@ -66,8 +69,11 @@ class Legend(ModuleWidget):
         """Add a series (once) with its marks, shown or hidden; ``look``: its
         :class:`~livecurve.style.MemberStyle` (line style and marker), drawn in the sample."""
         entry = entry_id(key)
-        if any(item["id"] == entry for item in self.entries):
+        if len(self._ids) != len(self.entries):  # entries set from outside (set_state)
+            self._ids = {item["id"] for item in self.entries}
+        if entry in self._ids:
             return
+        self._ids.add(entry)
         self.visibility.add(key, marks, shown)
         item = {"id": entry, "label": label, "colour": colour, "dashed": dashed}
         if look is not None:

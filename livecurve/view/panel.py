@@ -6,12 +6,30 @@ from dataclasses import dataclass
 
 import bqplot as bq
 import numpy as np
+import traitlets
 
 from .. import style
 from ..model.decimate import RunDigests, TableDigest
 from ..model.downsample import minmax
 from ..model.names import parse
 from ..model.run import Run
+from .refs import refs_serialization
+
+
+def tooltip(x_label: str, name: str) -> bq.Tooltip:
+    """The tooltip of a series' markers: its x and its value."""
+    return bq.Tooltip(fields=["x", "y"], labels=[x_label, name], formats=["~g", ".6~g"])
+
+
+class Figure(bq.Figure):
+    """A bqplot ``Figure`` whose ``marks`` list is not checked mark by mark when assigned.
+
+    bqplot validates every element of a new ``marks`` list; a search's panel holds two marks per
+    trial, so adding trial 200 would check 400 marks in each panel. The view only ever puts
+    bqplot marks there. The browser sees the same ``FigureModel``.
+    """
+
+    marks = traitlets.List().tag(sync=True, **refs_serialization)
 
 
 @dataclass
@@ -70,7 +88,7 @@ class PanelView:
             tick_format="~g",
             label_offset="50px",
         )
-        self.figure = bq.Figure(
+        self.figure = Figure(
             title=family,
             marks=[],
             axes=[self.x_axis, y_axis],
@@ -87,6 +105,14 @@ class PanelView:
         self.figure.title_style = {"font-size": "15px", "font-weight": "600"}
         self.series: dict[tuple[int, str], SeriesMarks] = {}
         self.new_marks: list[tuple[tuple[int, str], bq.Mark]] = []  # made by refresh, for the view
+        # While training, markers are made without their tooltip (two widgets each) and get it
+        # at the next redraw (add_tooltips): the first epoch's build makes half the widgets.
+        self.defer_tooltips = False
+        self._pending: list[tuple[int, int, list[bq.Mark]]] = []  # (layer, order, marks)
+        self._untipped: list[tuple[bq.Scatter, str]] = []
+        self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
+        self._indexed = 0  # how many of self.series are in _by_run
+        self._x_ends: dict[tuple[int, str], tuple[int, tuple[float, float] | None]] = {}
 
     def add_series(
         self, run_index: int, name: str, colour: str, look: style.MemberStyle | None = None
@@ -122,19 +148,39 @@ class PanelView:
             stroke=colour,
             stroke_width=1.5,
             fill=True,
-            tooltip=bq.Tooltip(
-                fields=["x", "y"], labels=[self.axis_label, name], formats=["~g", ".6~g"]
-            ),
+            tooltip=None if self.defer_tooltips else tooltip(self.axis_label, name),
             labels=[name],
         )
+        if self.defer_tooltips:
+            self._untipped.append((dots, name))
         marks = SeriesMarks(run_index, name, line, dots)
         self.series[key] = marks
-        # The live run (index 0) on top of compared runs.
-        if run_index == 0:
-            self.figure.marks = [*self.figure.marks, line, dots]
-        else:
-            self.figure.marks = [line, dots, *self.figure.marks]
+        # The live run (index 0) on top of compared runs (sent by flush_marks).
+        self._queue_marks([line, dots], layer=2 if run_index == 0 else 1)
         return marks
+
+    def _queue_marks(self, marks: list[bq.Mark], layer: int) -> None:
+        self._pending.append((layer, len(self._pending), marks))
+
+    def flush_marks(self) -> None:
+        """Send the marks made since the last flush: one ``marks`` list per redraw.
+
+        New marks go after the marks the browser already has, never before them: bqplot's
+        figure keeps the views of the unchanged start of its list and builds every mark after
+        the first change again (putting a search's new trial first rebuilt all 800 marks).
+        Among the new ones: per-step layers under points, the live run (index 0) on top.
+        """
+        if not self._pending:
+            return
+        new = [mark for _l, _i, marks in sorted(self._pending) for mark in marks]
+        self._pending.clear()
+        self.figure.marks = [*self.figure.marks, *new]
+
+    def add_tooltips(self) -> None:
+        """Give the epoch markers made with ``defer_tooltips`` their tooltips."""
+        for dots, name in self._untipped:
+            dots.tooltip = tooltip(self.axis_label, name)
+        self._untipped.clear()
 
     def _add_step_marks(self, marks: SeriesMarks) -> tuple[bq.Lines, bq.Lines]:
         """Make the faint and smoothed lines of a series that now has per-step values."""
@@ -160,19 +206,23 @@ class PanelView:
             display_legend=False,
         )
         marks.raw, marks.smooth = raw, smooth
-        # Per-step layers under every series' points.
-        self.figure.marks = [raw, smooth, *self.figure.marks]
+        # Per-step layers under the points made with them (sent by flush_marks).
+        self._queue_marks([raw, smooth], layer=0)
         key = (marks.run_index, marks.name)
         self.new_marks += [(key, raw), (key, smooth)]
         return raw, smooth
 
-    def refresh(self, runs: list[Run], digests: RunDigests) -> None:
+    def refresh(
+        self, runs: list[Run], digests: RunDigests, runs_changed: set[int] | None = None
+    ) -> None:
         """Send the arrays of every series whose data changed since the last refresh.
 
         ``digests`` hold what to draw of the per-step values; the caller brought them up to date.
+        ``runs_changed``: the runs that may have changed (None: any); the other runs' series are
+        not looked at, so a search's 200th trial costs what its second does.
         """
         changed = False
-        for marks in self.series.values():
+        for marks in self._of_runs(runs_changed):
             run = runs[marks.run_index]
             digest = digests.get(marks.run_index)
             if digest is not None and run.has_steps(marks.name):
@@ -194,6 +244,16 @@ class PanelView:
                     marks.dots.x, marks.dots.y = np.zeros(0), np.zeros(0)
         if changed and self.axis_label == "epoch":
             self._integer_ticks(runs)
+
+    def _of_runs(self, runs: set[int] | None) -> list[SeriesMarks]:
+        """The marks of the series of ``runs`` (None: of every run)."""
+        if runs is None:
+            return list(self.series.values())
+        if self._indexed != len(self.series):  # series are only added: index the new ones
+            for marks in list(self.series.values())[self._indexed :]:
+                self._by_run.setdefault(marks.run_index, []).append(marks)
+            self._indexed = len(self.series)
+        return [marks for index in sorted(runs) for marks in self._by_run.get(index, ())]
 
     def _refresh_steps(self, marks: SeriesMarks, run: Run, digest: TableDigest) -> bool:
         """Send the series' faint and smoothed lines when its digest changed."""
@@ -218,12 +278,21 @@ class PanelView:
 
     def _integer_ticks(self, runs: list[Run]) -> None:
         """Whole-epoch ticks while few epochs are shown (auto ticks would read 1.2, 1.4, ...)."""
-        points = [runs[m.run_index].points(m.name) for m in self.series.values()]
-        xs = [p.x for p in points if p is not None and len(p)]
-        if not xs:
+        ends = []
+        for key, marks in self.series.items():  # each series' x extent, read when it changed
+            cached = self._x_ends.get(key)
+            if cached is None or cached[0] != marks.drawn_version:
+                points = runs[marks.run_index].points(marks.name)
+                extent = None
+                if points is not None and len(points):
+                    extent = (float(points.x.min()), float(points.x.max()))
+                cached = self._x_ends[key] = (marks.drawn_version, extent)
+            if cached[1] is not None:
+                ends.append(cached[1])
+        if not ends:
             return
-        low = float(min(x.min() for x in xs))
-        high = float(max(x.max() for x in xs))
+        low = min(end[0] for end in ends)
+        high = max(end[1] for end in ends)
         if high - low <= 12 and float(low).is_integer():
             ticks = np.arange(np.ceil(low), np.floor(high) + 1)
             current = self.x_axis.tick_values

@@ -25,12 +25,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import traitlets
-from ipywidgets import widget_serialization
 
 from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.runs_table import runs_table
 from .module_widget import ModuleWidget, module_text
+from .refs import refs_serialization
+from .visibility import series_key
 
 
 class RunsTable(ModuleWidget):
@@ -57,7 +58,7 @@ class RunsTable(ModuleWidget):
     objective = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
     # run index (as text) -> the lines and dots of its series, for hover and filter highlights
-    marks = traitlets.Dict().tag(sync=True, **widget_serialization)
+    marks = traitlets.Dict().tag(sync=True, **refs_serialization)
     # many runs: the runs drawn in colour (the best few, the live one); None: every run
     named = traitlets.List(traitlets.Int(), allow_none=True, default_value=None).tag(sync=True)
     # set in the browser (and read by Python when the kernel is free)
@@ -145,13 +146,19 @@ class RunsTable(ModuleWidget):
         *,
         ranking: Ranking | None = None,
     ) -> None:
-        """Fold the legend entries of the runs not named (many runs): they go under "+ N more"."""
+        """Fold the legend entries of the runs not named (many runs): they go under "+ N more".
+
+        Only entries whose state changes are restyled (a new trial: its own entries, and the
+        runs that enter or leave the named few).
+        """
         ranking = ranking or rank(runs)
         named = set(ranking.named)
         for legend in legends.values():
-            changes = {
-                key: {"folded": key[0] not in named, "rank": ranking.rank_of(key[0])}
-                for key in legend.series()
-                if key[0] < len(runs)
-            }
-            legend.restyle(changes)
+            changes = {}
+            for item in legend.entries:
+                key = series_key(item["id"])
+                folded = key[0] not in named
+                if key[0] < len(runs) and bool(item.get("folded", False)) != folded:
+                    changes[key] = {"folded": folded}
+            if changes:
+                legend.restyle(changes)

@@ -10,6 +10,7 @@ is still running and the kernel cannot read widget messages; Python sees the sam
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import ipywidgets as widgets
 
 from .. import style
 from ..model.decimate import RunDigests
+from ..model.flat import uninformative
 from ..model.names import parse
 from ..model.progress import Progress
 from ..model.run import Run, families
@@ -82,8 +84,20 @@ class CurveView:
         self.legends: dict[str, Legend] = {}  # family -> the checkboxes under its panel
         self._legend_of: dict[SeriesKey, Legend] = {}
         self.run_boxes: dict[int, RunBox] = {}  # made when a second run comes
+        self._defer_tooltips = False  # marks made now get their tooltips at the next redraw
         self._coloured_for = 1  # the number of runs the marks are coloured for
         self._named_for: tuple = ()  # many runs: the named runs and series last coloured for
+        # Panels left out of the grid (a counter, a constant: model.flat), and per run what
+        # was found for it: (its flat families, its families).
+        self._flat: set[str] = set()
+        self._flat_of: dict[int, tuple[set[str], set[str]]] = {}
+        self._cells: dict[str, widgets.VBox] = {}  # family -> its panel and legend, in the grid
+        self._versions_drawn: list[int] = []  # each run's version at the last redraw
+        self._smoothing_drawn: float | None = None
+        self._names_seen: list[int] = []  # each run's number of names at the last redraw
+        self._order: list[str] = []  # the panels' families, in order
+        # the runs' labels the checkboxes were labelled with (None: label every one again)
+        self._labels: list[str] | None = None
         self._frame_scales: tuple[bq.Scale, bq.Scale] | None = None
         self.bands = BandPanels(self._axis(), max_points)
         buckets = max(max_points // style.RAW_POINTS_PER_BUCKET, 2)
@@ -127,12 +141,22 @@ class CurveView:
     def _ensure_marks(self) -> None:
         n_runs = len(self.runs)
         new_panels = False
-        order = families(self.runs)
-        for run_index, run in enumerate(self.runs):
+        # A run's panels change only when it gains a name: the runs unchanged since the last
+        # redraw are skipped (adding trial 200 of a search costs what adding trial 2 does).
+        names = [len(run) for run in self.runs]
+        seen = self._names_seen
+        grown = [i for i, n in enumerate(names) if i >= len(seen) or seen[i] != n]
+        if grown or n_runs != len(self._names_seen):
+            self._order = families(self.runs)
+        self._names_seen = names
+        order = self._order
+        for run_index in grown:
+            run = self.runs[run_index]
             for panel in run.panels():
                 view = self.panels.get(panel.family)
                 if view is None:
                     view = PanelView(panel.family, self._axis(), self.max_points, self._frame())
+                    view.defer_tooltips = self._defer_tooltips
                     self.panels[panel.family] = view
                     self.legends[panel.family] = Legend(self.visibility)
                     new_panels = True
@@ -144,8 +168,10 @@ class CurveView:
                             panel.family, order, run_index, n_runs, member, by_output=by_output
                         )
                         self._add_series(view, run_index, name, colour, member)
-            if n_runs > 1 and run_index not in self.run_boxes:
-                self._add_run_box(run_index, run)
+        if n_runs > 1 and len(self.run_boxes) < n_runs:
+            for run_index, run in enumerate(self.runs):
+                if run_index not in self.run_boxes:
+                    self._add_run_box(run_index, run)
         for run_index, marks in self.bands.ensure(self.runs):
             new_panels = True  # a run's bands follow its checkbox in the run bar
             self.visibility.add((run_index, f"{BANDS}{id(marks)}"), marks.marks)
@@ -155,11 +181,42 @@ class CurveView:
             self._recolour(order)
         if new_panels:  # in panel order, as in the saved picture; distributions after
             self.panels = {family: self.panels[family] for family in order}
-            children = [
-                widgets.VBox([self.panels[family].figure, self.legends[family]]) for family in order
-            ] + self.bands.figures()
-            self.grid.layout.grid_template_columns = grid_columns(self.columns, len(children))
-            self.grid.children = children
+            self._place_panels()
+
+    def _place_panels(self) -> None:
+        """Put the panels in the grid, in order, leaving out those that cannot be useful."""
+        shown = [family for family in self.panels if family not in self._flat]
+        children = [
+            self._cells.setdefault(
+                family, widgets.VBox([self.panels[family].figure, self.legends[family]])
+            )
+            for family in shown or list(self.panels)  # all flat: show them rather than nothing
+        ] + self.bands.figures()
+        self.grid.layout.grid_template_columns = grid_columns(self.columns, len(children))
+        self.grid.children = children
+
+    def _judge_flat(self, runs_changed: set[int] | None) -> None:
+        """Leave out of the grid the panels whose every series is a constant or a counter.
+
+        The saved pictures' rule (:func:`~livecurve.model.flat.uninformative`), judged per run
+        (a family is flat when it is flat in every run that has it) and again only for the
+        runs that changed. A panel comes back once one of its series moves.
+        """
+        for index in range(len(self.runs)) if runs_changed is None else runs_changed:
+            run = self.runs[index]
+            self._flat_of[index] = (
+                uninformative([run]),
+                {panel.family for panel in run.panels()},
+            )
+        useful: set[str] = set()
+        every: set[str] = set()
+        for flat, families_of_run in self._flat_of.values():
+            every |= families_of_run
+            useful |= families_of_run - flat
+        flat_now = every - useful
+        if flat_now != self._flat:
+            self._flat = flat_now
+            self._place_panels()
 
     def _recolour(self, order: list[str]) -> None:
         """A second run came (a search's next trial): colour every series by its run instead."""
@@ -187,6 +244,8 @@ class CurveView:
                 }
             self.legends[family].restyle(colours)
         self.bands.recolour(n_runs)
+        self.controls.recoloured()
+        self._labels = None  # label every checkbox again: "run · name" once runs are compared
         self._relabel()
 
     def _label(self, run_index: int, name: str) -> str:
@@ -194,11 +253,27 @@ class CurveView:
         return f"{self.runs[run_index].label} · {name}" if len(self.runs) > 1 else name
 
     def _relabel(self) -> None:
-        """Show each run's current label (a search marks its best trial) on its checkboxes."""
+        """Show each run's current label (a search marks its best trial) on its checkboxes.
+
+        A series gets its label when added; later only a run's new label changes a checkbox's
+        text, so only the runs whose label changed are relabelled (most redraws: none).
+        """
+        labels = [run.label for run in self.runs]
+        old = self._labels
+        if old is None:  # every checkbox (runs are now compared: "run · name")
+            changed = set(range(len(labels)))
+        else:
+            changed = {i for i, (a, b) in enumerate(zip(labels, old)) if a != b}
+        self._labels = labels
+        if not changed:
+            return
         for legend in self.legends.values():
-            legend.restyle({key: {"label": self._label(*key)} for key in legend.series()})
-        if self.run_boxes:
-            self.visibility.restyle_runs({i: self.runs[i].label for i in self.run_boxes})
+            keys = [key for key in legend.series() if key[0] in changed]
+            if keys:
+                legend.restyle({key: {"label": self._label(*key)} for key in keys})
+        boxes = {i: labels[i] for i in changed if i in self.run_boxes}
+        if boxes:
+            self.visibility.restyle_runs(boxes)
 
     def _add_series(
         self, view: PanelView, run_index: int, name: str, colour: str, member: int = 0
@@ -248,23 +323,50 @@ class CurveView:
     # -- updating ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Bring the widget up to date with the runs and the progress (cheap when unchanged)."""
-        with self.visibility.hold_sync():  # the series added now reach the browser in one message
+        with contextlib.ExitStack() as held:
+            # The series added now reach the browser in one message per figure and one for
+            # the visibility: a figure's marks list is sent once per redraw, not per mark.
+            held.enter_context(self.visibility.hold_sync())
+            for view in self.panels.values():
+                held.enter_context(view.figure.hold_sync())
             self._refresh()
 
     def _refresh(self) -> None:
+        # While training, the markers made now get their tooltips (and their series' best
+        # markers) at the next redraw: the first epoch's build makes half the widgets.
+        defer = self.progress.running
+        for view in self.panels.values():
+            view.add_tooltips()
+        for view in self.panels.values():
+            view.defer_tooltips = defer
+        self._defer_tooltips = defer
         self._ensure_marks()
         self.digests.update([run.steps for run in self.runs])
+        # Only the runs whose data changed since the last redraw (a search: the running trial);
+        # everything is looked at again when the smoothing changed.
+        versions = [run.version for run in self.runs]
+        seen = self._versions_drawn
+        runs_changed: set[int] | None = {
+            i for i, v in enumerate(versions) if i >= len(seen) or seen[i] != v
+        }
+        if self._smoothing_drawn != self.digests.smoothing:
+            runs_changed = None
+        self._versions_drawn, self._smoothing_drawn = versions, self.digests.smoothing
+        self._judge_flat(runs_changed)
         for view in self.panels.values():
-            view.refresh(self.runs, self.digests)
+            view.refresh(self.runs, self.digests, runs_changed)
             for key, mark in view.new_marks:  # per-step lines made now: the boxes drive them too
                 self.attach(key, mark)
             view.new_marks.clear()
+            view.flush_marks()  # the marks made by this redraw, added at the end of the list
         self.steps_store.feed(self.runs, self.panels)  # the rows recorded since the last redraw
         self.bands.refresh(self.runs)
         self.controls.refresh(self.panels, self.runs, self.attach)
         self._relabel()
-        self.header.update(self.progress, self.runs, self._axis())
         self.runs_table.refresh(self)  # rows, each run's lines, legends folded with many runs
+        # Many runs: the header lists the runs the table's ranking names, not every run.
+        ranking = self.runs_table.ranking if len(self.runs) > 1 else None
+        self.header.update(self.progress, self.runs, self._axis(), ranking)
         self._colour_named()
 
     def _colour_named(self) -> None:
