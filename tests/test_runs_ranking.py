@@ -129,3 +129,29 @@ def test_a_log_panel_of_many_runs_reaches_the_grey_runs_values() -> None:
     fig = static.figure(runs, log_panels={"loss"})
     low, high = fig.axes[0].get_ylim()
     assert fig.axes[0].get_yscale() == "log" and high >= 1000.0 > low
+
+
+def test_runs_without_loss_or_val_loss_are_ranked_by_their_loss_like_series() -> None:
+    """A Detectron2 log has ``total_loss`` and its parts, no ``loss``: ranked by the total."""
+    runs = []
+    for label, final in (("a", 0.9), ("b", 0.3), ("c", 0.6)):
+        run = Run(label, axis="iteration")
+        for it in (20, 40, 60):
+            run.log(it, {"loss_cls": final / 2, "total_loss": final + 1 / it, "acc": 1 - final})
+        runs.append(run)
+    ranking = rank(runs)
+    assert ranking.objective.name == "total_loss"
+    assert ranking.objective.direction == "min"
+    assert ranking.order == [1, 2, 0]
+    assert ranking.unscored == 0
+
+
+def test_runs_with_only_scores_are_ranked_by_the_validation_score_higher_first() -> None:
+    runs = []
+    for label, value in (("a", 0.5), ("b", 0.8)):
+        run = Run(label)
+        run.log(1, {"accuracy": value, "val_accuracy": value - 0.1})
+        runs.append(run)
+    ranking = rank(runs)
+    assert (ranking.objective.name, ranking.objective.direction) == ("val_accuracy", "max")
+    assert ranking.order == [1, 0]

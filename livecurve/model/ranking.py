@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .names import goal
+from .names import goal, parse, series_goal
 from .run import Run
 
 Direction = Literal["min", "max"]
@@ -106,7 +106,8 @@ class Ranking:
 def objective_for(runs: Sequence[Run], objective: tuple[str, str] | None = None) -> Objective:
     """The objective to rank ``runs`` by: ``objective`` (a tuner's ``(name, direction)``) when
     given, else the one the runs were scored by (:attr:`Run.objective`, the first run's that
-    has one: a search's trials), else ``val_loss`` if any run has it, else ``loss``.
+    has one: a search's trials), else ``val_loss`` if any run has it, else ``loss``, else the
+    first loss-like series (validation first), else the first score.
 
     >>> objective_for([]).name, objective_for([], ("val_auc", "max")).direction
     ('val_loss', 'max')
@@ -124,7 +125,33 @@ def objective_for(runs: Sequence[Run], objective: tuple[str, str] | None = None)
     for name in ("val_loss", "loss"):
         if any(run.has_points(name) for run in runs):
             return Objective(name, "min")
-    return Objective("val_loss", "min")
+    return _named_objective(runs) or Objective("val_loss", "min")
+
+
+def _named_objective(runs: Sequence[Run]) -> Objective | None:
+    """Runs with neither ``val_loss`` nor ``loss`` (a Detectron2 log's ``total_loss``): the first
+    validation series that is minimised, then the first training one, then the same for a
+    maximised score; a ``total`` loss goes before its parts.
+
+    >>> run = Run("a")
+    >>> run.log(1, {"loss_cls": 0.5, "total_loss": 1.0, "fast_rcnn/cls_accuracy": 0.9})
+    >>> objective_for([run]).name
+    'total_loss'
+    """
+    names: dict[str, None] = {}
+    for run in runs:
+        names.update(dict.fromkeys(n for n in run.names if run.has_points(n)))
+    for direction in ("min", "max"):
+        for validation in (True, False):
+            found = [
+                name
+                for name in names
+                if series_goal(name) == direction and parse(name).is_validation == validation
+            ]
+            if found:
+                best = next((name for name in found if "total" in name.lower()), found[0])
+                return Objective(best, direction)
+    return None
 
 
 def score(run: Run, objective: Objective) -> float | None:
