@@ -198,3 +198,38 @@ def test_a_test_line_is_dashed_beside_validation_in_a_colour_of_its_own() -> Non
     (panel,) = run.panels()
     assert [run.is_validation(n) for n in panel.names] == [False, True, True]
     assert panel.member_index("val_loss") != panel.member_index("test_loss")
+
+
+@pytest.mark.parametrize(
+    ("names", "panels"),
+    [
+        # the validation of a group's member joins the member's panel, in the member's place
+        (
+            ["layer1/mean", "layer1/std", "val_layer1/std"],
+            {"layer1": ["layer1/mean", "layer1/std", "val_layer1/std"]},
+        ),
+        (["fast_rcnn/cls_accuracy", "val/fast_rcnn/cls_accuracy"], {"fast_rcnn": None}),
+        # a split word before the slash and no grouped training series: one panel per metric
+        (
+            ["train_metrics/mse", "val_metrics/mse", "train_metrics/r2", "val_metrics/r2"],
+            {"metrics/mse": None, "metrics/r2": None},
+        ),
+    ],
+)
+def test_a_validation_series_joins_its_group_member_only_where_training_is_grouped(
+    names: list[str], panels: dict[str, list[str] | None]
+) -> None:
+    from livecurve.model.run import Run
+
+    run = Run("a")
+    for epoch in (1, 2, 3):
+        run.log(epoch, {name: 1.0 / (epoch + i) for i, name in enumerate(names)})
+    found = {panel.family: panel for panel in run.panels()}
+    assert list(found) == list(panels)
+    for family, expected in panels.items():
+        if expected is not None:
+            assert found[family].names == expected
+    if "layer1" in found:
+        panel = found["layer1"]
+        assert panel.member_index("val_layer1/std") == panel.member_index("layer1/std") == 1
+        assert panel.member_of("val_layer1/std") == ("std", "")

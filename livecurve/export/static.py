@@ -267,8 +267,9 @@ def _add_members(found: dict[int, tuple[str, bool]], panel: Panel, names: tuple[
         if panel.by_output:
             text = panel.output_of.get(name) or "total"
         else:
-            text = parsed.member or parsed.family
-            text += f" ({parsed.variant})" if parsed.variant else ""
+            part, variant = panel.member_of(name)
+            text = part or parsed.family
+            text += f" ({variant})" if variant else ""
         held = found.get(member)
         training = bool(held and held[1]) or not parsed.is_validation
         found[member] = (held[0] if held else text, training)

@@ -52,8 +52,38 @@ class Panel:
         if self.output_of:  # one colour per output in every panel; 0: the total ("")
             output = self.output_of[name]
             return 0 if not output else self.outputs.index(output) + 1
-        members = list(dict.fromkeys((parse(n).member, parse(n).variant) for n in self.names))
-        return members.index((parse(name).member, parse(name).variant))
+        members = list(dict.fromkeys(self.member_of(n) for n in self.names))
+        return members.index(self.member_of(name))
+
+    def member_of(self, name: str) -> tuple[str, str]:
+        """``name``'s group member and variant in this panel (``("std", "")`` for ``layer1/std``
+        and for its validation ``val_layer1/std`` in panel ``layer1``)."""
+        metric = parse(name)
+        if (
+            metric.is_validation
+            and not metric.member
+            and metric.family.startswith(self.family + "/")
+        ):
+            return metric.family[len(self.family) + 1 :], metric.variant
+        return metric.member, metric.variant
+
+
+def _validation_joins_its_member(metrics: dict[str, MetricName]) -> dict[str, MetricName]:
+    """``val_layer1/std`` goes in panel ``layer1`` beside ``layer1/std`` (a split word names the
+    split, the slash after it a group only where the training series is grouped that way;
+    ``train_metrics/mse`` and ``val_metrics/mse`` keep a ``metrics/mse`` panel)."""
+    grouped = {(m.family, m.member) for m in metrics.values() if m.member and not m.is_validation}
+    if not grouped:
+        return metrics
+    joined = dict(metrics)
+    for name, metric in metrics.items():
+        if metric.is_validation and not metric.member:
+            group, _, member = metric.family.rpartition("/")
+            if (group, member) in grouped:
+                joined[name] = MetricName(
+                    metric.raw, group, metric.split, member=member, variant=metric.variant
+                )
+    return joined
 
 
 def families(runs: list[Run], visible: Mapping[tuple[int, str], bool] | None = None) -> list[str]:
@@ -209,8 +239,8 @@ class Run:
         # Names are only ever added: the grouping is computed again only when there are more.
         if self._panels_of != len(items):
             panels: dict[str, Panel] = {}
-            metrics = dict(items)
-            for name, metric in items:
+            metrics = _validation_joins_its_member(dict(items))
+            for name, metric in metrics.items():
                 panels.setdefault(metric.family, Panel(metric.family)).names.append(name)
             panels = _by_output(panels, metrics)
             for panel in panels.values():
