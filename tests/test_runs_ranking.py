@@ -155,3 +155,12 @@ def test_runs_with_only_scores_are_ranked_by_the_validation_score_higher_first()
     ranking = rank(runs)
     assert (ranking.objective.name, ranking.objective.direction) == ("val_accuracy", "max")
     assert ranking.order == [1, 0]
+
+
+def test_a_picture_of_many_finished_runs_names_only_the_best_few_not_the_last() -> None:
+    """A saved picture, as the exported runs table, has no live run: the last (worst) run is
+    grey like the others, so the picture names what the finished widget names."""
+    values = [float(v) for v in np.linspace(0.1, 1.0, 30)]  # the last run is the worst
+    text, _ = picture_text(runs_with(values))
+    assert "trial 30" not in text and "latest" not in text
+    assert f"+ {30 - BEST_NAMED} more runs" in text

@@ -61,7 +61,8 @@ def figure(
     n_cols = max(1, min(columns, n_panels))
     n_rows = -(-n_panels // n_cols)
     width = style.PANEL_WIDTH_PX / 100 * n_cols
-    ranking = rank(runs) if len(runs) > 1 else None
+    # No run is live in a file (as in the exported runs tables): the best few are named.
+    ranking = rank(runs, live=None) if len(runs) > 1 else None
     outputs = _outputs(runs[0]) if len(runs) == 1 else ()
     legend_cols, legend_height = _legend_layout(runs, width, ranking)
     if outputs:
