@@ -207,6 +207,12 @@ function store(model) {
       const [raw, smooth] = await Promise.all([e.raw, e.smooth].map((r) => resolve(model, r)));
       const s = { run: e.run, name: e.name, raw, smooth, base: null, mine: false, writing: 0 };
       series.set(e.id, s);
+      // For controls.js: every held step of this series while the store draws its zoom (the
+      // zoomed panel's y range is fitted to them; its smoothing preview leaves them to us).
+      raw.__lcHeld = () => {
+        const R = s.mine && runs.get(s.run), col = R && R.cols.get(s.name);
+        return col ? { x: R.x, y: col, n: R.n } : null;
+      };
       const keep = () => { if (!s.writing) { s.base = null; schedule(); } };
       raw.on("change:y", keep);
       const xs = raw.get("scales").x;
