@@ -101,6 +101,8 @@ class LivePlot:
         self.guard = Guard()
         self._view: Any = None
         self._throttle = Throttle(redraw_interval, self._redraw)
+        self._everything = False  # this redraw sends every recorded step (refresh())
+        self._catching_up = False  # a cell-end redraw is registered to send the rest
         self._validation: dict[str, bool] = {}
         self._training_only: set[tuple[str, ...]] = set()  # name tuples known to hold no val
         self._output = CellOutput(self._mimebundle, self.guard)  # where display() showed it
@@ -333,9 +335,17 @@ class LivePlot:
         return self.view.widget
 
     def refresh(self) -> None:
-        """Redraw the widget now, if one exists (errors are reported once, never raised)."""
+        """Redraw the widget now, if one exists (errors are reported once, never raised).
+
+        This redraw sends the browser every recorded step (throttled redraws send a bounded
+        share each; see :class:`~livecurve.view.steps_store.StepsStore`).
+        """
         if self._view is not None:
-            self._throttle.flush()
+            self._everything = True
+            try:
+                self._throttle.flush()
+            finally:
+                self._everything = False
 
     def changed(self) -> None:
         """New values were recorded: redraw now if the last redraw is old enough, else soon."""
@@ -346,7 +356,33 @@ class LivePlot:
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.flush)
         if self._view is not None:
+            from ..view.steps_store import REDRAW_BYTES
+
+            store = self._view.steps_store
+            store.budget_bytes = None if self._everything else REDRAW_BYTES
             self.guard.call("redrawing the widget", self._view.refresh)
+            if not self._everything and store.backlog:
+                self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Steps not sent yet (a bounded share goes per redraw): more redraws follow, and the
+        running cell's end sends the rest at once."""
+        self._throttle.poke()
+        if self._catching_up:
+            return
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            return
+        self._catching_up = True
+
+        def send_all(*_: Any) -> None:
+            shell.events.unregister("post_run_cell", send_all)
+            self._catching_up = False
+            self.refresh()
+
+        shell.events.register("post_run_cell", send_all)
 
     @property
     def smoothing(self) -> float:

@@ -272,6 +272,10 @@ function store(model) {
       const view = markView(s);
       const cols = Math.max(1, Math.round(view ? view.parent.plotareaWidth : 1000));
       const [a, b] = shown(view, lo, hi);
+      // Rows still on their way (throttled redraws send the oldest first): a range that reaches
+      // past the last one held shows the kernel's line until they are here.
+      const total = Number((model.get("rows_total") || {})[s.run] || 0);
+      if (R.n < total && !(R.n > 0 && R.x[R.n - 1] >= b)) { restore(s); s.cache = null; continue; }
       const w = weight();
       const key = `${a},${b},${cols},${w}`;
       const c = s.cache;
@@ -304,7 +308,7 @@ function store(model) {
   }
   S.applyAll = applyAll;
   model.on("change:series change:controls", load);
-  model.on("change:enabled", schedule);
+  model.on("change:enabled change:rows_total", schedule);
   S.ready = load();
   // A new front end (a reloaded page) asks for the history; the kernel answers when it reads it.
   checkSent();
