@@ -178,6 +178,9 @@ function store(model) {
     for (const b of buffers || []) size += b.byteLength;
     S.stats.bytes += size;
     S.stats.maxMessage = Math.max(S.stats.maxMessage || 0, size);
+    if (msg.event === "rows" && !msg.replay) S.stats.maxDelta = Math.max(S.stats.maxDelta || 0, size);
+    (S.stats.log = S.stats.log || []).push([msg.event, msg.start, msg.n, size, !!msg.replay, Math.round(performance.now())]);
+    if (S.stats.log.length > 200) S.stats.log.shift();
     if (msg.event === "rows") onRows(msg, buffers);
     else if (msg.event === "column") onColumn(msg, buffers);
     else if (msg.event === "truncate") { // rows moved in the kernel: they come again

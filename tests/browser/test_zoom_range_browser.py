@@ -175,3 +175,70 @@ def test_a_zoomed_panel_fits_y_to_the_view_and_smooths_from_the_runs_start(
             assert np.abs(restarted[rows - rows[0]] - expected[rows]).max() > 0.005
         finally:
             (tmp_path / "stop").write_text("")
+
+
+FAST_CELL = """\
+import time, numpy as np
+from livecurve import LivePlot
+names = [f"m{i}" for i in range(8)]
+plot = LivePlot(axis="step", title="20,000 steps/s x 8 series")
+plot.display()
+rng = np.random.default_rng(3)
+step, t0 = 0, time.time()
+while time.time() - t0 < 6:  # 1,000 steps every 50 ms: about 20,000 a second
+    block = rng.normal(size=(1000, 8)).astype(np.float32).cumsum(axis=0)
+    plot.run.extend_steps(np.arange(step + 1.0, step + 1001), dict(zip(names, block.T)))
+    plot.changed()  # what log() does: a throttled redraw
+    step += 1000
+    time.sleep(0.05)
+plot.view.steps_store.send({"event": "loop ended"})  # for the test: what came before it
+x, cols = plot.run.steps.rows(0, ["m0"])
+print("SENT", step, float(cols["m0"].astype(np.float64).sum()), flush=True)
+"""
+
+STORE = """
+() => {
+  const el = [...document.querySelectorAll('.lc-steps-store')].pop();
+  const S = el && el.__lcStore, R = S && S.runs.get(0);
+  if (!R) return null;
+  const col = R.cols.get("m0");
+  let sum = 0;
+  for (let i = 0; i < R.n; i++) sum += col[i];
+  return { n: R.n, total: Number((S.model.get("rows_total") || {})[0] || 0),
+           last: R.x[R.n - 1], sum, maxMessage: S.stats.maxMessage || 0, log: S.stats.log };
+}
+"""
+
+
+def test_a_fast_loop_sends_bounded_redraws_and_the_browser_ends_with_every_step(
+    tmp_path: Path,
+) -> None:
+    """20,000 steps/s of 8 series: each redraw's step message stays under 100 KB while the
+    browser falls behind, and once the cell ends it holds every step, exactly."""
+    pytest.importorskip("playwright.sync_api")
+    write_notebook(tmp_path / "fast.ipynb", FAST_CELL)
+    with notebook_page(tmp_path, "fast.ipynb", failure_png="jupyterlab-fast-failure.png") as page:
+        run_cell(page, 0)
+        page.wait_for_function(f"({STORE.strip()})() && ({STORE.strip()})().n > 0", timeout=60_000)
+        behind = False
+        while cell_busy(page, 0):
+            state = page.evaluate(STORE)
+            behind = behind or state["n"] < state["total"]
+            page.wait_for_timeout(200)
+        assert behind, "the browser never fell behind: the test did not log fast enough"
+        log = page.evaluate(STORE)["log"]  # [event, start, n, bytes, replay, ms]
+        events = [entry[0] for entry in log]
+        assert "loop ended" in events, events
+        during = [e for e in log[: events.index("loop ended")] if e[0] == "rows" and not e[4]]
+        assert len(during) >= 2 and max(e[3] for e in during) <= 100_000, during
+        after = [e for e in log[events.index("loop ended") :] if e[0] == "rows"]
+        assert after and max(e[3] for e in after) <= 1 << 20  # the final redraw, chunked
+        output = page.locator(".jp-Notebook .jp-Cell").nth(0).locator(".jp-OutputArea")
+        words = output.get_by_text("SENT").inner_text().split()
+        steps, total = int(words[1]), float(words[2])
+        page.wait_for_function(
+            f"() => {{ const s = ({STORE.strip()})(); return s.n >= {steps}; }}", timeout=30_000
+        )
+        state = page.evaluate(STORE)
+        assert state["n"] == steps and state["last"] == steps and state["total"] == steps
+        assert state["sum"] == pytest.approx(total, rel=1e-9, abs=1e-6)
