@@ -262,7 +262,13 @@ class StepsStore(ModuleWidget):
         return sum(h.rows * len(h.names) for h in self._held.values() if not h.capped)
 
     def _send_rows(
-        self, run_index: int, start: int, x: np.ndarray, columns: dict, names: list[str]
+        self,
+        run_index: int,
+        start: int,
+        x: np.ndarray,
+        columns: dict,
+        names: list[str],
+        replay: bool = False,
     ) -> None:
         step = max(1, self.chunk_bytes // self.bytes_per_row(len(names)))
         for a in range(0, x.size, step):
@@ -270,6 +276,8 @@ class StepsStore(ModuleWidget):
             content: dict[str, Any] = {
                 "event": "rows", "run": run_index, "start": start + a, "n": b - a, "names": names
             }  # fmt: skip
+            if replay:  # history a front end asked for, not a redraw's new rows
+                content["replay"] = True
             xs = np.ascontiguousarray(x[a:b], dtype=np.float64)
             spacing = _spacing(xs)
             buffers = [] if spacing is not None else [xs]
@@ -310,4 +318,4 @@ class StepsStore(ModuleWidget):
                     x, columns = held.table.rows(start, held.names)
                     n = held.rows - start
                     self._send_rows(run_index, start, x[:n], {k: v[:n] for k, v in columns.items()},
-                                    held.names)  # fmt: skip
+                                    held.names, replay=True)  # fmt: skip
