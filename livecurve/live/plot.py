@@ -325,8 +325,7 @@ class LivePlot:
         from IPython import get_ipython
 
         shell = get_ipython()
-        if shell is None:
-            self.settle()
+        if shell is None:  # no cell to end: the redraw thread draws it, or a read of the view
             return
 
         def draw(*_: Any) -> None:
