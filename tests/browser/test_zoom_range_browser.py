@@ -210,6 +210,30 @@ STORE = """
 """
 
 
+# While the browser is behind: a zoom inside the held steps draws them (the store), a zoom
+# that reaches the steps still coming shows the kernel's line, never a line cut short.
+ZOOM_BEHIND = """
+async ([held, total]) => {
+  const S = [...document.querySelectorAll('.lc-steps-store')].pop().__lcStore;
+  const s = S.series.get("0:m0");
+  const xs = s.raw.get("scales").x;
+  const frame = () => new Promise(requestAnimationFrame);
+  const settle = async () => { for (let i = 0; i < 5; i++) await frame(); };
+  const out = { error: null };
+  const lo = Math.max(1, held - 1500), hi = held - 1000;
+  xs.set({ min: lo, max: hi }); await settle();
+  let x = s.raw.get("x");
+  out.held = { mine: s.mine, last: x[x.length - 1], hi };
+  xs.set({ min: total - 500, max: total + 500 }); await settle();
+  x = s.raw.get("x");
+  out.coming = { mine: s.mine, n: x.length, last: x[x.length - 1] };
+  xs.set({ min: null, max: null }); await settle();
+  out.error = S.stats.error || null;
+  return out;
+}
+"""
+
+
 def test_a_fast_loop_sends_bounded_redraws_and_the_browser_ends_with_every_step(
     tmp_path: Path,
 ) -> None:
@@ -220,12 +244,19 @@ def test_a_fast_loop_sends_bounded_redraws_and_the_browser_ends_with_every_step(
     with notebook_page(tmp_path, "fast.ipynb", failure_png="jupyterlab-fast-failure.png") as page:
         run_cell(page, 0)
         page.wait_for_function(f"({STORE.strip()})() && ({STORE.strip()})().n > 0", timeout=60_000)
-        behind = False
+        behind, zooms = False, None
         while cell_busy(page, 0):
             state = page.evaluate(STORE)
+            if state["n"] < state["total"] - 2000 and zooms is None:
+                behind = True  # zoom into what is held, then into the steps still coming
+                zooms = page.evaluate(ZOOM_BEHIND, [state["n"], state["total"]])
             behind = behind or state["n"] < state["total"]
             page.wait_for_timeout(200)
         assert behind, "the browser never fell behind: the test did not log fast enough"
+        assert zooms is not None and zooms["error"] is None, zooms
+        assert zooms["held"]["mine"] and zooms["held"]["last"] >= zooms["held"]["hi"]
+        assert not zooms["coming"]["mine"]  # not a line cut at the last held step...
+        assert zooms["coming"]["n"] < 5000  # ...but the kernel's whole-run line
         log = page.evaluate(STORE)["log"]  # [event, start, n, bytes, replay, ms]
         events = [entry[0] for entry in log]
         assert "loop ended" in events, events
