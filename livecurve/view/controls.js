@@ -181,8 +181,9 @@ function controller(model) {
       const sc = m.get("scales");
       if (sc && sc.y !== s) setLocal(m, { scales: { ...sc, y: s } });
     }
+    // Pan and zoom move x only: the y range then fits what is in view (applyRange).
     const pzs = p.pz.get("scales") || {};
-    if (!pzs.y || pzs.y[0] !== s) setLocal(p.pz, { scales: { x: [p.x], y: [s] } });
+    if (!pzs.x || pzs.x[0] !== p.x || !pzs.y || pzs.y.length) setLocal(p.pz, { scales: { x: [p.x], y: [] } });
   }
   function applyRange(p) {
     if (zoomed.has(p.family)) return;

@@ -83,6 +83,15 @@ async ([lo, hi]) => {
 }
 """
 
+SCALES = """
+() => {
+  const S = [...document.querySelectorAll('.lc-steps-store')].pop().__lcStore;
+  const s = S.series.get("0:loss");
+  const sc = s.raw.get("scales");
+  return { x: [sc.x.get("min"), sc.x.get("max")], y: [sc.y.get("min"), sc.y.get("max")] };
+}
+"""
+
 SLIDE = """
 async (w) => {
   const slider = document.querySelector(".livecurve .lc-smoothing");
@@ -173,6 +182,29 @@ def test_a_zoomed_panel_fits_y_to_the_view_and_smooths_from_the_runs_start(
             # an average restarted at the zoom's left edge (the old preview) is not that line
             restarted = Smoother(0.9).update(loss[rows[0] : rows[-1] + 1].astype(np.float64))
             assert np.abs(restarted[rows - rows[0]] - expected[rows]).max() > 0.005
+
+            # 4. A person's zoom: reset, pan/zoom on, the mouse wheel over the panel. The wheel
+            # zooms x only, and y fits what is in view.
+            page.locator(".livecurve .lc-reset").first.click()
+            page.locator(".livecurve .lc-zoom").first.click()
+            area = page.locator(".livecurve .bqplot.figure rect.plotarea_background").first
+            box = area.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            for _ in range(2):
+                page.mouse.wheel(0, -2000)
+                page.wait_for_timeout(300)
+            wheel = page.evaluate(SCALES)
+            assert cell_busy(page, 0)
+            lo, hi = wheel["x"]
+            assert lo is not None and 0 < hi - lo < 2000, wheel  # zoomed in x
+            view = loss[int(np.ceil(lo)) - 1 : int(hi)]
+            bulk = view[view < 10]
+            low, high = wheel["y"]
+            assert low is not None and low <= bulk.min() and high >= bulk.max(), (wheel, bulk)
+            assert high - low < 0.3 * (whole_high - whole_low), (wheel, near["before"])
+            page.locator(".livecurve .bqplot.figure").first.screenshot(
+                path=str(ARTIFACTS / "jupyterlab-wheel-zoom-y-range.png")
+            )
         finally:
             (tmp_path / "stop").write_text("")
 
