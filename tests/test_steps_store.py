@@ -239,3 +239,34 @@ def test_throttled_redraws_stay_under_100_kb_and_the_browser_ends_with_every_ste
         np.testing.assert_array_equal(cols[name], table[name].astype(np.float32))
     assert store.backlog == 0 and store.rows_sent == {"0": step}
     print(f"{steps_per_second:,} steps/s x 8 series: bytes per redraw {min(sizes)}-{max(sizes)}")
+
+
+def test_rows_moved_while_the_browser_is_behind_are_sent_again_within_the_budget() -> None:
+    """A throttled redraw's budget and Keras's moved batches together: the rows sent that moved
+    are dropped and come again, oldest first, and the browser ends with the table's x exactly."""
+    plot, rec = _plot()
+    store = plot.view.steps_store
+    rng = np.random.default_rng(4)
+    n = 60_000
+    values = {k: rng.normal(size=n) for k in NAMES}
+    plot.run.extend_steps(np.arange(n) / 1000, {k: v[:n] for k, v in values.items()})
+    plot._redraw()  # throttled: only part of the rows
+    held = _held(rec.take())
+    sent = held[0][0].size
+    assert 0 < sent < n and store.backlog == n - sent
+    plot.place_steps(sent // 2, np.arange(sent // 2, n) / 1000 + 0.0005)  # rows sent move
+    plot._redraw()
+    messages = rec.take()
+    assert messages[0][0]["event"] == "truncate" and messages[0][0]["rows"] <= sent // 2
+    assert sum(len(b) for _, bufs in messages for b in bufs) <= 100_000
+    held = _held(messages, held)
+    for _ in range(3):
+        plot._redraw()
+        held = _held(rec.take(), held)
+    plot.refresh()
+    held = _held(rec.take(), held)
+    x, table = plot.run.steps.rows(0, NAMES)
+    np.testing.assert_array_equal(held[0][0], x)
+    for name in NAMES:
+        np.testing.assert_array_equal(held[0][1][name], table[name].astype(np.float32))
+    assert store.backlog == 0
