@@ -8,7 +8,8 @@ to copying the raw buffers once (which sending them costs at the least).
 Then, with full-resolution zoom (``view/steps_store.py``: the browser holds every step), the bytes
 of one redraw of a live ``LivePlot(axis="step")`` of 8 series at 4 redraws a second: the new rows
 sent to the browser's store plus the kernel's whole-run lines, against the 100 KB budget, for
-1,000 to 10,000 steps a second.
+1,000 to 20,000 steps a second, capped (the throttled redraws) against uncapped (the baseline),
+and that the final redraw leaves the browser holding every step.
 Run: ``.venv/bin/python benchmarks/redraw_payload.py``.
 """
 
@@ -32,43 +33,83 @@ def best_of(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
 
 
 def zoom_store(quick: bool) -> None:
-    """Bytes one redraw sends with the step store, on a run of 10^6 steps (10^5 when quick)."""
+    """Bytes per redraw with the step store, on a run of 10^6 steps (10^5 when quick).
+
+    Each rate runs 3 s of training (12 redraws at 4 a second) through the live figure's
+    throttled redraw, which caps a redraw at ``REDRAW_BYTES`` (the oldest unsent rows first),
+    against the same redraws uncapped (the baseline: every new row at once). Then the final
+    redraw (``refresh()``) sends the rows still behind, in messages of at most 1 MiB.
+    """
     from livecurve import LivePlot
 
     names = [f"m{i}" for i in range(8)]
     n = 100_000 if quick else 1_000_000
     rng = np.random.default_rng(0)
-    print(f"\nstep store, 8 series, run of {n:,} steps, 4 redraws/s")
-    print(" steps/s  store bytes  line bytes  total bytes  total / 100 KB ratio")
-    for rate in (1_000, 4_000, 10_000):
-        plot = LivePlot(axis="step", smoothing=0.6)
-        plot.run.extend_steps(
-            np.arange(1.0, n + 1), {k: rng.normal(size=n).cumsum() for k in names}
-        )
-        plot.view.refresh()
-        store = plot.view.steps_store
-        sent: list[int] = []
+    redraws = 12
+    print(f"\nstep store, 8 series, run of {n:,} steps, 4 redraws/s, {redraws} redraws")
+    print(
+        " steps/s  uncapped max B  capped max B  capped / 100 KB  rows behind  final: msgs"
+        "  largest B  all steps held"
+    )
+    for rate in (1_000, 4_000, 10_000, 20_000):
+        row = {}
+        for capped in (False, True):
+            plot = LivePlot(axis="step", smoothing=0.6)
+            plot.run.extend_steps(
+                np.arange(1.0, n + 1), {k: rng.normal(size=n).cumsum() for k in names}
+            )
+            plot.refresh()
+            store = plot.view.steps_store
+            sent: list[int] = []
+            rows_sent: list[int] = []
 
-        def record(msg: dict, buffers: list | None = None, sent: list[int] = sent) -> None:
-            sent.append(sum(memoryview(b).nbytes for b in buffers or []))
+            def record(
+                msg: dict, buffers: list | None = None, sent=sent, rows_sent=rows_sent
+            ) -> None:  # type: ignore[no-untyped-def]
+                sent.append(sum(memoryview(b).nbytes for b in buffers or []))
+                content = msg.get("content") or {}
+                if content.get("event") == "rows":
+                    rows_sent.append(int(content["n"]))
 
-        store._send = record  # type: ignore[method-assign]
-        marks = [
-            m for view in plot.view.panels.values() for s in view.series.values()
-            for m in (s.raw, s.smooth)
-        ]  # fmt: skip
-        before = [(m.x, m.y) for m in marks]
-        rows = rate // 4
-        block = rng.normal(size=(rows, 8))
-        plot.run.extend_steps(np.arange(n + 1.0, n + 1 + rows), dict(zip(names, block.T)))
-        plot.view.refresh()
-        lines = sum(
-            m.x.nbytes + m.y.nbytes
-            for m, (x, y) in zip(marks, before)
-            if m.x is not x or m.y is not y
+            store._send = record  # type: ignore[method-assign]
+            marks = [
+                m for view in plot.view.panels.values() for s in view.series.values()
+                for m in (s.raw, s.smooth)
+            ]  # fmt: skip
+            rows, step, sizes = rate // 4, n, []
+            for _ in range(redraws):
+                before = [(m.x, m.y) for m in marks]
+                block = rng.normal(size=(rows, 8))
+                plot.run.extend_steps(
+                    np.arange(step + 1.0, step + 1 + rows), dict(zip(names, block.T))
+                )
+                step += rows
+                sent.clear()
+                if capped:
+                    plot._redraw()  # the throttle's redraw: capped
+                else:
+                    plot.refresh()  # every new row at once
+                lines = sum(
+                    m.x.nbytes + m.y.nbytes
+                    for m, (x, y) in zip(marks, before)
+                    if m.x is not x or m.y is not y
+                )
+                sizes.append(sum(sent) + lines)
+            behind = store.backlog
+            sent.clear()
+            plot.refresh()  # the final redraw
+            final = (len(sent), max(sent, default=0))
+            row[capped] = (
+                max(sizes),
+                behind,
+                final,
+                store.backlog == 0 and sum(rows_sent) == step - n,
+            )
+        (free, _, _, _), (cap, behind, (msgs, largest), whole) = row[False], row[True]
+        print(
+            f"{rate:>8,} {free:>15,} {cap:>13,} {cap / 100_000:16.3f} {behind:>12,}"
+            f" {msgs:>12,} {largest:>10,}  {whole}"
         )
-        total = sum(sent) + lines
-        print(f"{rate:>8,} {sum(sent):>12,} {lines:>11,} {total:>12,} {total / 100_000:10.3f}")
 
 
 def main(quick: bool = False) -> None:

@@ -193,3 +193,80 @@ def test_a_redraw_with_per_batch_values_sends_under_100_kb(per_redraw: int) -> N
     assert store == per_redraw * 4 * 8
     print(f"{per_redraw} rows: store {store} B + lines {lines} B")
     assert lines > 0 and store + lines <= 100_000, (store, lines)
+
+
+@pytest.mark.parametrize("steps_per_second", [10_000, 20_000])
+def test_throttled_redraws_stay_under_100_kb_and_the_browser_ends_with_every_step(
+    steps_per_second: int,
+) -> None:
+    """Above ~6,600 steps/s of 8 series the new rows alone pass 100 KB a redraw: a throttled
+    redraw sends the oldest unsent rows that fit, later ones the rest, and ``refresh()`` (the
+    final redraw) sends everything left, in messages <= 1 MiB. Nothing is lost or repeated."""
+    plot, rec = _plot()
+    store = plot.view.steps_store
+    rng = np.random.default_rng(1)
+    n = 100_000
+    plot.run.extend_steps(np.arange(1.0, n + 1), {k: rng.normal(size=n).cumsum() for k in NAMES})
+    plot.refresh()
+    held = _held(rec.take())
+    per_redraw = steps_per_second // 4
+    step = n
+    sizes = []
+    for _ in range(12):  # 3 s of training at 4 redraws/s
+        before = _marks_bytes(plot)
+        block = rng.normal(size=(per_redraw, 8)).astype(np.float32)
+        plot.run.extend_steps(
+            np.arange(step + 1.0, step + 1 + per_redraw), dict(zip(NAMES, block.T))
+        )
+        step += per_redraw
+        plot._redraw()  # what the throttle's waiting thread runs
+        messages = rec.take()
+        held = _held(messages, held)
+        after = _marks_bytes(plot)
+        lines = sum(size for key, (arr, size) in after.items() if arr[0] is not before[key][0][0])
+        sizes.append(sum(len(b) for _, bufs in messages for b in bufs) + lines)
+    assert max(sizes) <= 100_000, sizes
+    assert store.backlog > 0 and plot._throttle.pending  # behind: more redraws are due
+    assert store.rows_total == {"0": step} and store.rows_sent["0"] < step
+    plot.refresh()  # the final redraw: every step left, chunked
+    last = rec.take()
+    assert last and max(sum(len(b) for b in bufs) for _, bufs in last) <= 1 << 20
+    held = _held(last, held)
+    x, cols = held[0]
+    table_x, table = plot.run.steps.rows(0, NAMES)
+    np.testing.assert_array_equal(x, table_x)
+    for name in NAMES:
+        np.testing.assert_array_equal(cols[name], table[name].astype(np.float32))
+    assert store.backlog == 0 and store.rows_sent == {"0": step}
+    print(f"{steps_per_second:,} steps/s x 8 series: bytes per redraw {min(sizes)}-{max(sizes)}")
+
+
+def test_rows_moved_while_the_browser_is_behind_are_sent_again_within_the_budget() -> None:
+    """A throttled redraw's budget and Keras's moved batches together: the rows sent that moved
+    are dropped and come again, oldest first, and the browser ends with the table's x exactly."""
+    plot, rec = _plot()
+    store = plot.view.steps_store
+    rng = np.random.default_rng(4)
+    n = 60_000
+    values = {k: rng.normal(size=n) for k in NAMES}
+    plot.run.extend_steps(np.arange(n) / 1000, {k: v[:n] for k, v in values.items()})
+    plot._redraw()  # throttled: only part of the rows
+    held = _held(rec.take())
+    sent = held[0][0].size
+    assert 0 < sent < n and store.backlog == n - sent
+    plot.place_steps(sent // 2, np.arange(sent // 2, n) / 1000 + 0.0005)  # rows sent move
+    plot._redraw()
+    messages = rec.take()
+    assert messages[0][0]["event"] == "truncate" and messages[0][0]["rows"] <= sent // 2
+    assert sum(len(b) for _, bufs in messages for b in bufs) <= 100_000
+    held = _held(messages, held)
+    for _ in range(3):
+        plot._redraw()
+        held = _held(rec.take(), held)
+    plot.refresh()
+    held = _held(rec.take(), held)
+    x, table = plot.run.steps.rows(0, NAMES)
+    np.testing.assert_array_equal(held[0][0], x)
+    for name in NAMES:
+        np.testing.assert_array_equal(held[0][1][name], table[name].astype(np.float32))
+    assert store.backlog == 0

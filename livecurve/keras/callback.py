@@ -161,6 +161,8 @@ class LiveCurve(keras.callbacks.Callback):
             self.plot.open_log(log, repair=False)
         self.batches = BatchReader(self.plot.record_steps, self.plot.changed)
         self.display_widget = display
+        if display:  # in a notebook: built now, so fit()'s on_train_begin only shows it
+            self.plot.prepare_view()
         self._fit = _Fit(awaiting_first_epoch=False)  # made anew by each on_train_begin
         self._fits = 0
         self._search = Search(self.plot)  # shared by the copies KerasTuner makes per trial

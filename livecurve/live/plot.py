@@ -101,6 +101,9 @@ class LivePlot:
         self.guard = Guard()
         self._view: Any = None
         self._throttle = Throttle(redraw_interval, self._redraw)
+        self._everything = False  # this redraw sends every recorded step (refresh())
+        self._final_due = False  # finish() left the final redraw to the redraw thread
+        self._catching_up = False  # a cell-end redraw is registered to send the rest
         self._validation: dict[str, bool] = {}
         self._training_only: set[tuple[str, ...]] = set()  # name tuples known to hold no val
         self._output = CellOutput(self._mimebundle, self.guard)  # where display() showed it
@@ -300,17 +303,58 @@ class LivePlot:
         self.finish()  # also after an exception: the curves so far stay drawn, it propagates
 
     def finish(self) -> None:
-        """Mark the end of training; the notebook output gains a static picture of the figure."""
+        """Mark the end of training; the notebook output gains a static picture of the figure.
+
+        The log file is written (fsync'ed) here; the final redraw, which sends every step, runs
+        beside the caller, on the redraw thread, soon after, and at the latest when the running
+        cell's code ends, or when the figure is shown or :attr:`view` is read before that.
+        """
         self.progress.finish()
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.flush)
-        self.refresh()
+        if self._view is not None:
+            self._final_due = True
+            self._throttle.poke()
         self.guard.call("showing the final picture", self._output.picture_at_cell_end)
+        self.guard.call("drawing the final state", self._final_at_cell_end)
+
+    def _final_at_cell_end(self) -> None:
+        """The final redraw at the latest when the running cell's code is done."""
+        if not self._final_due:
+            return
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:  # no cell to end: the redraw thread draws it, or a read of the view
+            return
+
+        def draw(*_: Any) -> None:
+            shell.events.unregister("post_run_cell", draw)
+            self.settle()
+
+        shell.events.register("post_run_cell", draw)
+
+    def settle(self) -> None:
+        """Draw the final state now if :meth:`finish` left it to the redraw thread."""
+        if self._final_due and self._view is not None:
+            self.refresh()
 
     # -- showing -------------------------------------------------------------------------
+    def prepare_view(self) -> None:
+        """Build the widget now, in a notebook (showing it later costs only the display).
+
+        ``LiveCurve`` does this when it is made, so that ``fit()``'s ``on_train_begin`` does not
+        build the figure's widgets (15 comm messages, 10-25 ms) on the training thread.
+        """
+        if self.primary and in_notebook():
+            self.guard.call("preparing the widget", lambda: self.view)
+
     @property
     def view(self) -> Any:
-        """The :class:`~livecurve.view.widget.CurveView`, created on first use."""
+        """The :class:`~livecurve.view.widget.CurveView`, created on first use (up to date:
+        a final redraw still due after :meth:`finish` is drawn first)."""
+        if self._view is not None and self._final_due:
+            self.settle()
         if self._view is None:
             from ..view.widget import CurveView
 
@@ -333,9 +377,18 @@ class LivePlot:
         return self.view.widget
 
     def refresh(self) -> None:
-        """Redraw the widget now, if one exists (errors are reported once, never raised)."""
+        """Redraw the widget now, if one exists (errors are reported once, never raised).
+
+        This redraw sends the browser every recorded step (throttled redraws send a bounded
+        share each; see :class:`~livecurve.view.steps_store.StepsStore`).
+        """
         if self._view is not None:
-            self._throttle.flush()
+            self._everything = True
+            try:
+                self._throttle.flush()
+            finally:
+                self._everything = False
+                self._final_due = False
 
     def changed(self) -> None:
         """New values were recorded: redraw now if the last redraw is old enough, else soon."""
@@ -346,7 +399,36 @@ class LivePlot:
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.flush)
         if self._view is not None:
+            from ..view.steps_store import REDRAW_BYTES
+
+            everything = self._everything or self._final_due  # the final redraw sends it all
+            if self._final_due:
+                self._final_due = False
+            store = self._view.steps_store
+            store.budget_bytes = None if everything else REDRAW_BYTES
             self.guard.call("redrawing the widget", self._view.refresh)
+            if not everything and store.backlog:
+                self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Steps not sent yet (a bounded share goes per redraw): more redraws follow, and the
+        running cell's end sends the rest at once."""
+        self._throttle.poke()
+        if self._catching_up:
+            return
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:
+            return
+        self._catching_up = True
+
+        def send_all(*_: Any) -> None:
+            shell.events.unregister("post_run_cell", send_all)
+            self._catching_up = False
+            self.refresh()
+
+        shell.events.register("post_run_cell", send_all)
 
     @property
     def smoothing(self) -> float:
@@ -370,6 +452,7 @@ class LivePlot:
             self._output.show()
 
     def _mimebundle(self) -> dict[str, Any]:
+        self.settle()  # a figure shown after training is complete
         bundle = dict(self.widget._repr_mimebundle_())
         bundle["text/plain"] = f"LiveCurve figure ({', '.join(self.run.names) or 'no data'})"
         if self.progress.finished is not None:

@@ -63,6 +63,73 @@ function axisState(axis, changed) {
   return st;
 }
 
+// -- y range of a zoomed panel: what is in the visible x range ------------------------------
+// Mirrors model/yrange.py's robust_range over the values of `parts` (arrays; non-finite values
+// and, with `log`, values <= 0 are skipped): null when no value is an outlier. `keep` (epoch
+// values) are never left out. Quartiles from every k-th value when there are more than 2048.
+const FENCE = 4.0, PAD = 0.05, SAMPLE = 2048;
+export function robustRange(parts, log = false, keep = []) {
+  const ok = log ? (v) => v > 0 && v < Infinity : (v) => v - v === 0;
+  let n = 0;
+  for (const a of parts) for (let i = 0; i < a.length; i++) if (ok(a[i])) n++;
+  if (n < 4) return null;
+  const stride = n > SAMPLE ? Math.ceil(n / SAMPLE) : 1;
+  const sample = [];
+  let k = 0, vmin = Infinity, vmax = -Infinity;
+  for (const a of parts) for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (!ok(v)) continue;
+    if (k++ % stride === 0) sample.push(v);
+    if (v < vmin) vmin = v;
+    if (v > vmax) vmax = v;
+  }
+  sample.sort((p, q) => p - q);
+  const q = (f) => { const at = f * (sample.length - 1), b = Math.floor(at), c = Math.min(b + 1, sample.length - 1); return sample[b] + (at - b) * (sample[c] - sample[b]); };
+  let q1 = q(0.25), q3 = q(0.75);
+  if (log) { q1 = Math.log10(q1); q3 = Math.log10(q3); }
+  const spread = q3 - q1;
+  if (!(spread > 0)) return null;
+  let lowF = q1 - FENCE * spread, highF = q3 + FENCE * spread;
+  if (log) { lowF = 10 ** lowF; highF = 10 ** highF; }
+  let low = Infinity, high = -Infinity, out = false;
+  for (const a of parts) for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (!ok(v)) continue;
+    if (v >= lowF && v <= highF) { if (v < low) low = v; if (v > high) high = v; } else out = true;
+  }
+  if (!out) return null;
+  const kept = keep.filter(ok);
+  if (kept.length) {
+    low = Math.min(low, ...kept); high = Math.max(high, ...kept);
+    if (low <= vmin && high >= vmax) return null;  // nothing is left out after all
+  }
+  if (log) { low = Math.log10(low); high = Math.log10(high); }
+  const pad = (high - low) * PAD;
+  low -= pad; high += pad;
+  return log ? [10 ** low, 10 ** high] : [low, high];
+}
+// The y range of a panel zoomed in x: the values in view (per-step values and epoch values),
+// outliers left out with `ignore` (never an epoch value: `keep`); else their whole span.
+// [null, null] when nothing is in view (bqplot's own range).
+export function fitRange(parts, keep, log, ignore) {
+  const r = ignore ? robustRange(parts, log, keep) : null;
+  if (r) return r;
+  const ok = log ? (v) => v > 0 && v < Infinity : (v) => v - v === 0;
+  let low = Infinity, high = -Infinity;
+  for (const a of parts) for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (ok(v)) { if (v < low) low = v; if (v > high) high = v; }
+  }
+  return low < high ? [low, high] : [null, null];
+}
+
+// First i with x[i] >= v (x sorted); with `after`, first i with x[i] > v.
+function lowerIndex(x, n, v, after = false) {
+  let a = 0, b = n;
+  while (a < b) { const m = (a + b) >>> 1; if (x[m] < v || (after && x[m] === v)) a = m + 1; else b = m; }
+  return a;
+}
+
 function setLocal(m, attrs) {
   m.set(attrs);
   if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
@@ -73,7 +140,7 @@ function controller(model) {
   let panels = [];
   let applying = 0;
   let timer = null;
-  const zoomed = new Set();
+  const zoomed = new Set();  // families whose y range the person set (pan/zoom): kept as set
   const C = { panels: () => panels, zoomed, listeners: new Set() };
   const local = (fn) => { applying++; try { fn(); } finally { applying--; } };
 
@@ -93,8 +160,8 @@ function controller(model) {
       for (const s of [p.x, p.lin, p.log]) if (!s.__lc) {
         s.__lc = true;
         s.on("change:min change:max", () => {
-          if (!applying) zoomed.add(p.family);
-          if (s === p.x) local(() => applyTicks(p));
+          if (s !== p.x) { if (!applying) zoomed.add(p.family); return; }
+          local(() => { applyTicks(p); applyRange(p); });  // x zoomed: y fits what is in view
         });
       }
     }
@@ -114,17 +181,60 @@ function controller(model) {
       const sc = m.get("scales");
       if (sc && sc.y !== s) setLocal(m, { scales: { ...sc, y: s } });
     }
+    // Pan and zoom move x only: the y range then fits what is in view (applyRange).
     const pzs = p.pz.get("scales") || {};
-    if (!pzs.y || pzs.y[0] !== s) setLocal(p.pz, { scales: { x: [p.x], y: [s] } });
+    if (!pzs.x || pzs.x[0] !== p.x || !pzs.y || pzs.y.length) setLocal(p.pz, { scales: { x: [p.x], y: [] } });
   }
   function applyRange(p) {
     if (zoomed.has(p.family)) return;
-    const r = (model.get("ranges") || {})[p.family] || {};
     const ignore = model.get("ignore_outliers");
-    const lin = (ignore && r.lin) || [null, null];
-    const log = (ignore && r.log) || r.log_floor || [null, null];
+    let lin, log;
+    const lo = p.x.get("min"), hi = p.x.get("max");
+    if (lo != null && hi != null) {  // zoomed in x: fit y to what is in view
+      const { parts, keep } = visible(p, lo, hi);
+      lin = fitRange(parts, keep, false, ignore);
+      log = fitRange(parts, keep, true, ignore);
+    } else {
+      const r = (model.get("ranges") || {})[p.family] || {};
+      lin = (ignore && r.lin) || [null, null];
+      log = (ignore && r.log) || r.log_floor || [null, null];
+    }
     for (const [s, [min, max]] of [[p.lin, lin], [p.log, log]])
       if (s.get("min") !== min || s.get("max") !== max) setLocal(s, { min, max });
+  }
+  // The values a panel shows for x in [lo, hi] (and the figure's padding each side): each
+  // per-step series at full resolution where the step store draws it (else the kernel's line),
+  // and the epoch values (`keep`: never left out). Smoothed lines add nothing (averages).
+  function visible(p, lo, hi) {
+    const pad = (Number(p.figure.get("padding_x")) || 0);
+    const extra = (hi - lo) * (pad + 0.01) / Math.max(1 - 2 * pad, 0.5);
+    const a = lo - extra, b = hi + extra;
+    const parts = [], keep = [];
+    const stepMarks = new Set();
+    const inRange = (x, y, n) => {
+      let i0 = 0, i1 = n;
+      while (i0 < n && !(x[i0] >= a)) i0++;  // x may be unsorted (kernel lines are sorted)
+      while (i1 > i0 && !(x[i1 - 1] <= b)) i1--;
+      return y.subarray ? y.subarray(i0, i1) : Array.prototype.slice.call(y, i0, i1);
+    };
+    for (const [raw, smooth] of p.steps) {
+      stepMarks.add(raw); stepMarks.add(smooth);
+      const held = raw.__lcHeld ? raw.__lcHeld() : null;  // steps_store.js: every step held
+      if (held) parts.push(held.y.subarray(lowerIndex(held.x, held.n, a), lowerIndex(held.x, held.n, b, true)));
+      else {
+        const x = raw.get("x"), y = raw.get("y");
+        if (x && y && x.length) parts.push(inRange(x, y, Math.min(x.length, y.length)));
+      }
+    }
+    for (const m of p.marks) {
+      if (stepMarks.has(m) || m.get("_model_name") !== "LinesModel") continue;
+      const x = m.get("x"), y = m.get("y");
+      if (!x || !y) continue;
+      for (let i = 0; i < Math.min(x.length, y.length); i++)
+        if (x[i] >= a && x[i] <= b) keep.push(Number(y[i]));
+    }
+    parts.push(keep);
+    return { parts, keep };
   }
   // The x tick labels follow the visible range: the zoom's, else the data's (sent by the kernel).
   function applyTicks(p) {
@@ -160,6 +270,9 @@ function controller(model) {
     if (Math.abs(w - model.get("kernel_smoothing")) < 1e-9) return;
     const dx = ((model.get("ranges") || {})[p.family] || {}).dx;
     for (const [raw, smooth] of p.steps) {
+      // Zoomed with every step held: steps_store.js draws the exact line over all the steps
+      // before the range too (a preview here would restart the average at the left edge).
+      if (raw.__lcHeld && raw.__lcHeld()) continue;
       const x = raw.get("x"), y = raw.get("y");
       if (!x || !y || !x.length) continue;
       if (w === 0) { setLocal(smooth, { x: new Float32Array(0), y: new Float32Array(0) }); continue; }

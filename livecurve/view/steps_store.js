@@ -178,6 +178,9 @@ function store(model) {
     for (const b of buffers || []) size += b.byteLength;
     S.stats.bytes += size;
     S.stats.maxMessage = Math.max(S.stats.maxMessage || 0, size);
+    if (msg.event === "rows" && !msg.replay) S.stats.maxDelta = Math.max(S.stats.maxDelta || 0, size);
+    (S.stats.log = S.stats.log || []).push([msg.event, msg.start, msg.n, size, !!msg.replay, Math.round(performance.now())]);
+    if (S.stats.log.length > 200) S.stats.log.shift();
     if (msg.event === "rows") onRows(msg, buffers);
     else if (msg.event === "column") onColumn(msg, buffers);
     else if (msg.event === "truncate") { // rows moved in the kernel: they come again
@@ -207,6 +210,12 @@ function store(model) {
       const [raw, smooth] = await Promise.all([e.raw, e.smooth].map((r) => resolve(model, r)));
       const s = { run: e.run, name: e.name, raw, smooth, base: null, mine: false, writing: 0 };
       series.set(e.id, s);
+      // For controls.js: every held step of this series while the store draws its zoom (the
+      // zoomed panel's y range is fitted to them; its smoothing preview leaves them to us).
+      raw.__lcHeld = () => {
+        const R = s.mine && runs.get(s.run), col = R && R.cols.get(s.name);
+        return col ? { x: R.x, y: col, n: R.n } : null;
+      };
       const keep = () => { if (!s.writing) { s.base = null; schedule(); } };
       raw.on("change:y", keep);
       const xs = raw.get("scales").x;
@@ -266,6 +275,10 @@ function store(model) {
       const view = markView(s);
       const cols = Math.max(1, Math.round(view ? view.parent.plotareaWidth : 1000));
       const [a, b] = shown(view, lo, hi);
+      // Rows still on their way (throttled redraws send the oldest first): a range that reaches
+      // past the last one held shows the kernel's line until they are here.
+      const total = Number((model.get("rows_total") || {})[s.run] || 0);
+      if (R.n < total && !(R.n > 0 && R.x[R.n - 1] >= b)) { restore(s); s.cache = null; continue; }
       const w = weight();
       const key = `${a},${b},${cols},${w}`;
       const c = s.cache;
@@ -298,7 +311,7 @@ function store(model) {
   }
   S.applyAll = applyAll;
   model.on("change:series change:controls", load);
-  model.on("change:enabled", schedule);
+  model.on("change:enabled change:rows_total", schedule);
   S.ready = load();
   // A new front end (a reloaded page) asks for the history; the kernel answers when it reads it.
   checkSent();

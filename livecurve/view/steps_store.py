@@ -22,6 +22,13 @@ browser keeps every step itself:
   at most ``chunk_bytes`` each. A second display in the same page shares the model's copy.
 - Past ``cap_points`` values held in all (rows × series), a run is no longer held (``capped``)
   and zooming it shows the kernel's min/max line, as before.
+- With ``budget_bytes`` set (what a live figure's throttled redraws do), one redraw sends at most
+  that many bytes in all, less what the kernel's step lines re-send in the same redraw (never
+  less than ``MIN_BUDGET``): the oldest unsent rows first, the rest in later redraws
+  (:attr:`backlog`). A redraw with ``budget_bytes=None`` (the final one, or an explicit
+  ``refresh()``) sends every row, in messages of at most ``chunk_bytes``. ``rows_total`` says
+  how many rows the kernel holds: a zoom that reaches rows the browser has not got yet shows
+  the kernel's line until they arrive.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ from ..model.steptable import StepTable
 from .module_widget import ModuleWidget, module_text
 
 CHUNK_BYTES = 1 << 20
+REDRAW_BYTES = 96_000  # a throttled redraw's budget, lines and new rows (the target: 100 KB)
+MIN_BUDGET = 16_000  # the new rows a throttled redraw sends at least, however big the lines
 CAP_POINTS = 20_000_000
 PROBE = 64
 TAIL = 4096
@@ -97,6 +106,8 @@ class StepsStore(ModuleWidget):
     key = traitlets.Unicode().tag(sync=True)  # this store's name in the page
     # {run: rows sent}: a front end that holds fewer (a reloaded page) asks for the rest
     rows_sent = traitlets.Dict().tag(sync=True)
+    # {run: rows the kernel holds}: more than were sent while throttled redraws catch up
+    rows_total = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -110,6 +121,11 @@ class StepsStore(ModuleWidget):
         self.cap_points = int(cap_points)
         self._held: dict[int, _Held] = {}
         self._ids: set[str] = set()
+        # the most bytes one feed() sends, with the step lines' (None: every unsent row)
+        self.budget_bytes: int | None = None
+        self.min_budget = MIN_BUDGET
+        self._marks: list[Any] = []  # the step lines (raw and smoothed) of every series
+        self._arrays: dict[int, tuple[Any, Any]] = {}  # id(mark) -> its (x, y) at the last feed
         self._lock = threading.RLock()
         self.on_msg(self._on_msg)
 
@@ -130,30 +146,59 @@ class StepsStore(ModuleWidget):
                 entry = f"{run_index}:{name}"
                 if entry not in self._ids:
                     self._ids.add(entry)
+                    self._marks += [marks.raw, marks.smooth]
                     new.append(
                         {"id": entry, "run": run_index, "name": name, "raw": marks.raw,
                          "smooth": marks.smooth}
                     )  # fmt: skip
+        lines = self._line_bytes()
+        room = (
+            None if self.budget_bytes is None else max(self.min_budget, self.budget_bytes - lines)
+        )
         with self._lock:
             for run_index, names in drawn.items():
                 table = runs[run_index].steps if run_index < len(runs) else None
                 if table is not None:
-                    self._send_new(run_index, table, names)
+                    room = self._send_new(run_index, table, names, room)
         sent = {str(i): h.rows for i, h in self._held.items() if not h.capped}
+        total = {str(i): len(h.table) for i, h in self._held.items() if not h.capped}
         with self.hold_sync():
             if sent != self.rows_sent:
                 self.rows_sent = sent
+            if total != self.rows_total:
+                self.rows_total = total
             if new:
                 self.series = [*self.series, *new]
 
-    def _send_new(self, run_index: int, table: Any, names: list[str]) -> None:
+    def _line_bytes(self) -> int:
+        """Bytes of the step lines (raw, smoothed) this redraw re-sends: those that changed."""
+        lines = 0
+        for mark in self._marks:
+            x, y = mark.x, mark.y
+            seen = self._arrays.get(id(mark))  # the arrays themselves: an id() can be reused
+            if seen is None or seen[0] is not x or seen[1] is not y:
+                self._arrays[id(mark)] = (x, y)
+                lines += sum(a.nbytes for a in (x, y) if a is not None)
+        return lines
+
+    @property
+    def backlog(self) -> int:
+        """Rows recorded but not yet sent to the browser (what later redraws will send)."""
+        with self._lock:
+            return sum(max(0, len(h.table) - h.rows) for h in self._held.values() if not h.capped)
+
+    def _send_new(
+        self, run_index: int, table: Any, names: list[str], room: int | None
+    ) -> int | None:
+        """Send ``run_index``'s unsent rows, at most ``room`` bytes of them (None: all);
+        returns the room left."""
         held = self._held.get(run_index)
         if held is None or held.table is not table or held.generation != table.generation:
             if held is not None:
                 self.send({"event": "reset", "run": run_index})
             held = self._held[run_index] = _Held(table, table.generation)
         if held.capped:
-            return
+            return room
         self._resend_moved(run_index, table, held)
         added = [n for n in names if n not in held.names and n in table]
         total = len(table)
@@ -162,14 +207,21 @@ class StepsStore(ModuleWidget):
         if after > self.cap_points:
             held.capped = True
             self.send({"event": "capped", "run": run_index})
-            return
+            return room
         if added and held.rows:
             _, columns = table.rows(0, added)
             for name in added:
                 self._send_column(run_index, name, columns[name][: held.rows], 0)
         held.names += added
-        if total > held.rows and held.names:
+        if total > held.rows and held.names and (room is None or room > 0):
             x, columns = table.rows(held.rows, held.names)
+            if room is not None:  # the oldest rows that fit; the rest go with later redraws
+                fit = room // (4 * len(held.names))
+                if _spacing(x[: min(fit, x.size)]) is None:  # x is sent too
+                    fit = room // self.bytes_per_row(len(held.names))
+                fit = max(1, min(fit, x.size))
+                x, columns = x[:fit], {k: v[:fit] for k, v in columns.items()}
+                room -= fit * (4 * len(held.names) + (0 if _spacing(x) else 8))
             self._send_rows(run_index, held.rows, x, columns, held.names)
             first = -(-held.rows // PROBE) * PROBE
             rows = np.arange(first, held.rows + x.size, PROBE, dtype=np.int64)
@@ -177,6 +229,7 @@ class StepsStore(ModuleWidget):
             held.probe_x = np.concatenate((held.probe_x, x[rows - held.rows]))
             held.tail_x = np.concatenate((held.tail_x, x))[-TAIL:]
             held.rows += x.size
+        return room
 
     def _resend_moved(self, run_index: int, table: Any, held: _Held) -> None:
         """Rows sent whose x moved since: the browser drops them, and they are sent again."""
@@ -209,7 +262,13 @@ class StepsStore(ModuleWidget):
         return sum(h.rows * len(h.names) for h in self._held.values() if not h.capped)
 
     def _send_rows(
-        self, run_index: int, start: int, x: np.ndarray, columns: dict, names: list[str]
+        self,
+        run_index: int,
+        start: int,
+        x: np.ndarray,
+        columns: dict,
+        names: list[str],
+        replay: bool = False,
     ) -> None:
         step = max(1, self.chunk_bytes // self.bytes_per_row(len(names)))
         for a in range(0, x.size, step):
@@ -217,6 +276,8 @@ class StepsStore(ModuleWidget):
             content: dict[str, Any] = {
                 "event": "rows", "run": run_index, "start": start + a, "n": b - a, "names": names
             }  # fmt: skip
+            if replay:  # history a front end asked for, not a redraw's new rows
+                content["replay"] = True
             xs = np.ascontiguousarray(x[a:b], dtype=np.float64)
             spacing = _spacing(xs)
             buffers = [] if spacing is not None else [xs]
@@ -257,4 +318,4 @@ class StepsStore(ModuleWidget):
                     x, columns = held.table.rows(start, held.names)
                     n = held.rows - start
                     self._send_rows(run_index, start, x[:n], {k: v[:n] for k, v in columns.items()},
-                                    held.names)  # fmt: skip
+                                    held.names, replay=True)  # fmt: skip
