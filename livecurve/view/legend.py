@@ -47,7 +47,7 @@ class Legend(ModuleWidget):
     # "folded": true (many runs, set by the runs table) puts an entry under "+ N more runs"
     # (plain list: checking 800 dicts one by one when a search adds its 200th trial costs more
     # than the rest of the redraw)
-    entries = traitlets.List().tag(sync=True)
+    entries: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     visibility = traitlets.Instance(Visibility).tag(sync=True, **widget_serialization)
 
     def __init__(self, visibility: Visibility) -> None:

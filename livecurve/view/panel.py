@@ -29,7 +29,7 @@ class Figure(bq.Figure):
     bqplot marks there. The browser sees the same ``FigureModel``.
     """
 
-    marks = traitlets.List().tag(sync=True, **refs_serialization)
+    marks: traitlets.List[bq.Mark] = traitlets.List().tag(sync=True, **refs_serialization)
 
 
 @dataclass
