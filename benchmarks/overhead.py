@@ -204,7 +204,7 @@ def instrument(name, callback):
         return callback
     for hook in HOOKS:
         setattr(callback, hook, counted_hook(name, hook, getattr(callback, hook)))
-    throttle = callback.plot._throttle
+    throttle = callback.plot.redraws.throttle
     throttle._action = counted_redraw(name, throttle._action)
     return callback
 

@@ -86,7 +86,7 @@ def zoom_store(quick: bool) -> None:
                 step += rows
                 sent.clear()
                 if capped:
-                    plot._redraw()  # the throttle's redraw: capped
+                    plot.redraws.run()  # the throttle's redraw: capped
                 else:
                     plot.refresh()  # every new row at once
                 lines = sum(

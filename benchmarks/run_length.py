@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds, size = per_redraw(plot, n, 5 if args.quick else 20, 1 if args.quick else 3)
         log_s = per_log(plot, n, calls=2_000 if args.quick else 20_000)
         rows.append((n, seconds, size, log_s, plot.run.steps.nbytes))
-        plot._throttle.cancel()
+        plot.redraws.throttle.cancel()
     base = rows[0]
     print("8 series; a redraw after 100 new steps; ratios against the 10^3-step run")
     print(f"  {'steps':>9s} {'redraw µs':>10s} {'ratio':>6s} {'bytes/redraw':>13s} {'ratio':>6s}"

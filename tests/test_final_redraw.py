@@ -34,10 +34,10 @@ def test_finish_returns_before_the_final_redraw_which_sends_every_step_beside_it
     on_caller = [c for c in calls if c[0] == threading.current_thread().name]
     assert on_caller == []  # nothing redrawn on the training thread
     end = time.monotonic() + 10
-    while plot._final_due and time.monotonic() < end:
+    while plot.redraws.final_due and time.monotonic() < end:
         time.sleep(0.01)
-    with plot._throttle._running:  # the redraw that took it has finished
-        assert not plot._final_due
+    with plot.redraws.throttle._running:  # the redraw that took it has finished
+        assert not plot.redraws.final_due
     assert ("livecurve-redraw", None) in calls  # the final one: every step, no byte budget
     assert plot._view.steps_store.rows_sent == {"0": 5000}
     assert plot._view.steps_store.backlog == 0
@@ -49,8 +49,8 @@ def test_a_figure_read_after_finish_is_complete_even_before_the_redraw_thread_ra
     for epoch in range(1, 8):
         plot.log(loss=1 / epoch, val_loss=1.2 / epoch)
     plot.finish()
-    assert plot._final_due
+    assert plot.redraws.final_due
     view = plot.view  # read it: the final state is drawn now, on the reader's thread
-    assert not plot._final_due and calls[-1] == (threading.current_thread().name, None)
+    assert not plot.redraws.final_due and calls[-1] == (threading.current_thread().name, None)
     line = view.panels["loss"].series[(0, "val_loss")].line
     assert line.x.tolist() == [float(e) for e in range(1, 8)]

@@ -219,14 +219,14 @@ def test_throttled_redraws_stay_under_100_kb_and_the_browser_ends_with_every_ste
             np.arange(step + 1.0, step + 1 + per_redraw), dict(zip(NAMES, block.T))
         )
         step += per_redraw
-        plot._redraw()  # what the throttle's waiting thread runs
+        plot.redraws.run()  # what the throttle's waiting thread runs
         messages = rec.take()
         held = _held(messages, held)
         after = _marks_bytes(plot)
         lines = sum(size for key, (arr, size) in after.items() if arr[0] is not before[key][0][0])
         sizes.append(sum(len(b) for _, bufs in messages for b in bufs) + lines)
     assert max(sizes) <= 100_000, sizes
-    assert store.backlog > 0 and plot._throttle.pending  # behind: more redraws are due
+    assert store.backlog > 0 and plot.redraws.throttle.pending  # behind: more redraws are due
     assert store.rows_total == {"0": step} and store.rows_sent["0"] < step
     plot.refresh()  # the final redraw: every step left, chunked
     last = rec.take()
@@ -250,18 +250,18 @@ def test_rows_moved_while_the_browser_is_behind_are_sent_again_within_the_budget
     n = 60_000
     values = {k: rng.normal(size=n) for k in NAMES}
     plot.run.extend_steps(np.arange(n) / 1000, {k: v[:n] for k, v in values.items()})
-    plot._redraw()  # throttled: only part of the rows
+    plot.redraws.run()  # throttled: only part of the rows
     held = _held(rec.take())
     sent = held[0][0].size
     assert 0 < sent < n and store.backlog == n - sent
     plot.place_steps(sent // 2, np.arange(sent // 2, n) / 1000 + 0.0005)  # rows sent move
-    plot._redraw()
+    plot.redraws.run()
     messages = rec.take()
     assert messages[0][0]["event"] == "truncate" and messages[0][0]["rows"] <= sent // 2
     assert sum(len(b) for _, bufs in messages for b in bufs) <= 100_000
     held = _held(messages, held)
     for _ in range(3):
-        plot._redraw()
+        plot.redraws.run()
         held = _held(rec.take(), held)
     plot.refresh()
     held = _held(rec.take(), held)

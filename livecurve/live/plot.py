@@ -23,7 +23,7 @@ from .cell_output import CellOutput
 from .distributed import is_primary_process
 from .environment import in_notebook
 from .guard import Guard
-from .throttle import Throttle
+from .redraws import Redraws
 
 SeriesKey = tuple[int, str]
 
@@ -100,10 +100,7 @@ class LivePlot:
         self.visible: dict[SeriesKey, bool] = {}
         self.guard = Guard()
         self._view: Any = None
-        self._throttle = Throttle(redraw_interval, self._redraw)
-        self._everything = False  # this redraw sends every recorded step (refresh())
-        self._final_due = False  # finish() left the final redraw to the redraw thread
-        self._catching_up = False  # a cell-end redraw is registered to send the rest
+        self.redraws = Redraws(redraw_interval, self._draw)
         self._validation: dict[str, bool] = {}
         self._training_only: set[tuple[str, ...]] = set()  # name tuples known to hold no val
         self._output = CellOutput(self._mimebundle, self.guard)  # where display() showed it
@@ -313,31 +310,13 @@ class LivePlot:
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.flush)
         if self._view is not None:
-            self._final_due = True
-            self._throttle.poke()
+            self.guard.call("drawing the final state", self.redraws.finish)
         self.guard.call("showing the final picture", self._output.picture_at_cell_end)
-        self.guard.call("drawing the final state", self._final_at_cell_end)
-
-    def _final_at_cell_end(self) -> None:
-        """The final redraw at the latest when the running cell's code is done."""
-        if not self._final_due:
-            return
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is None:  # no cell to end: the redraw thread draws it, or a read of the view
-            return
-
-        def draw(*_: Any) -> None:
-            shell.events.unregister("post_run_cell", draw)
-            self.settle()
-
-        shell.events.register("post_run_cell", draw)
 
     def settle(self) -> None:
         """Draw the final state now if :meth:`finish` left it to the redraw thread."""
-        if self._final_due and self._view is not None:
-            self.refresh()
+        if self._view is not None:
+            self.redraws.settle()
 
     # -- showing -------------------------------------------------------------------------
     def prepare_view(self) -> None:
@@ -353,7 +332,7 @@ class LivePlot:
     def view(self) -> Any:
         """The :class:`~livecurve.view.widget.CurveView`, created on first use (up to date:
         a final redraw still due after :meth:`finish` is drawn first)."""
-        if self._view is not None and self._final_due:
+        if self._view is not None and self.redraws.final_due:
             self.settle()
         if self._view is None:
             from ..view.widget import CurveView
@@ -383,52 +362,25 @@ class LivePlot:
         share each; see :class:`~livecurve.view.steps_store.StepsStore`).
         """
         if self._view is not None:
-            self._everything = True
-            try:
-                self._throttle.flush()
-            finally:
-                self._everything = False
-                self._final_due = False
+            self.redraws.now()
 
     def changed(self) -> None:
-        """New values were recorded: redraw now if the last redraw is old enough, else soon."""
+        """New values were recorded: redraw soon, beside the caller (see :mod:`.redraws`)."""
         if self._view is not None:
-            self._throttle.poke()
+            self.redraws.poke()
 
-    def _redraw(self) -> None:
+    def _draw(self, everything: bool) -> bool:
+        """One redraw (the schedule's); ``True`` when recorded steps are left to send."""
         if self.logfile is not None:
             self.guard.call("writing the log file", self.logfile.flush)
-        if self._view is not None:
-            from ..view.steps_store import REDRAW_BYTES
+        if self._view is None:
+            return False
+        from ..view.steps_store import REDRAW_BYTES
 
-            everything = self._everything or self._final_due  # the final redraw sends it all
-            if self._final_due:
-                self._final_due = False
-            store = self._view.steps_store
-            store.budget_bytes = None if everything else REDRAW_BYTES
-            self.guard.call("redrawing the widget", self._view.refresh)
-            if not everything and store.backlog:
-                self._catch_up()
-
-    def _catch_up(self) -> None:
-        """Steps not sent yet (a bounded share goes per redraw): more redraws follow, and the
-        running cell's end sends the rest at once."""
-        self._throttle.poke()
-        if self._catching_up:
-            return
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is None:
-            return
-        self._catching_up = True
-
-        def send_all(*_: Any) -> None:
-            shell.events.unregister("post_run_cell", send_all)
-            self._catching_up = False
-            self.refresh()
-
-        shell.events.register("post_run_cell", send_all)
+        store = self._view.steps_store
+        store.budget_bytes = None if everything else REDRAW_BYTES
+        self.guard.call("redrawing the widget", self._view.refresh)
+        return bool(store.backlog)
 
     @property
     def smoothing(self) -> float:
