@@ -243,3 +243,26 @@ def test_a_json_lines_row_adding_values_to_the_last_epoch_is_not_a_restart(
     for run in runs:
         assert run["loss"].x.tolist() == [1.0, 2.0, 3.0]
         assert run["val_loss"].y.tolist() == [2.0, 1.0, 2.0 / 3]
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_a_log_begun_at_a_later_epoch_reads_the_same_through_every_reader(
+    tmp_path: Path, suffix: str
+) -> None:
+    """fit(initial_epoch=5) into a new file: epoch rows 5, 6, 7 (0-based as Keras counts) and no
+    per-batch rows. Every reader draws them at x = 6, 7, 8, as LivePlot(log=...) does."""
+    path = tmp_path / f"resumed{suffix}"
+    plot = LivePlot(log=path)
+    for epoch in range(5, 8):
+        plot.log(epoch + 1, loss=1.0 / (epoch + 1), val_loss=1.2 / (epoch + 1))
+    plot.stop_logging()
+    runs = {
+        "LogFile.load": _through_logfile(path),
+        "Follower": _through_follower(path),
+        "load()": _through_load(path),
+        "show()": _through_show(path),
+    }
+    expected = _content(runs["LogFile.load"])
+    assert expected["points"]["loss"][0] == [6.0, 7.0, 8.0]
+    for reader, run in runs.items():
+        assert _content(run) == expected, reader

@@ -4,7 +4,7 @@ follower, so ``load(path)``, ``LivePlot(log=path)`` and ``show(path, follow=True
 run (the same epoch points, the same per-batch steps at the same x).
 
 A file is taken for an own log when its suffix is one of :data:`~livecurve.logfile.decode.SUFFIXES`
-and the strict decoder reads it without error; and, for an epoch log, when its first epoch is 0
+and the strict decoder reads it without error; and, for an epoch log, when its first epoch is not 1
 or it holds livecurve's per-batch rows (``{"step", "epoch", "x", ...}``). A hand-written log
 counting epochs from 1 (``epoch,loss`` then ``1,0.9``) is left to the lenient readers, which
 decide the epoch's base from its values. Anything else (CSVLogger files with restarts, other
@@ -66,8 +66,11 @@ def read_own_log(data: bytes, path: Path, source: str, label: str) -> list[Run] 
         return None  # step rows without an "x" in an epoch log: the lenient reader says so
     if axis == "epoch" and on_axis:
         epochs = np.array([row.index for row in on_axis])
-        if not np.all(epochs == np.floor(epochs)) or (epochs[0] != 0 and not len(log.steps)):
-            return None  # fractional epochs, or maybe a log counting epochs from 1
+        if not np.all(epochs == np.floor(epochs)) or (epochs[0] == 1 and not len(log.steps)):
+            # Fractional epochs, or maybe a log counting epochs from 1. A first epoch past 1 is
+            # Keras's 0-based count resumed into a new file (fit(initial_epoch=5)): read as
+            # LogFile reads it.
+            return None
     if not all(_own_cell(log.format, cell) for row in rows for cell in row.cells.values()):
         return None  # text in a cell: another tool's log
     if _whole_row(log):
@@ -157,7 +160,7 @@ def read_own_table(
         return None
     if not np.all(np.isfinite(index)) or not np.all(np.diff(index) > 0):
         return None  # steps or epochs going back: the lenient readers decide
-    if axis == "epoch" and (index[0] != 0 or not np.all(index == np.floor(index))):
+    if axis == "epoch" and (index[0] == 1 or not np.all(index == np.floor(index))):
         return None  # a log from epoch 1, or fractional epochs: not livecurve's
     xs = decode.x_of_index(index, axis)
     found = []
