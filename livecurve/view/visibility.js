@@ -25,9 +25,48 @@ function swatch(colour) {
   return svg;
 }
 
+function setLocal(m, attrs) {
+  m.set(attrs);
+  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
+}
+
+// Many runs: a panel's runs not named are the rows of one grey Lines mark per split. A row is
+// drawn (its opacity) unless its checkbox or its run's is unticked, or the runs table shows that
+// run by its own marks (m.__lcLit: run indices; m.__lcBase: the faded opacity while filtering).
+// The runs table calls m.__lcPaint() after changing those. Local only: the kernel sends its own.
+function paintGrey(model, m) {
+  const rows = m.__lcRows || [];
+  const lit = m.__lcLit || new Set();
+  const base = m.__lcBase ?? model.get("grey_opacity");
+  const want = rows.map((id) => (drawn(model, id) && !lit.has(id.split(":", 1)[0]) ? base : 0));
+  const now = m.get("opacities") || [];
+  if (want.length !== now.length || want.some((o, i) => o !== now[i])) {
+    m.__lcPainting = true;
+    try { setLocal(m, { opacities: want }); } finally { m.__lcPainting = false; }
+  }
+}
+
 export default {
   initialize({ model }) {
     let marks = {};
+    let grey = [];
+    function paintAll() { for (const m of grey) paintGrey(model, m); }
+    async function loadGrey() {
+      const raw = model.get("grey") || [];
+      const found = await Promise.all(raw.map(async ([figure, mark, rows]) => {
+        const m = await resolve(model, mark);
+        m.__lcRows = rows;
+        m.__lcFigure = await resolve(model, figure);
+        if (!m.__lcPaint) {
+          m.__lcPaint = () => paintGrey(model, m);
+          // The kernel sent new rows or opacities: hide and highlight again.
+          m.on("change:opacities change:y", () => { if (!m.__lcPainting) m.__lcPaint(); });
+        }
+        return m;
+      }));
+      grey = found;
+      paintAll();
+    }
     function apply() {
       for (const [id, list] of Object.entries(marks)) {
         const on = drawn(model, id);
@@ -42,9 +81,15 @@ export default {
       apply();
     }
     model.on("change:shown", apply);
+    model.on("change:shown", paintAll);
     model.on("change:marks", load);
+    model.on("change:grey", loadGrey);
     load();
-    return () => { model.off("change:shown", apply); model.off("change:marks", load); };
+    loadGrey();
+    return () => {
+      model.off("change:shown", apply); model.off("change:shown", paintAll);
+      model.off("change:marks", load); model.off("change:grey", loadGrey);
+    };
   },
   render({ model, el }) {
     // The run bar: a checkbox per compared run, made once and updated in place (a redraw never

@@ -22,6 +22,7 @@ from typing import Any
 
 import traitlets
 
+from .. import style
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 
@@ -91,6 +92,11 @@ class Visibility(ModuleWidget):
     # "0:loss" -> [mark, ...]; refs_serialization: ~2400 marks at 200 runs, re-sent per trial
     marks = traitlets.Dict().tag(sync=True, **refs_serialization)
     runs = traitlets.List(traitlets.Dict()).tag(sync=True)  # the run bar: [{index, label, colour}]
+    # Many runs: [[figure, grey Lines, ["12:loss", ...]], ...]: the series each row of a panel's
+    # grey lines draws (a run not named); the browser hides a row whose checkbox is unticked
+    # (opacity 0), and the runs table shows a highlighted run's own marks instead of its row.
+    grey = traitlets.List().tag(sync=True, **refs_serialization)
+    grey_opacity = traitlets.Float(style.OTHER_RUN_OPACITY).tag(sync=True)
 
     def __init__(self, on_change: Callable[[SeriesKey, bool], None] | None = None) -> None:
         super().__init__()
