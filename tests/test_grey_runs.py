@@ -136,3 +136,20 @@ def test_few_runs_have_no_grey_mark() -> None:
     assert not any(panel.grey_rows.values())
     assert all(m in panel.figure.marks for s in panel.series.values() for m in (s.line, s.dots))
     assert plot.view.visibility.grey == []
+
+
+def test_the_run_bar_folds_the_runs_not_named_into_one_control_that_hides_them_all() -> None:
+    plot = search(30)
+    view = plot.view
+    named = view.runs_table.ranking.named
+    assert view.visibility.named == sorted(named)
+    folded = view.visibility.more_runs()
+    assert sorted(folded) == [i for i in range(30) if i not in named]
+    view.visibility.set_all_shown([run_id(i) for i in folded], False)  # "+ N more runs" unticked
+    panel = view.panels["loss"]
+    assert set(panel.grey[False].opacities) == {0.0}
+    assert all(not plot.visible[(i, "loss")] for i in folded)
+    assert all(plot.visible[(i, "loss")] for i in named)
+    view.visibility.set_all_shown([run_id(i) for i in folded], True)
+    assert set(panel.grey[False].opacities) == {style.OTHER_RUN_OPACITY}
+    assert search(5).view.visibility.named is None  # few runs: a checkbox each

@@ -92,7 +92,7 @@ export default {
     };
   },
   render({ model, el }) {
-    // The run bar: a checkbox per compared run, made once and updated in place (a redraw never
+    // The run bar: a checkbox per compared (named) run, made once and updated in place (a redraw never
     // replaces a checkbox a person may be pressing).
     const root = document.createElement("div");
     root.className = "lc-legend lc-runs";
@@ -100,11 +100,30 @@ export default {
     const title = document.createElement("span");
     title.className = "lc-runs-title"; title.textContent = "runs:";
     const items = new Map();
+    // Many runs (`named` set: the best few and the live run): the others fold into one
+    // "+ N more runs" checkbox that shows or hides them all (half-ticked when some are hidden).
+    const more = document.createElement("label");
+    more.className = "lc-entry lc-runs-more";
+    const moreBox = document.createElement("input");
+    moreBox.type = "checkbox";
+    const moreName = document.createElement("span");
+    more.append(moreBox, moreName);
+    let folded = [];
+    moreBox.addEventListener("change", () => {
+      const shown = { ...(model.get("shown") || {}) };
+      for (const id of folded) shown[id] = moreBox.checked;
+      model.set("shown", shown);
+      model.save_changes();
+    });
     function draw() {
       const runs = model.get("runs") || [];
+      const named = model.get("named");
+      const namedSet = new Set(named || []);
       const wanted = runs.length ? [title] : [];
+      folded = [];
       for (const run of runs) {
         const id = "run:" + run.index;
+        if (named && !namedSet.has(run.index)) { folded.push(id); continue; }
         let it = items.get(id);
         if (!it) {
           const label = document.createElement("label");
@@ -127,14 +146,23 @@ export default {
         if (it.box.checked !== on) it.box.checked = on;
         wanted.push(it.label);
       }
+      if (folded.length) {
+        const on = folded.filter((id) => isShown(model, id)).length;
+        const text = `+ ${folded.length} more run${folded.length === 1 ? "" : "s"}`;
+        if (moreName.textContent !== text) moreName.textContent = text;
+        more.title = `show or hide the ${folded.length} runs drawn grey (see the runs table)`;
+        moreBox.checked = on === folded.length;
+        moreBox.indeterminate = on > 0 && on < folded.length;
+        wanted.push(more);
+      }
       const now = [...root.childNodes];
       if (wanted.length !== now.length || wanted.some((n, i) => n !== now[i])) {
         for (const n of now) if (!wanted.includes(n)) n.remove();
         wanted.forEach((n, i) => { if (root.childNodes[i] !== n) root.insertBefore(n, root.childNodes[i] || null); });
       }
     }
-    model.on("change:runs change:shown", draw);
+    model.on("change:runs change:shown change:named", draw);
     draw();
-    return () => model.off("change:runs change:shown", draw);
+    return () => model.off("change:runs change:shown change:named", draw);
   },
 };

@@ -385,6 +385,9 @@ class CurveView:
         ]
         if grey != self.visibility.grey:  # the browser hides and highlights rows with it
             self.visibility.grey = grey
+        bar = None if named is None else sorted(named)
+        if bar != self.visibility.named:  # the run bar folds the others into "+ N more runs"
+            self.visibility.named = bar  # type: ignore[assignment]  # traitlets: allow_none
 
     def _colour_named(self) -> None:
         """Many runs: the named ones in distinct colours, each kept (style.named_colours, as the
