@@ -137,7 +137,8 @@ export default {
       for (const [figure, { x, runs }] of figures) {
         if (!figure.__lcWatched) {
           figure.__lcWatched = true;
-          figure.on("change:marks", () => { if (!applying) highlight(); });  // the kernel's list
+          // The kernel's list: add the promoted marks again once its change is done.
+          figure.on("change:marks", () => { if (!applying) Promise.resolve().then(highlight); });
         }
         const promoted = figure.__lcPromoted || [];
         const now = figure.get("marks") || [];
@@ -237,7 +238,8 @@ export default {
     model.on("change:named", highlight);
     if (vis) vis.on("change:grey", loadGreys);
     // For tests and curious people: what the table highlights now.
-    root.lcState = () => ({ hovered, selected: model.get("selected"), lines: Object.keys(lines),
+    root.lcState = () => ({ hovered, selected: model.get("selected"), named: model.get("named"),
+      lines: Object.keys(lines),
       widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])),
       grey: greys.map((g) => ({ rows: g.rows.length, lit: [...(g.mark.__lcLit || [])] })) });
     draw();

@@ -59,8 +59,11 @@ export default {
         m.__lcFigure = await resolve(model, figure);
         if (!m.__lcPaint) {
           m.__lcPaint = () => paintGrey(model, m);
-          // The kernel sent new rows or opacities: hide and highlight again.
-          m.on("change:opacities change:y", () => { if (!m.__lcPainting) m.__lcPaint(); });
+          // The kernel sent new rows or opacities: hide and highlight again, once the change is
+          // done (a set inside a change event hides x and y from bqplot's update_data).
+          m.on("change:opacities change:y", () => {
+            if (!m.__lcPainting) Promise.resolve().then(m.__lcPaint);
+          });
         }
         return m;
       }));
