@@ -14,6 +14,7 @@ from ..model.decimate import RunDigests, TableDigest
 from ..model.downsample import minmax
 from ..model.names import parse
 from ..model.run import Run
+from .grey import drawn_xy, grey_lines, padded
 from .refs import refs_serialization
 
 
@@ -239,47 +240,29 @@ class PanelView:
     def _draw_grey(self) -> None:
         """The series of the runs not named, one row each (padded with NaN), per split."""
         self._grey_stale = False
-        rows: dict[bool, list[tuple[tuple[int, str], np.ndarray, np.ndarray]]] = {
+        rows: dict[bool, list[tuple[tuple[int, str], tuple[np.ndarray, np.ndarray]]]] = {
             False: [],
             True: [],
         }
         for key, marks in self.series.items():
-            if self._is_named(marks.run_index):
-                continue
-            x, y = marks.line.x, marks.line.y
-            if not np.size(x) and marks.smooth is not None:  # per-step values only
-                x, y = marks.smooth.x, marks.smooth.y
-                if not np.size(x) and marks.raw is not None:
-                    x, y = marks.raw.x, marks.raw.y
-            if np.size(x):
-                rows[marks.validation].append((key, np.asarray(x), np.asarray(y)))
+            if not self._is_named(marks.run_index):
+                xy = drawn_xy(marks)
+                if xy[0].size:
+                    rows[marks.validation].append((key, xy))
         for split, found in rows.items():
-            keys = [key for key, _x, _y in found]
+            keys = [key for key, _xy in found]
             was = self.grey_rows.get(split, [])
             self.grey_rows[split] = keys
             if bool(keys) != bool(was):
                 self._arranged = False
             if not keys:
                 continue
-            width = max(x.size for _k, x, _y in found)
-            xs = np.full((len(found), width), np.nan)
-            ys = np.full((len(found), width), np.nan)
-            for i, (_key, x, y) in enumerate(found):
-                xs[i, : x.size], ys[i, : y.size] = x, y
+            xs, ys = padded([xy for _key, xy in found])
             opacities = self.grey_opacities(split)
             mark = self.grey.get(split)
             if mark is None:
-                self.grey[split] = bq.Lines(
-                    x=xs,
-                    y=ys,
-                    scales={"x": self.x_scale, "y": self.y_scale},
-                    colors=[style.OTHER_RUN_COLOUR],
-                    opacities=opacities,
-                    stroke_width=style.OTHER_RUN_WIDTH,
-                    line_style="dashed" if split else "solid",
-                    labels=["other runs (validation)" if split else "other runs"],
-                    display_legend=False,
-                )
+                scales = {"x": self.x_scale, "y": self.y_scale}
+                self.grey[split] = grey_lines(xs, ys, scales, split, opacities)
             else:
                 with mark.hold_sync():
                     mark.x, mark.y = xs, ys
