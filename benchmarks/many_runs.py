@@ -159,7 +159,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="5 and 50 runs only (CI)")
     parser.add_argument("--out", type=Path, default=None, help="keep the PNGs in this folder")
+    parser.add_argument(
+        "--live", action="store_true", help="only the live widget's trial cost (trial 2/50/200)"
+    )
     args = parser.parse_args()
+    if args.live:
+        live_report([2, 50, 200])
+        return
     out = args.out or Path(tempfile.mkdtemp(prefix="livecurve-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     many_runs(2, out)  # warm: imports, matplotlib's fonts
@@ -173,14 +179,7 @@ def main() -> None:
             f"{n:>6} {seconds:>8.3f} {seconds / base_s:>6.2f} {height:>10} {height / base_h:>6.2f}"
         )
     print()
-    counts = [2, 20] if args.quick else [2, 50, 200]
-    live = live_trial_cost(counts)
-    base = live[counts[0]][0]
-    print(f"{'trial':>6} {'add+redraw ms':>14} {'ratio':>6} {'runs table ms':>14}")
-    for k, (total, table) in live.items():
-        print(f"{k:>6} {total * 1000:>14.1f} {total / base:>6.2f} {table * 1000:>14.2f}")
-    last = counts[-1]
-    print(f"adding trial {last} / adding trial 2: {live[last][0] / base:.2f} (target: about 1-2)")
+    live_report([2, 20] if args.quick else [2, 50, 200])
     print()
     one = live_build(1)
     six = live_build(6)
@@ -189,14 +188,25 @@ def main() -> None:
     print(f"{96:>6} {six * 1000:>15.1f} {six / one:>6.2f}   (target: 96 series <= 150 ms)")
     print()
     print(f"{'series':>6} {'seconds':>8} {'ratio':>6} {'height px':>10} {'ratio':>6}")
-    one, six = out / "one_output.csv", out / "six_outputs.csv"
-    outputs_csv(one, 1)
-    outputs_csv(six, 6)
-    base_s, base_h = plot_csv(one, out)
+    one_csv, six_csv = out / "one_output.csv", out / "six_outputs.csv"
+    outputs_csv(one_csv, 1)
+    outputs_csv(six_csv, 6)
+    base_s, base_h = plot_csv(one_csv, out)
     print(f"{16:>6} {base_s:>8.3f} {1.0:>6.2f} {base_h:>10} {1.0:>6.2f}")
-    seconds, height = plot_csv(six, out)
+    seconds, height = plot_csv(six_csv, out)
     row(96, seconds, base_s, height, base_h)
     print(f"\npictures in {out}")
+
+
+def live_report(counts: list[int]) -> None:
+    """Print what adding trial k to the live widget costs, against adding trial 2."""
+    live = live_trial_cost(counts)
+    base = live[counts[0]][0]
+    print(f"{'trial':>6} {'add+redraw ms':>14} {'ratio':>6} {'runs table ms':>14}")
+    for k, (total, table) in live.items():
+        print(f"{k:>6} {total * 1000:>14.1f} {total / base:>6.2f} {table * 1000:>14.2f}")
+    last = counts[-1]
+    print(f"adding trial {last} / adding trial 2: {live[last][0] / base:.2f} (target: about 1-2)")
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ class Controls(ModuleWidget):
             axis = view.figure.axes[1]
             if axis.scale is not scale:
                 axis.scale = scale
-            for mark in view.figure.marks:
+            for mark in view.all_marks():  # drawn or not (a grey run's own marks)
                 if mark.scales.get("y") is not scale:
                     mark.scales = {**mark.scales, "y": scale}
             zoom = self.panzoom[family]
@@ -155,7 +155,7 @@ class Controls(ModuleWidget):
                 run_index, name = key
                 self._ensure_best(family, view, run_index, name, marks, attach)
                 self._update_best(family, run_index, name, runs[run_index], marks)
-        n_marks = sum(len(view.figure.marks) for view in panels.values())
+        n_marks = sum(len(view.all_marks()) for view in panels.values())
         if n_marks != self._marks_seen:
             self._marks_seen = n_marks
             if self.log_panels:
@@ -174,7 +174,7 @@ class Controls(ModuleWidget):
             return
         mark = best_mark(marks.line.colors[0], dict(marks.line.scales), name, view.axis_label)
         self.best[key] = mark
-        view.figure.marks = [*view.figure.marks, mark]
+        view.add_run_mark(run_index, mark)  # in the figure while its run is named
         attach((run_index, name), mark)
 
     def _update_best(self, family: str, run_index: int, name: str, run: Run, marks: Any) -> None:
@@ -199,7 +199,7 @@ class Controls(ModuleWidget):
             "y_lin": view.y_scale,
             "y_log": self.y_log[family],
             "panzoom": self.panzoom[family],
-            "marks": list(view.figure.marks),
+            "marks": view.all_marks(),
             "steps": [[m.raw, m.smooth] for m in view.series.values() if m.raw is not None],
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import bqplot as bq
@@ -13,6 +14,7 @@ from ..model.decimate import RunDigests, TableDigest
 from ..model.downsample import minmax
 from ..model.names import parse
 from ..model.run import Run
+from .grey import drawn_xy, grey_lines, padded
 from .refs import refs_serialization
 
 
@@ -49,6 +51,7 @@ class SeriesMarks:
     smooth: bq.Lines | None = None
     drawn_version: int = -1
     drawn_steps: int = -1  # the digest's version of this series' rows, as drawn
+    validation: bool = False  # a validation series (the grey runs' dashed lines)
 
     @property
     def marks(self) -> tuple[bq.Mark, ...]:
@@ -108,7 +111,18 @@ class PanelView:
         # While training, markers are made without their tooltip (two widgets each) and get it
         # at the next redraw (add_tooltips): the first epoch's build makes half the widgets.
         self.defer_tooltips = False
-        self._pending: list[tuple[int, int, list[bq.Mark]]] = []  # (layer, order, marks)
+        # Every run mark of the panel: id(mark) -> (run index, layer, order, mark). The figure
+        # draws those of the named runs (named: None for every run); the others' series are the
+        # rows of one grey Lines mark per split (grey_marks), so a new trial changes that
+        # mark's data rather than the figure's marks list (bqplot lays every mark out again).
+        self._owned: dict[int, tuple[int, int, int, bq.Mark]] = {}
+        self.named: set[int] | None = None
+        self.grey: dict[bool, bq.Lines] = {}  # is_validation -> the grey runs' lines
+        self.grey_rows: dict[bool, list[tuple[int, str]]] = {}  # the series each row draws
+        # Whether a series is drawn (its and its run's checkboxes): the grey rows' opacities.
+        self.row_drawn: Callable[[tuple[int, str]], bool] = lambda _key: True
+        self._grey_stale = False
+        self._arranged = True
         self._untipped: list[tuple[bq.Scatter, str]] = []
         self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
         self._indexed = 0  # how many of self.series are in _by_run
@@ -153,28 +167,121 @@ class PanelView:
         )
         if self.defer_tooltips:
             self._untipped.append((dots, name))
-        marks = SeriesMarks(run_index, name, line, dots)
+        marks = SeriesMarks(run_index, name, line, dots, validation=validation)
         self.series[key] = marks
-        # The live run (index 0) on top of compared runs (sent by flush_marks).
-        self._queue_marks([line, dots], layer=2 if run_index == 0 else 1)
+        # The live run (index 0) on top of compared runs (sent by arrange).
+        self._own(run_index, [line, dots], layer=2 if run_index == 0 else 1)
         return marks
 
-    def _queue_marks(self, marks: list[bq.Mark], layer: int) -> None:
-        self._pending.append((layer, len(self._pending), marks))
+    def _own(self, run_index: int, marks: list[bq.Mark], layer: int) -> None:
+        for mark in marks:
+            self._owned[id(mark)] = (run_index, layer, len(self._owned), mark)
+        self._arranged = False
+        if not self._is_named(run_index):
+            self._grey_stale = True
+
+    def add_run_mark(self, run_index: int, mark: bq.Mark) -> None:
+        """A mark of run ``run_index`` other than its series' (a best marker), on top of them:
+        in the figure while the run is named."""
+        self._own(run_index, [mark], layer=3)
+
+    def all_marks(self) -> list[bq.Mark]:
+        """Every mark of the panel, drawn or not: the grey lines, then every run's marks."""
+        owned = sorted(self._owned.values(), key=lambda item: item[2])
+        return [*self.grey.values(), *(item[3] for item in owned)]
+
+    def _is_named(self, run_index: int) -> bool:
+        return self.named is None or run_index in self.named
+
+    def set_named(self, named: set[int] | None) -> None:
+        """Draw the runs in ``named`` (None: every run) with their own marks, the others as
+        rows of the grey lines; sent by :meth:`arrange`."""
+        if named != self.named:
+            self.named = None if named is None else set(named)
+            self._arranged = False
+            self._grey_stale = True
 
     def flush_marks(self) -> None:
-        """Send the marks made since the last flush: one ``marks`` list per redraw.
+        """Send the figure's marks as they are now wanted (see :meth:`arrange`)."""
+        self.arrange()
 
+    def arrange(self) -> None:
+        """Send the grey lines' rows and the figure's ``marks`` (once per redraw, when changed).
+
+        The figure holds the grey lines (first: under everything), then the named runs' marks.
         New marks go after the marks the browser already has, never before them: bqplot's
         figure keeps the views of the unchanged start of its list and builds every mark after
-        the first change again (putting a search's new trial first rebuilt all 800 marks).
-        Among the new ones: per-step layers under points, the live run (index 0) on top.
+        the first change again. Among the new ones: per-step layers under points, the live run
+        (index 0) on top, best markers last.
         """
-        if not self._pending:
+        if self._grey_stale:
+            self._draw_grey()
+        if self._arranged:
             return
-        new = [mark for _l, _i, marks in sorted(self._pending) for mark in marks]
-        self._pending.clear()
-        self.figure.marks = [*self.figure.marks, *new]
+        self._arranged = True
+        grey = [self.grey[split] for split in (False, True) if self.grey_rows.get(split)]
+        greys = {id(mark) for mark in self.grey.values()}
+        kept = []
+        for mark in self.figure.marks:
+            owner = self._owned.get(id(mark))
+            if id(mark) not in greys and (owner is None or self._is_named(owner[0])):
+                kept.append(mark)
+        shown = {id(mark) for mark in kept}
+        added = sorted(
+            (layer, order, mark_id)
+            for mark_id, (run, layer, order, _mark) in self._owned.items()
+            if mark_id not in shown and self._is_named(run)
+        )
+        marks = [*grey, *kept, *(self._owned[mark_id][3] for _l, _o, mark_id in added)]
+        current = self.figure.marks
+        if len(marks) != len(current) or any(a is not b for a, b in zip(marks, current)):
+            self.figure.marks = marks
+
+    def _draw_grey(self) -> None:
+        """The series of the runs not named, one row each (padded with NaN), per split."""
+        self._grey_stale = False
+        rows: dict[bool, list[tuple[tuple[int, str], tuple[np.ndarray, np.ndarray]]]] = {
+            False: [],
+            True: [],
+        }
+        for key, marks in self.series.items():
+            if not self._is_named(marks.run_index):
+                xy = drawn_xy(marks)
+                if xy[0].size:
+                    rows[marks.validation].append((key, xy))
+        for split, found in rows.items():
+            keys = [key for key, _xy in found]
+            was = self.grey_rows.get(split, [])
+            self.grey_rows[split] = keys
+            if bool(keys) != bool(was):
+                self._arranged = False
+            if not keys:
+                continue
+            xs, ys = padded([xy for _key, xy in found])
+            opacities = self.grey_opacities(split)
+            mark = self.grey.get(split)
+            if mark is None:
+                scales = {"x": self.x_scale, "y": self.y_scale}
+                self.grey[split] = grey_lines(xs, ys, scales, split, opacities)
+            else:
+                with mark.hold_sync():
+                    mark.x, mark.y = xs, ys
+                    if list(mark.opacities) != opacities:
+                        mark.opacities = opacities
+
+    def grey_opacities(self, split: bool) -> list[float]:
+        """Each grey row's opacity: 0 for a series whose checkbox (or its run's) is unticked."""
+        return [
+            style.OTHER_RUN_OPACITY if self.row_drawn(key) else 0.0
+            for key in self.grey_rows.get(split, [])
+        ]
+
+    def repaint_grey(self) -> None:
+        """Follow the checkboxes: the grey rows' opacities (visibility changed)."""
+        for split, mark in self.grey.items():
+            opacities = self.grey_opacities(split)
+            if list(mark.opacities) != opacities:
+                mark.opacities = opacities
 
     def add_tooltips(self) -> None:
         """Give the epoch markers made with ``defer_tooltips`` their tooltips."""
@@ -206,8 +313,8 @@ class PanelView:
             display_legend=False,
         )
         marks.raw, marks.smooth = raw, smooth
-        # Per-step layers under the points made with them (sent by flush_marks).
-        self._queue_marks([raw, smooth], layer=0)
+        # Per-step layers under the points made with them (sent by arrange).
+        self._own(marks.run_index, [raw, smooth], layer=0)
         key = (marks.run_index, marks.name)
         self.new_marks += [(key, raw), (key, smooth)]
         return raw, smooth
@@ -232,6 +339,8 @@ class PanelView:
                 continue
             marks.drawn_version = series.version
             changed = True
+            if not self._is_named(marks.run_index):
+                self._grey_stale = True
             x, y = series.snapshot()
             x, y = minmax(x, y, self.max_points)
             finite = np.isfinite(y)
@@ -261,6 +370,8 @@ class PanelView:
         if drawn == marks.drawn_steps:
             return False
         marks.drawn_steps = drawn
+        if not self._is_named(marks.run_index):
+            self._grey_stale = True
         if marks.raw is None or marks.smooth is None:
             raw, smooth = self._add_step_marks(marks)
         else:

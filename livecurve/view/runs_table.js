@@ -60,6 +60,10 @@ export default {
 
     let sort = { key: null, down: false };
     let lines = {};
+    // Many runs: the grey rows (runs not named) of each panel, [{figure, mark, rows}]; a
+    // highlighted grey run is drawn by its own marks, added to its figure here (locally).
+    const vis = model.get("visibility") ? await resolve(model, model.get("visibility")) : null;
+    let greys = [];
     let hovered = -1;
     const text = (row) => {
       const params = (model.get("columns") || []).filter((c) => c.group === "param");
@@ -111,6 +115,48 @@ export default {
           if (o.length !== 1 || o[0] !== want) paint(m, { opacities: [want] });
         }
       }
+      promote(on, filtering, selected);
+    }
+    // Grey runs that are hovered, selected or matched by the filter: their row of the grey
+    // lines is hidden (visibility.js paints it) and their own marks join their figure.
+    function promote(on, filtering, selected) {
+      const figures = new Map();
+      for (const g of greys) {
+        const lit = new Set();
+        for (const id of g.rows) {
+          const r = Number(id.split(":", 1)[0]);
+          if (r === hovered || r === selected || (filtering && on.has(r))) lit.add(String(r));
+        }
+        g.mark.__lcLit = lit;
+        g.mark.__lcBase = filtering ? 0.12 : undefined;
+        if (g.mark.__lcPaint) g.mark.__lcPaint();
+        const f = figures.get(g.figure) || { x: (g.mark.get("scales") || {}).x, runs: new Set() };
+        for (const r of lit) f.runs.add(r);
+        figures.set(g.figure, f);
+      }
+      for (const [figure, { x, runs }] of figures) {
+        if (!figure.__lcWatched) {
+          figure.__lcWatched = true;
+          // The kernel's list: add the promoted marks again once its change is done.
+          figure.on("change:marks", () => { if (!applying) Promise.resolve().then(highlight); });
+        }
+        const promoted = figure.__lcPromoted || [];
+        const now = figure.get("marks") || [];
+        const base = now.filter((m) => !promoted.includes(m));
+        const extra = [];
+        for (const r of runs)
+          for (const m of lines[r] || [])
+            if ((m.get("scales") || {}).x === x && !base.includes(m)) extra.push(m);
+        const want = [...base, ...extra];
+        figure.__lcPromoted = extra;
+        if (want.length !== now.length || want.some((m, i) => m !== now[i])) paint(figure, { marks: want });
+      }
+    }
+    async function loadGreys() {
+      const raw = (vis && vis.get("grey")) || [];
+      greys = await Promise.all(raw.map(async ([figure, mark, rows]) =>
+        ({ figure: await resolve(model, figure), mark: await resolve(model, mark), rows })));
+      highlight();
     }
     async function loadLines() {
       const raw = model.get("marks") || {};
@@ -190,11 +236,15 @@ export default {
     model.on("change:note", onNote);
     model.on("change:marks", loadLines);
     model.on("change:named", highlight);
+    if (vis) vis.on("change:grey", loadGreys);
     // For tests and curious people: what the table highlights now.
-    root.lcState = () => ({ hovered, selected: model.get("selected"), lines: Object.keys(lines),
-      widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])) });
+    root.lcState = () => ({ hovered, selected: model.get("selected"), named: model.get("named"),
+      lines: Object.keys(lines),
+      widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])),
+      grey: greys.map((g) => ({ rows: g.rows.length, lit: [...(g.mark.__lcLit || [])] })) });
     draw();
     await loadLines();
+    await loadGreys();
     return () => {
       model.off("change:rows change:columns change:objective", draw);
       model.off("change:filter", onFilter);
@@ -202,6 +252,7 @@ export default {
       model.off("change:note", onNote);
       model.off("change:marks", loadLines);
       model.off("change:named", highlight);
+      if (vis) vis.off("change:grey", loadGreys);
     };
   },
 };

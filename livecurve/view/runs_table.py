@@ -25,13 +25,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import traitlets
+from ipywidgets import widget_serialization
 
 from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.runs_table import runs_table
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
-from .visibility import series_key
+from .visibility import Visibility, series_key
 
 
 class RunsTable(ModuleWidget):
@@ -64,9 +65,14 @@ class RunsTable(ModuleWidget):
     # set in the browser (and read by Python when the kernel is free)
     filter = traitlets.Unicode("").tag(sync=True)
     selected = traitlets.Int(-1).tag(sync=True)  # a run index, -1 for none
+    # The figure's visibility: its ``grey`` rows (the runs not named), shown by their own marks
+    # while highlighted.
+    visibility = traitlets.Instance(Visibility, allow_none=True).tag(
+        sync=True, **widget_serialization
+    )
 
-    def __init__(self) -> None:
-        super().__init__(layout={"display": "none", "width": "100%"})
+    def __init__(self, visibility: Visibility | None = None) -> None:
+        super().__init__(layout={"display": "none", "width": "100%"}, visibility=visibility)
         self._marked = 0
         self._drawn: tuple = ()  # what the rows were made from: unchanged runs, no work
         self._folded: tuple = ()  # the named runs and legend entries the legends were folded for

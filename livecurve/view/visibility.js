@@ -25,9 +25,51 @@ function swatch(colour) {
   return svg;
 }
 
+function setLocal(m, attrs) {
+  m.set(attrs);
+  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
+}
+
+// Many runs: a panel's runs not named are the rows of one grey Lines mark per split. A row is
+// drawn (its opacity) unless its checkbox or its run's is unticked, or the runs table shows that
+// run by its own marks (m.__lcLit: run indices; m.__lcBase: the faded opacity while filtering).
+// The runs table calls m.__lcPaint() after changing those. Local only: the kernel sends its own.
+function paintGrey(model, m) {
+  const rows = m.__lcRows || [];
+  const lit = m.__lcLit || new Set();
+  const base = m.__lcBase ?? model.get("grey_opacity");
+  const want = rows.map((id) => (drawn(model, id) && !lit.has(id.split(":", 1)[0]) ? base : 0));
+  const now = m.get("opacities") || [];
+  if (want.length !== now.length || want.some((o, i) => o !== now[i])) {
+    m.__lcPainting = true;
+    try { setLocal(m, { opacities: want }); } finally { m.__lcPainting = false; }
+  }
+}
+
 export default {
   initialize({ model }) {
     let marks = {};
+    let grey = [];
+    function paintAll() { for (const m of grey) paintGrey(model, m); }
+    async function loadGrey() {
+      const raw = model.get("grey") || [];
+      const found = await Promise.all(raw.map(async ([figure, mark, rows]) => {
+        const m = await resolve(model, mark);
+        m.__lcRows = rows;
+        m.__lcFigure = await resolve(model, figure);
+        if (!m.__lcPaint) {
+          m.__lcPaint = () => paintGrey(model, m);
+          // The kernel sent new rows or opacities: hide and highlight again, once the change is
+          // done (a set inside a change event hides x and y from bqplot's update_data).
+          m.on("change:opacities change:y", () => {
+            if (!m.__lcPainting) Promise.resolve().then(m.__lcPaint);
+          });
+        }
+        return m;
+      }));
+      grey = found;
+      paintAll();
+    }
     function apply() {
       for (const [id, list] of Object.entries(marks)) {
         const on = drawn(model, id);
@@ -42,12 +84,18 @@ export default {
       apply();
     }
     model.on("change:shown", apply);
+    model.on("change:shown", paintAll);
     model.on("change:marks", load);
+    model.on("change:grey", loadGrey);
     load();
-    return () => { model.off("change:shown", apply); model.off("change:marks", load); };
+    loadGrey();
+    return () => {
+      model.off("change:shown", apply); model.off("change:shown", paintAll);
+      model.off("change:marks", load); model.off("change:grey", loadGrey);
+    };
   },
   render({ model, el }) {
-    // The run bar: a checkbox per compared run, made once and updated in place (a redraw never
+    // The run bar: a checkbox per compared (named) run, made once and updated in place (a redraw never
     // replaces a checkbox a person may be pressing).
     const root = document.createElement("div");
     root.className = "lc-legend lc-runs";
@@ -55,11 +103,30 @@ export default {
     const title = document.createElement("span");
     title.className = "lc-runs-title"; title.textContent = "runs:";
     const items = new Map();
+    // Many runs (`named` set: the best few and the live run): the others fold into one
+    // "+ N more runs" checkbox that shows or hides them all (half-ticked when some are hidden).
+    const more = document.createElement("label");
+    more.className = "lc-entry lc-runs-more";
+    const moreBox = document.createElement("input");
+    moreBox.type = "checkbox";
+    const moreName = document.createElement("span");
+    more.append(moreBox, moreName);
+    let folded = [];
+    moreBox.addEventListener("change", () => {
+      const shown = { ...(model.get("shown") || {}) };
+      for (const id of folded) shown[id] = moreBox.checked;
+      model.set("shown", shown);
+      model.save_changes();
+    });
     function draw() {
       const runs = model.get("runs") || [];
+      const named = model.get("named");
+      const namedSet = new Set(named || []);
       const wanted = runs.length ? [title] : [];
+      folded = [];
       for (const run of runs) {
         const id = "run:" + run.index;
+        if (named && !namedSet.has(run.index)) { folded.push(id); continue; }
         let it = items.get(id);
         if (!it) {
           const label = document.createElement("label");
@@ -82,14 +149,23 @@ export default {
         if (it.box.checked !== on) it.box.checked = on;
         wanted.push(it.label);
       }
+      if (folded.length) {
+        const on = folded.filter((id) => isShown(model, id)).length;
+        const text = `+ ${folded.length} more run${folded.length === 1 ? "" : "s"}`;
+        if (moreName.textContent !== text) moreName.textContent = text;
+        more.title = `show or hide the ${folded.length} runs drawn grey (see the runs table)`;
+        moreBox.checked = on === folded.length;
+        moreBox.indeterminate = on > 0 && on < folded.length;
+        wanted.push(more);
+      }
       const now = [...root.childNodes];
       if (wanted.length !== now.length || wanted.some((n, i) => n !== now[i])) {
         for (const n of now) if (!wanted.includes(n)) n.remove();
         wanted.forEach((n, i) => { if (root.childNodes[i] !== n) root.insertBefore(n, root.childNodes[i] || null); });
       }
     }
-    model.on("change:runs change:shown", draw);
+    model.on("change:runs change:shown change:named", draw);
     draw();
-    return () => model.off("change:runs change:shown", draw);
+    return () => model.off("change:runs change:shown change:named", draw);
   },
 };

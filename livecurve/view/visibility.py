@@ -22,6 +22,7 @@ from typing import Any
 
 import traitlets
 
+from .. import style
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 
@@ -91,6 +92,14 @@ class Visibility(ModuleWidget):
     # "0:loss" -> [mark, ...]; refs_serialization: ~2400 marks at 200 runs, re-sent per trial
     marks = traitlets.Dict().tag(sync=True, **refs_serialization)
     runs = traitlets.List(traitlets.Dict()).tag(sync=True)  # the run bar: [{index, label, colour}]
+    # Many runs: [[figure, grey Lines, ["12:loss", ...]], ...]: the series each row of a panel's
+    # grey lines draws (a run not named); the browser hides a row whose checkbox is unticked
+    # (opacity 0), and the runs table shows a highlighted run's own marks instead of its row.
+    grey = traitlets.List().tag(sync=True, **refs_serialization)
+    grey_opacity = traitlets.Float(style.OTHER_RUN_OPACITY).tag(sync=True)
+    # Many runs: the runs named (the best few, the live one); the run bar folds the others into
+    # one "+ N more runs" checkbox. None: every run has its own checkbox.
+    named = traitlets.List(traitlets.Int(), allow_none=True, default_value=None).tag(sync=True)
 
     def __init__(self, on_change: Callable[[SeriesKey, bool], None] | None = None) -> None:
         super().__init__()
@@ -115,6 +124,19 @@ class Visibility(ModuleWidget):
         if all(r["index"] != run_index for r in self.runs):
             self.runs = [*self.runs, {"index": run_index, "label": label, "colour": colour}]
         return RunBox(self, run_index)
+
+    def set_all_shown(self, entries: Iterable[str], shown: bool) -> None:
+        """Tick or untick several runs or series at once (the run bar's "+ N more runs")."""
+        new = {**self.shown, **{entry: bool(shown) for entry in entries}}
+        if new != self.shown:
+            self.shown = new
+
+    def more_runs(self) -> list[int]:
+        """The runs folded under the run bar's "+ N more runs" (none unless many runs)."""
+        if self.named is None:
+            return []
+        named = set(self.named)
+        return [r["index"] for r in self.runs if r["index"] not in named]
 
     def restyle_runs(self, labels: dict[int, str]) -> None:
         """Show each run's current label (a search marks its best trial); sent only if changed."""

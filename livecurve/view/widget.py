@@ -30,7 +30,7 @@ from .legend import Legend
 from .panel import PanelView
 from .runs_table import RunsTable
 from .steps_store import StepsStore  # full-resolution zoom (issue 21)
-from .visibility import BANDS, RunBox, Visibility
+from .visibility import BANDS, RunBox, Visibility, entry_id
 
 SeriesKey = tuple[int, str]
 
@@ -110,7 +110,7 @@ class CurveView:
         self.controls = Controls(smoothing, self.set_smoothing, save)
         self.steps_store = StepsStore(self.controls)  # every drawn step, for zoom in the browser
         # The runs table (two runs or more: a search's trials), and the search it follows.
-        self.runs_table = RunsTable()
+        self.runs_table = RunsTable(self.visibility)
         self.search: object | None = None  # a keras.search.Search sets itself here
         self.widget = widgets.VBox(
             [
@@ -157,6 +157,7 @@ class CurveView:
                 if view is None:
                     view = PanelView(panel.family, self._axis(), self.max_points, self._frame())
                     view.defer_tooltips = self._defer_tooltips
+                    view.row_drawn = lambda key: self.visibility.drawn(entry_id(key))
                     self.panels[panel.family] = view
                     self.legends[panel.family] = Legend(self.visibility)
                     new_panels = True
@@ -297,6 +298,9 @@ class CurveView:
 
     def _shown_changed(self, key: SeriesKey, drawn: bool) -> None:
         self.visible[key] = drawn  # the mirror pictures read
+        for view in self.panels.values():  # the grey runs' rows follow their checkboxes
+            if view.grey:
+                view.repaint_grey()
 
     # -- the checkboxes, for Python ------------------------------------------------------
     def series_keys(self) -> list[SeriesKey]:
@@ -358,7 +362,6 @@ class CurveView:
             for key, mark in view.new_marks:  # per-step lines made now: the boxes drive them too
                 self.attach(key, mark)
             view.new_marks.clear()
-            view.flush_marks()  # the marks made by this redraw, added at the end of the list
         self.steps_store.feed(self.runs, self.panels)  # the rows recorded since the last redraw
         self.bands.refresh(self.runs)
         self.controls.refresh(self.panels, self.runs, self.attach)
@@ -368,6 +371,23 @@ class CurveView:
         ranking = self.runs_table.ranking if len(self.runs) > 1 else None
         self.header.update(self.progress, self.runs, self._axis(), ranking)
         self._colour_named()
+        # Many runs: the runs not named are rows of one grey mark per panel and split; the
+        # figure's marks list holds the named runs' marks (sent once per redraw, if changed).
+        named = set(ranking.named) if ranking is not None and ranking.hidden else None
+        for view in self.panels.values():
+            view.set_named(named)
+            view.arrange()
+        grey = [
+            [view.figure, view.grey[split], [entry_id(key) for key in view.grey_rows[split]]]
+            for view in self.panels.values()
+            for split in (False, True)
+            if view.grey_rows.get(split)
+        ]
+        if grey != self.visibility.grey:  # the browser hides and highlights rows with it
+            self.visibility.grey = grey
+        bar = None if named is None else sorted(named)
+        if bar != self.visibility.named:  # the run bar folds the others into "+ N more runs"
+            self.visibility.named = bar  # type: ignore[assignment]  # traitlets: allow_none
 
     def _colour_named(self) -> None:
         """Many runs: the named ones in distinct colours, each kept (style.named_colours, as the

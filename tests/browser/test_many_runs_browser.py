@@ -99,6 +99,9 @@ WATCH = """
 """
 
 
+STATE = "() => [...document.querySelectorAll('.livecurve .lc-runs')].find(e => e.lcState).lcState()"
+
+
 def _latencies(text: str, kind: str, changes: list[float]) -> tuple[list[float], list[float]]:
     """Per redraw: (kernel start -> SVG changed, kernel done -> SVG changed), in ms."""
     total, browser = [], []
@@ -150,3 +153,30 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
             )
         print("\n".join(report))
         (ARTIFACTS / "many-runs-redraw.txt").write_text("\n".join(report) + "\n")
+
+        # The run bar: the named runs' checkboxes and one "+ N more runs" for the grey ones.
+        bar = page.evaluate(
+            "() => [...document.querySelectorAll('.livecurve .lc-legend.lc-runs .lc-entry')]"
+            ".map(e => e.textContent)"
+        )
+        assert len(bar) < 12 and re.fullmatch(r"\+ \d+ more runs", bar[-1]), bar
+        # Hovering a grey run's row in the runs table draws it thick, in its colour.
+        state = page.evaluate(STATE)
+        grey = next(i for i in range(RUNS) if i not in state["named"])
+        page.locator(f'.livecurve .lc-runs tbody tr[data-run="{grey}"]').hover()
+        wide = (
+            "() => [...document.querySelector('.livecurve .bqplot.figure')"
+            ".querySelectorAll('path.line')].filter(p => parseFloat(p.style.strokeWidth) >= 4)"
+            ".length"
+        )
+        try:
+            page.wait_for_function(f"() => ({wide})() >= 1", timeout=5_000)
+        except Exception as exc:
+            state = page.evaluate(STATE)
+            raise AssertionError(f"hovering grey run {grey} thickened no line: {state}") from exc
+        state = page.evaluate(STATE)
+        assert str(grey) in state["grey"][0]["lit"], state["grey"]
+        # Selected (a click: it stays while the screenshot scrolls), for a person to look at.
+        page.locator(f'.livecurve .lc-runs tbody tr[data-run="{grey}"]').click()
+        page.wait_for_function(f"() => ({wide})() >= 1", timeout=5_000)
+        panel.screenshot(path=str(ARTIFACTS / "many-runs-selected.png"))

@@ -1,0 +1,155 @@
+"""Many runs in the live figure: the runs the ranking does not name are one grey mark per panel
+and split (one row per series), not two marks per series; the named runs keep their own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from livecurve import LivePlot, style
+from livecurve.model.run import Run
+from livecurve.view.visibility import run_id
+
+
+def score(k: int) -> float:
+    """A trial's val_loss: scattered, so the best few are not simply the latest."""
+    return 0.2 + ((k * 37) % 23) / 10
+
+
+def trial(k: int, epochs: int = 3) -> Run:
+    run = Run(f"trial {k}")
+    for epoch in range(1, epochs + 1):
+        run.log(epoch, {"loss": score(k) + 1 / epoch, "val_loss": score(k) + 0.5 / epoch})
+    return run
+
+
+def search(n: int) -> LivePlot:
+    plot = LivePlot(redraw_interval=0.0)
+    for epoch in range(1, 4):
+        plot.log(epoch, loss=score(1) + 1 / epoch, val_loss=score(1) + 0.5 / epoch)
+    plot.view  # noqa: B018  (built)
+    for k in range(2, n + 1):
+        plot.runs.append(trial(k))
+        plot.refresh()
+    return plot
+
+
+def rows_of(mark) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each row of a 2-D Lines mark without its NaN padding."""
+    xs, ys = np.atleast_2d(np.asarray(mark.x)), np.atleast_2d(np.asarray(mark.y))
+    return [(x[np.isfinite(x)], y[np.isfinite(x)]) for x, y in zip(xs, ys)]
+
+
+def check_split(plot: LivePlot, family: str, validation: bool) -> None:
+    view = plot.view
+    panel = view.panels[family]
+    named = set(view.runs_table.ranking.named)
+    name = f"val_{family}" if validation else family
+    grey_runs = [i for i in range(len(plot.runs)) if i not in named]
+    assert panel.grey_rows[validation] == [(i, name) for i in grey_runs]
+    mark = panel.grey[validation]
+    assert mark in panel.figure.marks
+    assert mark.colors == [style.OTHER_RUN_COLOUR] and mark.stroke_width == style.OTHER_RUN_WIDTH
+    assert mark.line_style == ("dashed" if validation else "solid")
+    for (x, y), index in zip(rows_of(mark), grey_runs, strict=True):
+        points = plot.runs[index].points(name)
+        np.testing.assert_allclose(x, points.x)
+        np.testing.assert_allclose(y, points.y)
+    for (index, series_name), marks in panel.series.items():
+        if series_name != name:
+            continue
+        drawn = [m in panel.figure.marks for m in (marks.line, marks.dots)]
+        assert drawn == [index in named] * 2, (index, named)
+
+
+@pytest.mark.parametrize(("family", "validation"), [("loss", False), ("loss", True)])
+def test_the_runs_not_named_are_the_rows_of_one_grey_mark_per_panel_and_split(
+    family: str, validation: bool
+) -> None:
+    plot = search(30)
+    panel = plot.view.panels[family]
+    named = plot.view.runs_table.ranking.named
+    assert 1 < len(named) < 10
+    check_split(plot, family, validation)
+    # The figure holds the two grey marks and the named runs' marks, not 2 per series.
+    per_named = 2 * 2 + 2  # line and dots of loss and val_loss, and at most 2 best markers
+    assert len(panel.figure.marks) <= 2 + per_named * len(named)
+    assert len(panel.figure.marks) < 60  # it held 120+ marks (4 per run) before
+
+
+def test_a_run_entering_or_leaving_the_named_runs_moves_between_its_marks_and_a_grey_row() -> None:
+    plot = search(20)
+    view = plot.view
+    before = set(view.runs_table.ranking.named)
+    best = trial(21)
+    for epoch in (1, 2, 3):  # the best val_loss of all: it is named from now on
+        best.log(epoch + 3, {"loss": 0.01, "val_loss": 0.01})
+    plot.runs.append(best)
+    plot.refresh()
+    after = set(view.runs_table.ranking.named)
+    assert 20 in after
+    left = before - after
+    assert left, (before, after)
+    panel = view.panels["loss"]
+    for index in left:  # its data moved into the grey rows, its marks out of the figure
+        assert (index, "loss") in panel.grey_rows[False]
+        assert panel.series[(index, "loss")].line not in panel.figure.marks
+    assert (20, "loss") not in panel.grey_rows[False]
+    assert panel.series[(20, "loss")].line in panel.figure.marks
+    check_split(plot, "loss", False)
+    check_split(plot, "loss", True)
+
+
+def test_a_new_trial_changes_the_grey_rows_not_every_mark_of_the_figure() -> None:
+    plot = search(30)
+    panel = plot.view.panels["loss"]
+    grey_before = panel.grey[False]
+    rows_before = len(panel.grey_rows[False])
+    plot.runs.append(trial(31))
+    plot.refresh()
+    assert panel.grey[False] is grey_before  # the same mark, new rows
+    assert len(panel.grey_rows[False]) in (rows_before, rows_before + 1)
+    check_split(plot, "loss", False)
+
+
+def test_a_hidden_run_hides_its_grey_rows_and_the_browser_gets_which_row_is_which() -> None:
+    plot = search(30)
+    view = plot.view
+    panel = view.panels["loss"]
+    index, _name = panel.grey_rows[False][3]
+    view.visibility.set_shown(run_id(index), False)
+    opacities = list(panel.grey[False].opacities)
+    assert opacities[3] == 0 and set(opacities[:3]) == {style.OTHER_RUN_OPACITY}
+    assert list(panel.grey[True].opacities)[3] == 0
+    view.visibility.set_shown(run_id(index), True)
+    assert set(panel.grey[False].opacities) == {style.OTHER_RUN_OPACITY}
+    figures = {id(figure) for figure, _mark, _rows in view.visibility.grey}
+    assert id(panel.figure) in figures
+    entry = next(rows for _f, mark, rows in view.visibility.grey if mark is panel.grey[False])
+    assert entry[3] == f"{index}:loss"
+    assert view.runs_table.visibility is view.visibility
+
+
+def test_few_runs_have_no_grey_mark() -> None:
+    plot = search(5)
+    panel = plot.view.panels["loss"]
+    assert not any(panel.grey_rows.values())
+    assert all(m in panel.figure.marks for s in panel.series.values() for m in (s.line, s.dots))
+    assert plot.view.visibility.grey == []
+
+
+def test_the_run_bar_folds_the_runs_not_named_into_one_control_that_hides_them_all() -> None:
+    plot = search(30)
+    view = plot.view
+    named = view.runs_table.ranking.named
+    assert view.visibility.named == sorted(named)
+    folded = view.visibility.more_runs()
+    assert sorted(folded) == [i for i in range(30) if i not in named]
+    view.visibility.set_all_shown([run_id(i) for i in folded], False)  # "+ N more runs" unticked
+    panel = view.panels["loss"]
+    assert set(panel.grey[False].opacities) == {0.0}
+    assert all(not plot.visible[(i, "loss")] for i in folded)
+    assert all(plot.visible[(i, "loss")] for i in named)
+    view.visibility.set_all_shown([run_id(i) for i in folded], True)
+    assert set(panel.grey[False].opacities) == {style.OTHER_RUN_OPACITY}
+    assert search(5).view.visibility.named is None  # few runs: a checkbox each
