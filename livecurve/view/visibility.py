@@ -95,7 +95,7 @@ class Visibility(ModuleWidget):
     # Many runs: [[figure, grey Lines, ["12:loss", ...]], ...]: the series each row of a panel's
     # grey lines draws (a run not named); the browser hides a row whose checkbox is unticked
     # (opacity 0), and the runs table shows a highlighted run's own marks instead of its row.
-    grey = traitlets.List().tag(sync=True, **refs_serialization)
+    grey: traitlets.List[list[Any]] = traitlets.List().tag(sync=True, **refs_serialization)
     grey_opacity = traitlets.Float(style.OTHER_RUN_OPACITY).tag(sync=True)
     # Many runs: the runs named (the best few, the live one); the run bar folds the others into
     # one "+ N more runs" checkbox. None: every run has its own checkbox.
