@@ -59,6 +59,14 @@ class SeriesMarks:
             return self.line, self.dots
         return self.raw, self.smooth, self.line, self.dots
 
+    def paint(self, colour: str) -> None:
+        """Draw every mark of the series in ``colour`` (a validation series' dots stay hollow)."""
+        for mark in (self.raw, self.smooth, self.line):
+            if mark is not None:
+                mark.colors = [colour]
+        self.dots.colors = [style.VALIDATION_FILL if self.validation else colour]
+        self.dots.stroke = colour
+
 
 class PanelView:
     """A bqplot ``Figure`` showing one metric family (e.g. ``loss`` and ``val_loss``)."""

@@ -230,13 +230,8 @@ class CurveView:
                 colour = style.colour(
                     family, order, run_index, n_runs, member, by_output=panel.by_output
                 )  # runs: by_output
-                validation = parse(name).is_validation
-                for mark in (marks.raw, marks.smooth, marks.line):
-                    if mark is not None:
-                        mark.colors = [colour]
-                marks.dots.colors = [style.VALIDATION_FILL if validation else colour]
-                marks.dots.stroke = colour
-                look = style.member_style(member, validation, n_runs)  # members: style, marker
+                marks.paint(colour)
+                look = style.member_style(member, marks.validation, n_runs)  # members: look
                 marks.line.line_style, marks.dots.marker = look.line_style, look.marker
                 colours[(run_index, name)] = {
                     "colour": colour,
@@ -407,12 +402,7 @@ class CurveView:
                 colour = book.get(key[0])
                 if colour is None or marks.line.colors == [colour]:
                     continue
-                for mark in (marks.raw, marks.smooth, marks.line):
-                    if mark is not None:
-                        mark.colors = [colour]
-                validation = parse(key[1]).is_validation
-                marks.dots.colors = [style.VALIDATION_FILL if validation else colour]
-                marks.dots.stroke = colour
+                marks.paint(colour)
                 changes[key] = {"colour": colour}
             if changes:
                 self.legends[family].restyle(changes)
