@@ -230,13 +230,17 @@ export default {
     };
     const onSelected = () => { draw(); highlight(); };
     const onNote = () => { note.textContent = model.get("note") || ""; };
-    model.on("change:rows change:columns change:objective", draw);
-    model.on("change:filter", onFilter);
-    model.on("change:selected", onSelected);
-    model.on("change:note", onNote);
-    model.on("change:marks", loadLines);
-    model.on("change:named", highlight);
-    if (vis) vis.on("change:grey", loadGreys);
+    // What the table listens to: registered here, and the same list removed when it goes.
+    const listeners = [
+      [model, "change:rows change:columns change:objective", draw],
+      [model, "change:filter", onFilter],
+      [model, "change:selected", onSelected],
+      [model, "change:note", onNote],
+      [model, "change:marks", loadLines],
+      [model, "change:named", highlight],
+      ...(vis ? [[vis, "change:grey", loadGreys]] : []),
+    ];
+    for (const [source, events, handler] of listeners) source.on(events, handler);
     // For tests and curious people: what the table highlights now.
     root.lcState = () => ({ hovered, selected: model.get("selected"), named: model.get("named"),
       lines: Object.keys(lines),
@@ -246,13 +250,7 @@ export default {
     await loadLines();
     await loadGreys();
     return () => {
-      model.off("change:rows change:columns change:objective", draw);
-      model.off("change:filter", onFilter);
-      model.off("change:selected", onSelected);
-      model.off("change:note", onNote);
-      model.off("change:marks", loadLines);
-      model.off("change:named", highlight);
-      if (vis) vis.off("change:grey", loadGreys);
+      for (const [source, events, handler] of listeners) source.off(events, handler);
     };
   },
 };
