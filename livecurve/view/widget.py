@@ -340,10 +340,12 @@ class CurveView:
             view.defer_tooltips = defer
         self._defer_tooltips = defer
         self._ensure_marks()
-        self.digests.update([run.steps for run in self.runs])
         # Only the runs whose data changed since the last redraw (a search: the running trial);
-        # everything is looked at again when the smoothing changed.
+        # everything is looked at again when the smoothing changed. The versions are read before
+        # the digests fold the rows in: a row another thread adds meanwhile changes the version
+        # again, so the next redraw looks at its run (read after, it would be taken as drawn).
         versions = [run.version for run in self.runs]
+        self.digests.update([run.steps for run in self.runs])
         seen = self._versions_drawn
         runs_changed: set[int] | None = {
             i for i, v in enumerate(versions) if i >= len(seen) or seen[i] != v
