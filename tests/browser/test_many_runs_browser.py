@@ -123,7 +123,13 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
         run_cell(page, 0)
         first = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-OutputArea")
         first.get_by_text(f"BUILT {RUNS}").wait_for(timeout=240_000)
-        page.wait_for_selector(".livecurve .bqplot.figure", timeout=180_000)
+        # The runs table under the panels is tall: JupyterLab keeps the next cell in view and
+        # may skip drawing what is scrolled away (content-visibility), so look at the figure
+        # as a person does, by scrolling up to it.
+        figure = page.locator(".livecurve .bqplot.figure").first
+        figure.wait_for(state="attached", timeout=180_000)
+        figure.scroll_into_view_if_needed(timeout=60_000)
+        figure.wait_for(state="visible", timeout=60_000)
         page.evaluate(SETTLED)  # the first drawing of 200 runs is done
         lines = page.evaluate(
             "() => document.querySelector('.livecurve .bqplot.figure')"
