@@ -190,6 +190,20 @@ def _press(page, locator, x_fraction: float = 0.5) -> bool:  # type: ignore[no-u
     return after is None or abs(after["x"] - box["x"]) > 1 or abs(after["y"] - box["y"]) > 1
 
 
+def _wait_still(page, locator, seconds: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+    """Until ``locator``'s element has not moved for ``seconds`` (the layout has settled)."""
+    deadline = time.monotonic() + 60
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        if box != last:
+            last, since = box, time.monotonic()
+        elif time.monotonic() - since >= seconds:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{locator} kept moving for 60 s")
+
+
 def _exercise(page, folder: Path) -> None:  # type: ignore[no-untyped-def]
     # 1. Every epoch value in view after the quickstart's fit (defaults: ignore outliers on).
     run_cell(page, 0)
@@ -215,7 +229,12 @@ def _exercise(page, folder: Path) -> None:  # type: ignore[no-untyped-def]
     # which moves the bar down: a press held across that move would be released elsewhere (a
     # layout change, not a replaced control). The presses start once validation is drawn.
     bar.locator(".lc-legend input >> nth=1").wait_for(timeout=90_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(  # the header's table (the widget's first child) too
+        "() => document.querySelectorAll('.livecurve')[1].firstElementChild"
+        ".innerText.includes('val_loss')",
+        timeout=90_000,
+    )
+    _wait_still(page, bar.locator(".lc-log[data-family='loss']"))
     page.evaluate(WATCH)
     lost: dict[str, int] = {}
     moved: dict[str, int] = {}  # of the lost presses: those whose control moved meanwhile
