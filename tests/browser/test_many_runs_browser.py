@@ -122,7 +122,7 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
     ) as page:
         run_cell(page, 0)
         first = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-OutputArea")
-        first.get_by_text(f"BUILT {RUNS}").wait_for(timeout=240_000)
+        first.get_by_text(f"BUILT {RUNS}").wait_for(state="attached", timeout=240_000)
         # The runs table under the panels is tall: JupyterLab keeps the next cell in view and
         # may skip drawing what is scrolled away (content-visibility), so look at the figure
         # as a person does, by scrolling up to it.
