@@ -58,7 +58,8 @@ from .export.save import FORMATS
 from .live.distributed import is_primary_process
 from .live.plot import LivePlot
 from .model.distribution import Distribution, Distributions
-from .model.run import Panel, Run
+from .model.panels import Panel
+from .model.run import Run
 from .model.series import Series
 from .show import load, show
 

@@ -21,9 +21,10 @@ from ..model.best import STATIC_MARKER, STATIC_SIZE, best_point
 from ..model.downsample import minmax
 from ..model.flat import uninformative
 from ..model.names import parse
+from ..model.panels import Panel
+from ..model.panels import families as panel_order
 from ..model.ranking import Ranking, rank
-from ..model.run import Panel, Run
-from ..model.run import families as panel_order
+from ..model.run import Run
 from ..model.smoothing import smooth
 from ..model.yrange import positive_range, robust_range
 from .bands import distribution_names, draw_distribution

@@ -21,8 +21,9 @@ from .. import style
 from ..model.decimate import RunDigests
 from ..model.flat import uninformative
 from ..model.names import parse
+from ..model.panels import families
 from ..model.progress import Progress
-from ..model.run import Run, families
+from ..model.run import Run
 from .bands import BandPanels
 from .controls import Controls
 from .header import Header
