@@ -243,6 +243,15 @@ def test_a_step_loop_header_counts_steps_with_their_rate() -> None:
     assert plot.view.header.fraction is None  # an open-ended loop: no empty progress bar
 
 
+def test_a_step_loop_header_says_step_not_epoch_before_and_without_log_calls() -> None:
+    plot = LivePlot(axis="step")
+    plot.view.refresh()
+    assert plot.view.header.status == "waiting for the first step"
+    plot.run.extend_steps(np.arange(1.0, 10**6 + 1), {"loss": np.ones(10**6)})  # fed in bulk
+    plot.view.refresh()
+    assert plot.view.header.status == "step 1,000,000"
+
+
 def test_a_step_loop_with_a_total_gets_a_bar_and_an_eta() -> None:
     plot = LivePlot(axis="step")
     plot.start(total=4000)

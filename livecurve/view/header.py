@@ -7,7 +7,7 @@ from html import escape
 import ipywidgets as widgets
 
 from ..model.names import series_goal
-from ..model.progress import Progress
+from ..model.progress import Progress, format_count
 from ..model.ranking import Ranking
 from ..model.run import Run
 
@@ -185,6 +185,8 @@ class Header:
         self.fraction = progress.step_fraction(step) if steps else progress.fraction
         if progress.started is not None:
             self.status = progress.describe_steps(step) if steps else progress.describe()
+        elif axis == "step" and progress.finished is None:  # a step loop not started yet
+            self.status = "waiting for the first step" if step is None else describe_count(step)
         elif progress.finished is not None:
             # Loaded from logs (show()): no training to follow, so no bar; say what is shown.
             self.fraction = None
@@ -197,6 +199,11 @@ class Header:
         html = self._html()
         if self.box.value != html:
             self.box.value = html
+
+
+def describe_count(step: float) -> str:
+    """``"step 1,000,000"``: a step loop's steps recorded before its progress started."""
+    return f"step {format_count(step)}"
 
 
 def loaded_summary(runs: list[Run], axis: str) -> str:
