@@ -124,7 +124,7 @@ def run_legend(
         handles.append(
             Line2D([], [], color=style.OTHER_RUN_COLOUR, linewidth=style.OTHER_RUN_WIDTH * 2)
         )
-        labels.append(f"+ {ranking.hidden} more runs")
+        labels.append("other runs")  # how many: the legend's title
     keys, names = _split_keys(runs)
     handles += keys
     labels += names
