@@ -17,6 +17,8 @@ from ..model.run import Run
 from .grey import drawn_xy, grey_lines, padded
 from .refs import refs_serialization
 
+GREY_CHUNK = 20  # runs per grey mark: a change of one grey run redraws the rows of 20 runs
+
 
 def tooltip(x_label: str, name: str) -> bq.Tooltip:
     """The tooltip of a series' markers: its x and its value."""
@@ -125,8 +127,12 @@ class PanelView:
         # mark's data rather than the figure's marks list (bqplot lays every mark out again).
         self._owned: dict[int, tuple[int, int, int, bq.Mark]] = {}
         self.named: set[int] | None = None
-        self.grey: dict[bool, bq.Lines] = {}  # is_validation -> the grey runs' lines
-        self.grey_rows: dict[bool, list[tuple[int, str]]] = {}  # the series each row draws
+        # The grey runs' lines: one mark per split and block of GREY_CHUNK runs (by run index),
+        # (is_validation, block) -> mark: bqplot redraws every row of a mark whose data
+        # changes, so a new epoch or a new trial redraws the rows of one block, not of 200 runs.
+        self.grey: dict[tuple[bool, int], bq.Lines] = {}
+        self.grey_chunks: dict[tuple[bool, int], list[tuple[int, str]]] = {}  # each row's series
+        self._grey_drawn: dict[tuple[bool, int], tuple] = {}  # what each block was drawn from
         # Whether a series is drawn (its and its run's checkboxes): the grey rows' opacities.
         self.row_drawn: Callable[[tuple[int, str]], bool] = lambda _key: True
         self._grey_stale = False
@@ -193,6 +199,22 @@ class PanelView:
         in the figure while the run is named."""
         self._own(run_index, [mark], layer=3)
 
+    @property
+    def grey_rows(self) -> dict[bool, list[tuple[int, str]]]:
+        """Per split, the series the grey rows draw (every block's, in the marks' order)."""
+        rows: dict[bool, list[tuple[int, str]]] = {}
+        for split, block in sorted(self.grey_chunks, key=lambda c: (c[1], c[0])):
+            rows.setdefault(split, []).extend(self.grey_chunks[(split, block)])
+        return rows
+
+    def grey_marks(self, split: bool | None = None) -> list[bq.Lines]:
+        """The grey marks drawn now (of one split), in the figure's order: block by block."""
+        return [
+            self.grey[chunk]
+            for chunk in sorted(self.grey, key=lambda c: (c[1], c[0]))
+            if self.grey_chunks.get(chunk) and (split is None or chunk[0] == split)
+        ]
+
     def all_marks(self) -> list[bq.Mark]:
         """Every mark of the panel, drawn or not: the grey lines, then every run's marks."""
         owned = sorted(self._owned.values(), key=lambda item: item[2])
@@ -227,7 +249,7 @@ class PanelView:
         if self._arranged:
             return
         self._arranged = True
-        grey = [self.grey[split] for split in (False, True) if self.grey_rows.get(split)]
+        grey = self.grey_marks()  # a new block goes after the others (still under the named)
         greys = {id(mark) for mark in self.grey.values()}
         kept = []
         for mark in self.figure.marks:
@@ -246,48 +268,53 @@ class PanelView:
             self.figure.marks = marks
 
     def _draw_grey(self) -> None:
-        """The series of the runs not named, one row each (padded with NaN), per split."""
+        """The series of the runs not named, one row each (padded with NaN), per split and block
+        of runs; only the blocks whose series were drawn anew (or joined, or left) are sent."""
         self._grey_stale = False
-        rows: dict[bool, list[tuple[tuple[int, str], tuple[np.ndarray, np.ndarray]]]] = {
-            False: [],
-            True: [],
-        }
-        for key, marks in self.series.items():
+        found: dict[tuple[bool, int], list[SeriesMarks]] = {}
+        for marks in self.series.values():
             if not self._is_named(marks.run_index):
-                xy = drawn_xy(marks)
-                if xy[0].size:
-                    rows[marks.validation].append((key, xy))
-        for split, found in rows.items():
-            keys = [key for key, _xy in found]
-            was = self.grey_rows.get(split, [])
-            self.grey_rows[split] = keys
+                chunk = (marks.validation, marks.run_index // GREY_CHUNK)
+                found.setdefault(chunk, []).append(marks)
+        for chunk in set(found) | set(self.grey_chunks):
+            series = found.get(chunk, [])
+            drawn = tuple((m.run_index, m.name, m.drawn_version, m.drawn_steps) for m in series)
+            if drawn == self._grey_drawn.get(chunk):
+                continue
+            self._grey_drawn[chunk] = drawn
+            rows = [((m.run_index, m.name), drawn_xy(m)) for m in series]
+            rows = [(key, xy) for key, xy in rows if xy[0].size]
+            keys = [key for key, _xy in rows]
+            was = self.grey_chunks.get(chunk, [])
+            self.grey_chunks[chunk] = keys
             if bool(keys) != bool(was):
                 self._arranged = False
             if not keys:
                 continue
-            xs, ys = padded([xy for _key, xy in found])
-            opacities = self.grey_opacities(split)
-            mark = self.grey.get(split)
+            xs, ys = padded([xy for _key, xy in rows])
+            opacities = self.grey_opacities(chunk)
+            mark = self.grey.get(chunk)
             if mark is None:
                 scales = {"x": self.x_scale, "y": self.y_scale}
-                self.grey[split] = grey_lines(xs, ys, scales, split, opacities)
+                self.grey[chunk] = grey_lines(xs, ys, scales, chunk[0], opacities)
             else:
                 with mark.hold_sync():
                     mark.x, mark.y = xs, ys
                     if list(mark.opacities) != opacities:
                         mark.opacities = opacities
 
-    def grey_opacities(self, split: bool) -> list[float]:
-        """Each grey row's opacity: 0 for a series whose checkbox (or its run's) is unticked."""
+    def grey_opacities(self, chunk: tuple[bool, int]) -> list[float]:
+        """Each row's opacity in a grey block: 0 for a series whose checkbox (or its run's) is
+        unticked."""
         return [
             style.OTHER_RUN_OPACITY if self.row_drawn(key) else 0.0
-            for key in self.grey_rows.get(split, [])
+            for key in self.grey_chunks.get(chunk, [])
         ]
 
     def repaint_grey(self) -> None:
         """Follow the checkboxes: the grey rows' opacities (visibility changed)."""
-        for split, mark in self.grey.items():
-            opacities = self.grey_opacities(split)
+        for chunk, mark in self.grey.items():
+            opacities = self.grey_opacities(chunk)
             if list(mark.opacities) != opacities:
                 mark.opacities = opacities
 

@@ -166,57 +166,96 @@ export default {
       highlight();
     }
 
+    // The table is updated in place: a redraw (a new epoch changes a few cells of one row) sets
+    // only the cells whose text changed and moves only rows out of place. Rebuilding 200 rows
+    // made the browser lay out and paint the whole table again at every epoch.
+    let headFor = "";
+    const trs = new Map();  // run index -> { tr, tds, texts }
+    let trsFor = "";  // the columns the rows' cells were made for
+    function headerCell(c) {
+      const th = document.createElement("th");
+      th.textContent = c.key;
+      th.dataset.key = c.key;
+      if (c.kind === "text") th.className = "lc-text";
+      th.title = c.goal ? `sort by ${c.key} (${c.goal === "min" ? "lower" : "higher"} is better)` : `sort by ${c.key}`;
+      if (sort.key === c.key) {
+        const arrow = document.createElement("span");
+        arrow.className = "lc-arrow";
+        arrow.textContent = sort.down ? "▼" : "▲";
+        th.appendChild(arrow);
+      }
+      th.addEventListener("click", () => {
+        sort = { key: c.key, down: sort.key === c.key ? !sort.down : false };
+        draw();
+      });
+      return th;
+    }
+    function rowFor(index, columns) {
+      let it = trs.get(index);
+      if (it) return it;
+      const tr = document.createElement("tr");
+      tr.dataset.run = String(index);
+      const tds = columns.map((c) => {
+        const td = document.createElement("td");
+        if (c.kind === "text") td.className = "lc-text";
+        tr.appendChild(td);
+        return td;
+      });
+      tr.addEventListener("mouseenter", () => { hovered = index; highlight(); });
+      tr.addEventListener("mouseleave", () => { hovered = -1; highlight(); });
+      tr.addEventListener("click", () => {
+        model.set("selected", model.get("selected") === index ? -1 : index);
+        model.save_changes();
+      });
+      it = { tr, tds, texts: columns.map(() => null), titles: columns.map(() => null) };
+      trs.set(index, it);
+      return it;
+    }
     function draw() {
       const columns = model.get("columns") || [];
       const rows = [...(model.get("rows") || [])];
       if (sort.key !== null) rows.sort((a, b) => compare(a[sort.key], b[sort.key], sort.down));
       const on = matching();
       const filtering = !!model.get("filter");
-      const head = document.createElement("tr");
-      for (const c of columns) {
-        const th = document.createElement("th");
-        th.textContent = c.key;
-        th.dataset.key = c.key;
-        if (c.kind === "text") th.className = "lc-text";
-        th.title = c.goal ? `sort by ${c.key} (${c.goal === "min" ? "lower" : "higher"} is better)` : `sort by ${c.key}`;
-        if (sort.key === c.key) {
-          const arrow = document.createElement("span");
-          arrow.className = "lc-arrow";
-          arrow.textContent = sort.down ? "▼" : "▲";
-          th.appendChild(arrow);
-        }
-        th.addEventListener("click", () => {
-          sort = { key: c.key, down: sort.key === c.key ? !sort.down : false };
-          draw();
-        });
-        head.appendChild(th);
-      }
-      thead.replaceChildren(head);
-      tbody.replaceChildren(...rows.map((row) => {
+      const selected = model.get("selected");
+      const head = JSON.stringify([columns, sort]);
+      if (head !== headFor) {
+        headFor = head;
         const tr = document.createElement("tr");
-        tr.dataset.run = String(row.index);
-        if (filtering && !on.has(row.index)) tr.classList.add("lc-dim");
-        if (row.index === model.get("selected")) tr.classList.add("lc-selected");
-        for (const c of columns) {
-          const td = document.createElement("td");
-          td.textContent = String(fmt(row[c.key]));  // text, never markup
-          td.title = String(row[c.key] ?? "");
-          if (c.kind === "text") td.className = "lc-text";
-          tr.appendChild(td);
-        }
-        tr.addEventListener("mouseenter", () => { hovered = row.index; highlight(); });
-        tr.addEventListener("mouseleave", () => { hovered = -1; highlight(); });
-        tr.addEventListener("click", () => {
-          model.set("selected", model.get("selected") === row.index ? -1 : row.index);
-          model.save_changes();
+        for (const c of columns) tr.appendChild(headerCell(c));
+        thead.replaceChildren(tr);
+      }
+      const cols = JSON.stringify(columns.map((c) => [c.key, c.kind]));
+      if (cols !== trsFor) { trsFor = cols; trs.clear(); }  // other columns: new cells
+      const wanted = rows.map((row) => {
+        const it = rowFor(row.index, columns);
+        columns.forEach((c, i) => {
+          const text = String(fmt(row[c.key]));  // text, never markup
+          const title = String(row[c.key] ?? "");
+          if (it.texts[i] !== text) { it.texts[i] = text; it.tds[i].textContent = text; }
+          if (it.titles[i] !== title) { it.titles[i] = title; it.tds[i].title = title; }
         });
-        return tr;
-      }));
+        const dim = filtering && !on.has(row.index);
+        if (it.tr.classList.contains("lc-dim") !== dim) it.tr.classList.toggle("lc-dim", dim);
+        const chosen = row.index === selected;
+        if (it.tr.classList.contains("lc-selected") !== chosen) it.tr.classList.toggle("lc-selected", chosen);
+        return it.tr;
+      });
+      const keep = new Set(rows.map((row) => row.index));
+      for (const index of [...trs.keys()]) if (!keep.has(index)) trs.delete(index);
+      const now = tbody.children;
+      if (wanted.length !== now.length || wanted.some((tr, i) => tr !== now[i])) {
+        const want = new Set(wanted);
+        for (const tr of [...now]) if (!want.has(tr)) tr.remove();
+        wanted.forEach((tr, i) => { if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] || null); });
+      }
       const shown = filtering ? on.size : rows.length;
-      hint.textContent = `${shown} of ${rows.length} runs` +
+      const said = `${shown} of ${rows.length} runs` +
         (model.get("objective") ? ` · rank: ${model.get("objective")}` : "") +
         " · click a header to sort";
-      note.textContent = model.get("note") || "";
+      if (hint.textContent !== said) hint.textContent = said;
+      const noteText = model.get("note") || "";
+      if (note.textContent !== noteText) note.textContent = noteText;
     }
 
     filter.addEventListener("input", () => {

@@ -375,10 +375,10 @@ class CurveView:
             view.set_named(named)
             view.arrange()
         grey = [
-            [view.figure, view.grey[split], [entry_id(key) for key in view.grey_rows[split]]]
+            [view.figure, view.grey[chunk], [entry_id(key) for key in view.grey_chunks[chunk]]]
             for view in self.panels.values()
-            for split in (False, True)
-            if view.grey_rows.get(split)
+            for chunk in sorted(view.grey, key=lambda c: (c[1], c[0]))
+            if view.grey_chunks.get(chunk)
         ]
         if grey != self.visibility.grey:  # the browser hides and highlights rows with it
             self.visibility.grey = grey
