@@ -9,7 +9,7 @@ import pytest
 
 from livecurve import LivePlot, style
 from livecurve.model.run import Run
-from livecurve.view.panel import GREY_CHUNK
+from livecurve.view.panel import GREY_CHUNK, PanelView
 from livecurve.view.visibility import run_id
 
 
@@ -200,3 +200,49 @@ def test_the_run_bar_folds_the_runs_not_named_into_one_control_that_hides_them_a
     view.visibility.set_all_shown([run_id(i) for i in folded], True)
     assert set(grey_opacities(panel, False)) == {style.OTHER_RUN_OPACITY}
     assert search(5).view.visibility.named is None  # few runs: a checkbox each
+
+
+def test_a_series_mark_is_made_holding_its_points_so_the_first_redraw_sends_no_more() -> None:
+    # A figure of 200 runs built at once made 1600 marks and then sent each its points in one
+    # more message: past 1000 messages a second Jupyter drops a kernel's messages.
+    plot = LivePlot(redraw_interval=0.0)
+    for epoch in range(1, 4):
+        plot.log(epoch, loss=score(1) + 1 / epoch, val_loss=score(1) + 0.5 / epoch)
+    plot.runs.extend(trial(k) for k in range(2, 31))
+    changes: list[str] = []
+    made = PanelView.add_series
+
+    def watched(self, *args, **kwargs):
+        marks = made(self, *args, **kwargs)
+        for mark in (marks.line, marks.dots):
+            mark.observe(lambda change: changes.append(change.name), ["x", "y"])
+        return marks
+
+    PanelView.add_series = watched  # type: ignore[method-assign]
+    try:
+        plot.view  # noqa: B018  (built: marks made, then the first redraw)
+        plot.refresh()
+    finally:
+        PanelView.add_series = made  # type: ignore[method-assign]
+    panel = plot.view.panels["loss"]
+    assert changes == []
+    for (index, name), marks in panel.series.items():
+        points = plot.runs[index].points(name)
+        np.testing.assert_allclose(marks.line.y, points.y)
+        np.testing.assert_allclose(marks.dots.x, points.x)
+    check_split(plot, "loss", False)
+    assert list(panel.x_axis.tick_values) == [1, 2, 3]  # whole epochs, from the points made
+
+
+def test_a_grey_block_of_one_epoch_runs_is_sent_at_least_two_columns_wide() -> None:
+    # bqplot draws only the first row of a 2-D x or y one column wide: a block begun by a new
+    # trial's first epoch showed one trial however many joined it.
+    plot = search(2 * GREY_CHUNK)
+    for k in range(2 * GREY_CHUNK + 1, 2 * GREY_CHUNK + 4):
+        plot.runs.append(trial(k, epochs=1))
+        plot.refresh()
+    panel = plot.view.panels["loss"]
+    mark = panel.grey[(False, 2)]
+    rows = len(panel.grey_chunks[(False, 2)])
+    assert rows >= 2 and np.shape(mark.x) == np.shape(mark.y) == (rows, 2)
+    check_split(plot, "loss", False)

@@ -100,9 +100,21 @@ export default {
             m.on("change:colors", () => {
               if (applying) return;
               m.__lcColours = m.get("colors");  // the kernel recoloured: keep, then re-apply
+              m.__lcState = null;
               highlight();
             });
           }
+          // Painted already for this state (most marks at most redraws: 200 runs, 1600 marks).
+          const grey = !!named && !namedSet.has(index);
+          const state = `${wide} ${lit} ${opacity} ${filtering} ${grey}`;
+          if (m.__lcState === state) continue;
+          m.__lcState = state;
+          // A grey run's own marks (out of the figure but while highlighted) leave the scales'
+          // domains to its grey row, which holds the same values: bqplot goes over every
+          // mark's domain of a scale whenever one mark's changes (1600 at 200 runs).
+          const keep = grey ? { x: true, y: true } : {};
+          const had = m.get("preserve_domain") || {};
+          if (!!had.x !== !!keep.x || !!had.y !== !!keep.y) paint(m, { preserve_domain: keep });
           if (!dots) {
             const width = wide ? 4.5 : lit ? 2 : 1;
             if (m.get("stroke_width") !== width) paint(m, { stroke_width: width });
@@ -158,10 +170,18 @@ export default {
         ({ figure: await resolve(model, figure), mark: await resolve(model, mark), rows })));
       highlight();
     }
+    // Each run's marks, resolved again only when its list changed (a new trial: its own).
+    const resolved = new Map();  // run -> { key, list }
+    const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
     async function loadLines() {
       const raw = model.get("marks") || {};
-      const pairs = await Promise.all(Object.entries(raw).map(async ([run, refs]) =>
-        [run, await Promise.all(refs.map((r) => resolve(model, r)))]));
+      const pairs = await Promise.all(Object.entries(raw).map(async ([run, refs]) => {
+        const key = refKey(refs), had = resolved.get(run);
+        if (had && had.key === key) return [run, had.list];
+        const list = await Promise.all(refs.map((r) => resolve(model, r)));
+        resolved.set(run, { key, list });
+        return [run, list];
+      }));
       lines = Object.fromEntries(pairs);
       highlight();
     }
@@ -284,6 +304,7 @@ export default {
     root.lcState = () => ({ hovered, selected: model.get("selected"), named: model.get("named"),
       lines: Object.keys(lines),
       widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])),
+      domains: Object.values(lines).flat().filter((m) => !(m.get("preserve_domain") || {}).y).length,
       grey: greys.map((g) => ({ rows: g.rows.length, lit: [...(g.mark.__lcLit || [])] })) });
     draw();
     await loadLines();

@@ -276,7 +276,7 @@ class CurveView:
     ) -> None:
         validation = parse(name).is_validation
         look = style.member_style(member, validation, len(self.runs))  # as the saved picture
-        marks = view.add_series(run_index, name, colour, look)
+        marks = view.add_series(run_index, name, colour, look, run=self.runs[run_index])
         key = (run_index, name)
         label = self._label(run_index, name)
         legend = self._legend_of[key] = self.legends[view.family]
