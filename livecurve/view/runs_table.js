@@ -231,6 +231,35 @@ export default {
       trs.set(index, it);
       return it;
     }
+    const VIRTUAL_ABOVE = 100, SPARE = 10;
+    const spacer = () => {
+      const tr = document.createElement("tr");
+      tr.className = "lc-spacer";
+      tr.appendChild(document.createElement("td"));
+      return tr;
+    };
+    const topSpacer = spacer(), bottomSpacer = spacer();
+    function setSpacer(tr, height, span) {
+      const td = tr.firstChild;
+      if (td.colSpan !== Math.max(span, 1)) td.colSpan = Math.max(span, 1);
+      const px = `${Math.round(height)}px`;
+      if (td.style.height !== px) td.style.height = px;
+    }
+    let measured = 0;
+    function rowHeight() {  // of a drawn row (all rows are one line high), else a guess
+      if (!measured) {
+        const tr = [...tbody.children].find((r) => r.dataset.run !== undefined);
+        const h = tr ? tr.getBoundingClientRect().height : 0;
+        if (h > 0) measured = h;
+      }
+      return measured || 21;
+    }
+    let scrolled = false;
+    scroll.addEventListener("scroll", () => {
+      if (scrolled) return;
+      scrolled = true;
+      requestAnimationFrame(() => { scrolled = false; if ((model.get("rows") || []).length > VIRTUAL_ABOVE) draw(); });
+    });
     function draw() {
       const columns = model.get("columns") || [];
       const rows = [...(model.get("rows") || [])];
@@ -247,7 +276,19 @@ export default {
       }
       const cols = JSON.stringify(columns.map((c) => [c.key, c.kind]));
       if (cols !== trsFor) { trsFor = cols; trs.clear(); }  // other columns: new cells
-      const wanted = rows.map((row) => {
+      // Many rows: only those in (and near) the scrolled view are in the table, between two
+      // spacer rows of the others' height. The browser painted all 200 rows of the scrolled
+      // table whenever one changed (a new trial moves every rank): most of a trial's redraw.
+      let first = 0, last = rows.length;
+      if (rows.length > VIRTUAL_ABOVE) {
+        const h = rowHeight();
+        const view = scroll.clientHeight || 320;
+        first = Math.max(0, Math.floor(scroll.scrollTop / h) - SPARE);
+        last = Math.min(rows.length, Math.ceil((scroll.scrollTop + view) / h) + SPARE);
+        setSpacer(topSpacer, first * h, columns.length);
+        setSpacer(bottomSpacer, (rows.length - last) * h, columns.length);
+      }
+      const inView = rows.slice(first, last).map((row) => {
         const it = rowFor(row.index, columns);
         columns.forEach((c, i) => {
           const text = String(fmt(row[c.key]));  // text, never markup
@@ -261,6 +302,7 @@ export default {
         if (it.tr.classList.contains("lc-selected") !== chosen) it.tr.classList.toggle("lc-selected", chosen);
         return it.tr;
       });
+      const wanted = rows.length > VIRTUAL_ABOVE ? [topSpacer, ...inView, bottomSpacer] : inView;
       const keep = new Set(rows.map((row) => row.index));
       for (const index of [...trs.keys()]) if (!keep.has(index)) trs.delete(index);
       const now = tbody.children;

@@ -183,7 +183,25 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
         # The grey runs' own marks (out of the figure) leave the scales' domains to the grey
         # rows: only the named runs' marks hold one (bqplot goes over them all at each update).
         assert state["domains"] <= 12 * len(state["named"]), state["domains"]
-        grey = next(i for i in range(RUNS) if i not in state["named"])
+        # The runs table holds the rows in (and near) its scrolled view, not all 205; scrolled
+        # to the end, the last trial's row is there.
+        drawn = page.evaluate(
+            "() => [...document.querySelectorAll('.livecurve .lc-runs tbody tr[data-run]')]"
+            ".map(tr => Number(tr.dataset.run))"
+        )
+        assert 10 <= len(drawn) < 100, len(drawn)
+        page.evaluate(
+            "() => { const s = document.querySelector('.livecurve .lc-runs-scroll');"
+            " s.scrollTop = s.scrollHeight; }"
+        )
+        page.wait_for_selector(
+            f'.livecurve .lc-runs tbody tr[data-run="{RUNS + 4}"]', state="attached", timeout=5_000
+        )
+        page.evaluate(
+            "() => { document.querySelector('.livecurve .lc-runs-scroll').scrollTop = 0; }"
+        )
+        page.wait_for_selector('.livecurve .lc-runs tbody tr[data-run="0"]', state="attached")
+        grey = next(i for i in drawn if i not in state["named"])
         page.locator(f'.livecurve .lc-runs tbody tr[data-run="{grey}"]').hover()
         wide = (
             "() => [...document.querySelector('.livecurve .bqplot.figure')"
