@@ -1,5 +1,6 @@
-"""Many runs in the live figure: the runs the ranking does not name are one grey mark per panel
-and split (one row per series), not two marks per series; the named runs keep their own."""
+"""Many runs in the live figure: the runs the ranking does not name are grey marks per panel,
+split and block of runs (one row per series), not two marks per series; the named runs keep
+their own. A change of one grey run sends (and the browser redraws) its block only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from livecurve import LivePlot, style
 from livecurve.model.run import Run
+from livecurve.view.panel import GREY_CHUNK, PanelView
 from livecurve.view.visibility import run_id
 
 
@@ -40,6 +42,11 @@ def rows_of(mark) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(x[np.isfinite(x)], y[np.isfinite(x)]) for x, y in zip(xs, ys)]
 
 
+def grey_opacities(panel, validation: bool) -> list[float]:
+    """The opacities of every grey row of a split, block after block."""
+    return [o for mark in panel.grey_marks(validation) for o in mark.opacities]
+
+
 def check_split(plot: LivePlot, family: str, validation: bool) -> None:
     view = plot.view
     panel = view.panels[family]
@@ -47,11 +54,15 @@ def check_split(plot: LivePlot, family: str, validation: bool) -> None:
     name = f"val_{family}" if validation else family
     grey_runs = [i for i in range(len(plot.runs)) if i not in named]
     assert panel.grey_rows[validation] == [(i, name) for i in grey_runs]
-    mark = panel.grey[validation]
-    assert mark in panel.figure.marks
-    assert mark.colors == [style.OTHER_RUN_COLOUR] and mark.stroke_width == style.OTHER_RUN_WIDTH
-    assert mark.line_style == ("dashed" if validation else "solid")
-    for (x, y), index in zip(rows_of(mark), grey_runs, strict=True):
+    marks = panel.grey_marks(validation)
+    rows = []
+    for mark in marks:
+        assert mark in panel.figure.marks
+        assert mark.colors == [style.OTHER_RUN_COLOUR]
+        assert mark.stroke_width == style.OTHER_RUN_WIDTH
+        assert mark.line_style == ("dashed" if validation else "solid")
+        rows += rows_of(mark)
+    for (x, y), index in zip(rows, grey_runs, strict=True):
         points = plot.runs[index].points(name)
         np.testing.assert_allclose(x, points.x)
         np.testing.assert_allclose(y, points.y)
@@ -63,7 +74,7 @@ def check_split(plot: LivePlot, family: str, validation: bool) -> None:
 
 
 @pytest.mark.parametrize(("family", "validation"), [("loss", False), ("loss", True)])
-def test_the_runs_not_named_are_the_rows_of_one_grey_mark_per_panel_and_split(
+def test_the_runs_not_named_are_the_rows_of_grey_marks_per_panel_split_and_block(
     family: str, validation: bool
 ) -> None:
     plot = search(30)
@@ -71,9 +82,12 @@ def test_the_runs_not_named_are_the_rows_of_one_grey_mark_per_panel_and_split(
     named = plot.view.runs_table.ranking.named
     assert 1 < len(named) < 10
     check_split(plot, family, validation)
-    # The figure holds the two grey marks and the named runs' marks, not 2 per series.
+    # The figure holds the grey marks (2 splits per block of runs) and the named runs' marks,
+    # not 2 per series.
+    blocks = -(-30 // GREY_CHUNK)
+    assert len(panel.grey_marks(validation)) == blocks
     per_named = 2 * 2 + 2  # line and dots of loss and val_loss, and at most 2 best markers
-    assert len(panel.figure.marks) <= 2 + per_named * len(named)
+    assert len(panel.figure.marks) <= 2 * blocks + per_named * len(named)
     assert len(panel.figure.marks) < 60  # it held 120+ marks (4 per run) before
 
 
@@ -100,16 +114,45 @@ def test_a_run_entering_or_leaving_the_named_runs_moves_between_its_marks_and_a_
     check_split(plot, "loss", True)
 
 
-def test_a_new_trial_changes_the_grey_rows_not_every_mark_of_the_figure() -> None:
+def sent(marks) -> dict[int, int]:
+    """Count, per mark, the changes of its rows' data (each one a message to the browser)."""
+    counts = {id(mark): 0 for mark in marks}
+    for mark in marks:
+        mark.observe(
+            lambda change: counts.__setitem__(id(change.owner), counts[id(change.owner)] + 1), "y"
+        )
+    return counts
+
+
+def test_a_new_trial_changes_the_rows_of_its_grey_block_only() -> None:
     plot = search(30)
     panel = plot.view.panels["loss"]
-    grey_before = panel.grey[False]
+    grey_before = panel.grey_marks(False)
     rows_before = len(panel.grey_rows[False])
-    plot.runs.append(trial(31))
+    counts = sent(panel.grey.values())
+    plot.runs.append(trial(31))  # run 30: the second block of 20 runs
     plot.refresh()
-    assert panel.grey[False] is grey_before  # the same mark, new rows
+    assert panel.grey_marks(False) == grey_before  # the same marks, new rows
     assert len(panel.grey_rows[False]) in (rows_before, rows_before + 1)
     check_split(plot, "loss", False)
+    first = [panel.grey[(split, 0)] for split in (False, True)]
+    assert all(counts[id(mark)] == 0 for mark in first), "the first block was sent again"
+    assert sum(counts.values()) >= 1
+
+
+def test_a_new_epoch_of_a_grey_run_sends_its_block_only() -> None:
+    plot = search(45)
+    panel = plot.view.panels["loss"]
+    named = set(plot.view.runs_table.ranking.named)
+    index = next(i for i in range(GREY_CHUNK, 2 * GREY_CHUNK) if i not in named)
+    counts = sent(panel.grey.values())
+    plot.runs[index].log(4, {"loss": 2.5, "val_loss": 2.5})  # not its best: it stays grey
+    plot.refresh()
+    assert index not in set(plot.view.runs_table.ranking.named)
+    changed = {chunk for chunk, mark in panel.grey.items() if counts[id(mark)]}
+    assert changed == {(False, 1), (True, 1)}, changed
+    check_split(plot, "loss", False)
+    check_split(plot, "loss", True)
 
 
 def test_a_hidden_run_hides_its_grey_rows_and_the_browser_gets_which_row_is_which() -> None:
@@ -118,15 +161,19 @@ def test_a_hidden_run_hides_its_grey_rows_and_the_browser_gets_which_row_is_whic
     panel = view.panels["loss"]
     index, _name = panel.grey_rows[False][3]
     view.visibility.set_shown(run_id(index), False)
-    opacities = list(panel.grey[False].opacities)
+    opacities = grey_opacities(panel, False)
     assert opacities[3] == 0 and set(opacities[:3]) == {style.OTHER_RUN_OPACITY}
-    assert list(panel.grey[True].opacities)[3] == 0
+    assert grey_opacities(panel, True)[3] == 0
     view.visibility.set_shown(run_id(index), True)
-    assert set(panel.grey[False].opacities) == {style.OTHER_RUN_OPACITY}
+    assert set(grey_opacities(panel, False)) == {style.OTHER_RUN_OPACITY}
     figures = {id(figure) for figure, _mark, _rows in view.visibility.grey}
     assert id(panel.figure) in figures
-    entry = next(rows for _f, mark, rows in view.visibility.grey if mark is panel.grey[False])
+    first = panel.grey_marks(False)[0]
+    entry = next(rows for _f, mark, rows in view.visibility.grey if mark is first)
     assert entry[3] == f"{index}:loss"
+    assert len(view.visibility.grey) == len(panel.grey_marks()) + len(
+        view.panels["accuracy"].grey_marks() if "accuracy" in view.panels else []
+    )
     assert view.runs_table.visibility is view.visibility
 
 
@@ -147,9 +194,55 @@ def test_the_run_bar_folds_the_runs_not_named_into_one_control_that_hides_them_a
     assert sorted(folded) == [i for i in range(30) if i not in named]
     view.visibility.set_all_shown([run_id(i) for i in folded], False)  # "+ N more runs" unticked
     panel = view.panels["loss"]
-    assert set(panel.grey[False].opacities) == {0.0}
+    assert set(grey_opacities(panel, False)) == {0.0}
     assert all(not plot.visible[(i, "loss")] for i in folded)
     assert all(plot.visible[(i, "loss")] for i in named)
     view.visibility.set_all_shown([run_id(i) for i in folded], True)
-    assert set(panel.grey[False].opacities) == {style.OTHER_RUN_OPACITY}
+    assert set(grey_opacities(panel, False)) == {style.OTHER_RUN_OPACITY}
     assert search(5).view.visibility.named is None  # few runs: a checkbox each
+
+
+def test_a_series_mark_is_made_holding_its_points_so_the_first_redraw_sends_no_more() -> None:
+    # A figure of 200 runs built at once made 1600 marks and then sent each its points in one
+    # more message: past 1000 messages a second Jupyter drops a kernel's messages.
+    plot = LivePlot(redraw_interval=0.0)
+    for epoch in range(1, 4):
+        plot.log(epoch, loss=score(1) + 1 / epoch, val_loss=score(1) + 0.5 / epoch)
+    plot.runs.extend(trial(k) for k in range(2, 31))
+    changes: list[str] = []
+    made = PanelView.add_series
+
+    def watched(self, *args, **kwargs):
+        marks = made(self, *args, **kwargs)
+        for mark in (marks.line, marks.dots):
+            mark.observe(lambda change: changes.append(change.name), ["x", "y"])
+        return marks
+
+    PanelView.add_series = watched  # type: ignore[method-assign]
+    try:
+        plot.view  # noqa: B018  (built: marks made, then the first redraw)
+        plot.refresh()
+    finally:
+        PanelView.add_series = made  # type: ignore[method-assign]
+    panel = plot.view.panels["loss"]
+    assert changes == []
+    for (index, name), marks in panel.series.items():
+        points = plot.runs[index].points(name)
+        np.testing.assert_allclose(marks.line.y, points.y)
+        np.testing.assert_allclose(marks.dots.x, points.x)
+    check_split(plot, "loss", False)
+    assert list(panel.x_axis.tick_values) == [1, 2, 3]  # whole epochs, from the points made
+
+
+def test_a_grey_block_of_one_epoch_runs_is_sent_at_least_two_columns_wide() -> None:
+    # bqplot draws only the first row of a 2-D x or y one column wide: a block begun by a new
+    # trial's first epoch showed one trial however many joined it.
+    plot = search(2 * GREY_CHUNK)
+    for k in range(2 * GREY_CHUNK + 1, 2 * GREY_CHUNK + 4):
+        plot.runs.append(trial(k, epochs=1))
+        plot.refresh()
+    panel = plot.view.panels["loss"]
+    mark = panel.grey[(False, 2)]
+    rows = len(panel.grey_chunks[(False, 2)])
+    assert rows >= 2 and np.shape(mark.x) == np.shape(mark.y) == (rows, 2)
+    check_split(plot, "loss", False)

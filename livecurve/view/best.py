@@ -9,11 +9,18 @@ MARKER = "diamond"
 MARKER_AREA_PX = 90  # bqplot sizes markers by area; the epoch markers are 24
 
 
-def best_mark(colour: str, scales: dict, name: str, x_label: str) -> bq.Scatter:
-    """The marker layer for one series: filled in the series' colour, ringed in the background."""
+def best_mark(
+    colour: str,
+    scales: dict,
+    name: str,
+    x_label: str,
+    point: tuple[float, float] | None = None,
+) -> bq.Scatter:
+    """The marker layer for one series: filled in the series' colour, ringed in the background;
+    made holding its ``point`` (x, y) when known (no second message to the browser)."""
     return bq.Scatter(
-        x=np.zeros(0),
-        y=np.zeros(0),
+        x=np.array([point[0]] if point else [], dtype=float),
+        y=np.array([point[1]] if point else [], dtype=float),
         scales=scales,
         marker=MARKER,
         colors=[colour],

@@ -153,7 +153,7 @@ class Controls(ModuleWidget):
                     continue  # made by this redraw while training: its best marker at the next
                 self._best_for[(family, key)] = marks.drawn_version
                 run_index, name = key
-                self._ensure_best(family, view, run_index, name, marks, attach)
+                self._ensure_best(family, view, run_index, name, marks, attach, runs[run_index])
                 self._update_best(family, run_index, name, runs[run_index], marks)
         n_marks = sum(len(view.all_marks()) for view in panels.values())
         if n_marks != self._marks_seen:
@@ -168,11 +168,14 @@ class Controls(ModuleWidget):
         """The view changed the marks' colours: the best markers follow at the next refresh."""
         self._best_for.clear()
 
-    def _ensure_best(self, family, view, run_index, name, marks, attach) -> None:  # type: ignore[no-untyped-def]
+    def _ensure_best(self, family, view, run_index, name, marks, attach, run) -> None:  # type: ignore[no-untyped-def]
         key = (family, run_index, name)
         if key in self.best or not marks_best(name):
             return
-        mark = best_mark(marks.line.colors[0], dict(marks.line.scales), name, view.axis_label)
+        # Made holding its point: 200 runs' markers would each send one more message.
+        point = best_point(run, name)
+        scales = dict(marks.line.scales)
+        mark = best_mark(marks.line.colors[0], scales, name, view.axis_label, point)
         self.best[key] = mark
         view.add_run_mark(run_index, mark)  # in the figure while its run is named
         attach((run_index, name), mark)

@@ -37,7 +37,8 @@ def drawn_xy(marks: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def padded(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """The rows as 2-D x and y, each row padded with NaN to the longest (a gap, not drawn)."""
-    width = max(x.size for x, _y in rows)
+    # at least 2 columns: bqplot draws only the first row of a 2-D x or y one column wide
+    width = max(2, *(x.size for x, _y in rows))
     xs = np.full((len(rows), width), np.nan)
     ys = np.full((len(rows), width), np.nan)
     for i, (x, y) in enumerate(rows):

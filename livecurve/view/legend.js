@@ -72,7 +72,8 @@ export default {
     function place(parent, wanted) {
       const now = [...parent.childNodes];
       if (wanted.length === now.length && wanted.every((n, i) => n === now[i])) return;
-      for (const n of now) if (!wanted.includes(n)) n.remove();
+      const keep = new Set(wanted);  // 800 folded entries at 200 runs: no n² scan
+      for (const n of now) if (!keep.has(n)) n.remove();
       wanted.forEach((n, i) => {
         if (parent.childNodes[i] !== n) parent.insertBefore(n, parent.childNodes[i] || null);
       });

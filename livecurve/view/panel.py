@@ -14,8 +14,11 @@ from ..model.decimate import RunDigests, TableDigest
 from ..model.downsample import minmax
 from ..model.names import parse
 from ..model.run import Run
+from ..model.series import Series
 from .grey import drawn_xy, grey_lines, padded
 from .refs import refs_serialization
+
+GREY_CHUNK = 20  # runs per grey mark: a change of one grey run redraws the rows of 20 runs
 
 
 def tooltip(x_label: str, name: str) -> bq.Tooltip:
@@ -125,8 +128,12 @@ class PanelView:
         # mark's data rather than the figure's marks list (bqplot lays every mark out again).
         self._owned: dict[int, tuple[int, int, int, bq.Mark]] = {}
         self.named: set[int] | None = None
-        self.grey: dict[bool, bq.Lines] = {}  # is_validation -> the grey runs' lines
-        self.grey_rows: dict[bool, list[tuple[int, str]]] = {}  # the series each row draws
+        # The grey runs' lines: one mark per split and block of GREY_CHUNK runs (by run index),
+        # (is_validation, block) -> mark: bqplot redraws every row of a mark whose data
+        # changes, so a new epoch or a new trial redraws the rows of one block, not of 200 runs.
+        self.grey: dict[tuple[bool, int], bq.Lines] = {}
+        self.grey_chunks: dict[tuple[bool, int], list[tuple[int, str]]] = {}  # each row's series
+        self._grey_drawn: dict[tuple[bool, int], tuple] = {}  # what each block was drawn from
         # Whether a series is drawn (its and its run's checkboxes): the grey rows' opacities.
         self.row_drawn: Callable[[tuple[int, str]], bool] = lambda _key: True
         self._grey_stale = False
@@ -135,21 +142,43 @@ class PanelView:
         self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
         self._indexed = 0  # how many of self.series are in _by_run
         self._x_ends: dict[tuple[int, str], tuple[int, tuple[float, float] | None]] = {}
+        self._ticks_stale = False  # series made holding their points: the ticks follow them
+
+    def _drawn(self, series: Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What a series' line (x, y) and epoch dots (x, y) draw of its points."""
+        x, y = series.snapshot()
+        x, y = minmax(x, y, self.max_points)
+        finite = np.isfinite(y)
+        if finite.sum() <= style.MAX_MARKERS:
+            return x, y, x[finite], y[finite]
+        return x, y, np.zeros(0), np.zeros(0)
 
     def add_series(
-        self, run_index: int, name: str, colour: str, look: style.MemberStyle | None = None
+        self,
+        run_index: int,
+        name: str,
+        colour: str,
+        look: style.MemberStyle | None = None,
+        run: Run | None = None,
     ) -> SeriesMarks:
         """Create (once) the marks for ``name`` of run ``run_index``, drawn in ``colour``;
-        ``look``: line style and marker (a group's member when runs are compared)."""
+        ``look``: line style and marker (a group's member when runs are compared). With ``run``,
+        the marks are made holding its points: the browser gets them with the marks, not in one
+        more message per mark (a figure of 200 runs made 1600 messages more, and Jupyter drops
+        a kernel's messages past 1000 a second)."""
         key = (run_index, name)
         if key in self.series:
             return self.series[key]
         validation = parse(name).is_validation
         look = look or style.member_style(0, validation, 1)
         scales = {"x": self.x_scale, "y": self.y_scale}
+        series = run.points(name) if run is not None else None
+        version = -1 if series is None else series.version  # read before its points are
+        empty = np.zeros(0)
+        x, y, dots_x, dots_y = (empty,) * 4 if series is None else self._drawn(series)
         line = bq.Lines(
-            x=np.zeros(0),
-            y=np.zeros(0),
+            x=x,
+            y=y,
             scales=scales,
             colors=[colour],
             stroke_width=style.LINE_WIDTH,
@@ -158,8 +187,8 @@ class PanelView:
             display_legend=False,
         )
         dots = bq.Scatter(
-            x=np.zeros(0),
-            y=np.zeros(0),
+            x=dots_x,
+            y=dots_y,
             scales=scales,
             # Validation markers look hollow but are filled white: SVG only hit-tests painted
             # areas, and an unfilled ring would show no tooltip when hovered in its centre.
@@ -176,6 +205,9 @@ class PanelView:
         if self.defer_tooltips:
             self._untipped.append((dots, name))
         marks = SeriesMarks(run_index, name, line, dots, validation=validation)
+        if series is not None:
+            marks.drawn_version = version
+            self._ticks_stale = True
         self.series[key] = marks
         # The live run (index 0) on top of compared runs (sent by arrange).
         self._own(run_index, [line, dots], layer=2 if run_index == 0 else 1)
@@ -192,6 +224,22 @@ class PanelView:
         """A mark of run ``run_index`` other than its series' (a best marker), on top of them:
         in the figure while the run is named."""
         self._own(run_index, [mark], layer=3)
+
+    @property
+    def grey_rows(self) -> dict[bool, list[tuple[int, str]]]:
+        """Per split, the series the grey rows draw (every block's, in the marks' order)."""
+        rows: dict[bool, list[tuple[int, str]]] = {}
+        for split, block in sorted(self.grey_chunks, key=lambda c: (c[1], c[0])):
+            rows.setdefault(split, []).extend(self.grey_chunks[(split, block)])
+        return rows
+
+    def grey_marks(self, split: bool | None = None) -> list[bq.Lines]:
+        """The grey marks drawn now (of one split), in the figure's order: block by block."""
+        return [
+            self.grey[chunk]
+            for chunk in sorted(self.grey, key=lambda c: (c[1], c[0]))
+            if self.grey_chunks.get(chunk) and (split is None or chunk[0] == split)
+        ]
 
     def all_marks(self) -> list[bq.Mark]:
         """Every mark of the panel, drawn or not: the grey lines, then every run's marks."""
@@ -216,7 +264,9 @@ class PanelView:
     def arrange(self) -> None:
         """Send the grey lines' rows and the figure's ``marks`` (once per redraw, when changed).
 
-        The figure holds the grey lines (first: under everything), then the named runs' marks.
+        The figure holds the grey lines (drawn first, under everything: a block made later is
+        listed after the named runs' marks and put under them in the browser), then the named
+        runs' marks.
         New marks go after the marks the browser already has, never before them: bqplot's
         figure keeps the views of the unchanged start of its list and builds every mark after
         the first change again. Among the new ones: per-step layers under points, the live run
@@ -227,12 +277,16 @@ class PanelView:
         if self._arranged:
             return
         self._arranged = True
-        grey = [self.grey[split] for split in (False, True) if self.grey_rows.get(split)]
+        grey = self.grey_marks()
         greys = {id(mark) for mark in self.grey.values()}
+        drawn_grey = {id(mark) for mark in grey}
         kept = []
         for mark in self.figure.marks:
             owner = self._owned.get(id(mark))
-            if id(mark) not in greys and (owner is None or self._is_named(owner[0])):
+            if id(mark) in greys:
+                if id(mark) in drawn_grey:
+                    kept.append(mark)
+            elif owner is None or self._is_named(owner[0]):
                 kept.append(mark)
         shown = {id(mark) for mark in kept}
         added = sorted(
@@ -240,54 +294,63 @@ class PanelView:
             for mark_id, (run, layer, order, _mark) in self._owned.items()
             if mark_id not in shown and self._is_named(run)
         )
-        marks = [*grey, *kept, *(self._owned[mark_id][3] for _l, _o, mark_id in added)]
+        # A new grey block (every GREY_CHUNK runs) goes after the marks the browser has too,
+        # not before the named runs' (bqplot would build all of theirs again: ~1 s at 200
+        # runs); the browser draws the grey marks first, under the others (visibility.js).
+        new_grey = [mark for mark in grey if id(mark) not in shown]
+        marks = [*kept, *new_grey, *(self._owned[mark_id][3] for _l, _o, mark_id in added)]
         current = self.figure.marks
         if len(marks) != len(current) or any(a is not b for a, b in zip(marks, current)):
             self.figure.marks = marks
 
     def _draw_grey(self) -> None:
-        """The series of the runs not named, one row each (padded with NaN), per split."""
+        """The series of the runs not named, one row each (padded with NaN), per split and block
+        of runs; only the blocks whose series were drawn anew (or joined, or left) are sent."""
         self._grey_stale = False
-        rows: dict[bool, list[tuple[tuple[int, str], tuple[np.ndarray, np.ndarray]]]] = {
-            False: [],
-            True: [],
-        }
-        for key, marks in self.series.items():
+        found: dict[tuple[bool, int], list[SeriesMarks]] = {}
+        for marks in self.series.values():
             if not self._is_named(marks.run_index):
-                xy = drawn_xy(marks)
-                if xy[0].size:
-                    rows[marks.validation].append((key, xy))
-        for split, found in rows.items():
-            keys = [key for key, _xy in found]
-            was = self.grey_rows.get(split, [])
-            self.grey_rows[split] = keys
+                chunk = (marks.validation, marks.run_index // GREY_CHUNK)
+                found.setdefault(chunk, []).append(marks)
+        for chunk in set(found) | set(self.grey_chunks):
+            series = found.get(chunk, [])
+            drawn = tuple((m.run_index, m.name, m.drawn_version, m.drawn_steps) for m in series)
+            if drawn == self._grey_drawn.get(chunk):
+                continue
+            self._grey_drawn[chunk] = drawn
+            rows = [((m.run_index, m.name), drawn_xy(m)) for m in series]
+            rows = [(key, xy) for key, xy in rows if xy[0].size]
+            keys = [key for key, _xy in rows]
+            was = self.grey_chunks.get(chunk, [])
+            self.grey_chunks[chunk] = keys
             if bool(keys) != bool(was):
                 self._arranged = False
             if not keys:
                 continue
-            xs, ys = padded([xy for _key, xy in found])
-            opacities = self.grey_opacities(split)
-            mark = self.grey.get(split)
+            xs, ys = padded([xy for _key, xy in rows])
+            opacities = self.grey_opacities(chunk)
+            mark = self.grey.get(chunk)
             if mark is None:
                 scales = {"x": self.x_scale, "y": self.y_scale}
-                self.grey[split] = grey_lines(xs, ys, scales, split, opacities)
+                self.grey[chunk] = grey_lines(xs, ys, scales, chunk[0], opacities)
             else:
                 with mark.hold_sync():
                     mark.x, mark.y = xs, ys
                     if list(mark.opacities) != opacities:
                         mark.opacities = opacities
 
-    def grey_opacities(self, split: bool) -> list[float]:
-        """Each grey row's opacity: 0 for a series whose checkbox (or its run's) is unticked."""
+    def grey_opacities(self, chunk: tuple[bool, int]) -> list[float]:
+        """Each row's opacity in a grey block: 0 for a series whose checkbox (or its run's) is
+        unticked."""
         return [
             style.OTHER_RUN_OPACITY if self.row_drawn(key) else 0.0
-            for key in self.grey_rows.get(split, [])
+            for key in self.grey_chunks.get(chunk, [])
         ]
 
     def repaint_grey(self) -> None:
         """Follow the checkboxes: the grey rows' opacities (visibility changed)."""
-        for split, mark in self.grey.items():
-            opacities = self.grey_opacities(split)
+        for chunk, mark in self.grey.items():
+            opacities = self.grey_opacities(chunk)
             if list(mark.opacities) != opacities:
                 mark.opacities = opacities
 
@@ -349,18 +412,13 @@ class PanelView:
             changed = True
             if not self._is_named(marks.run_index):
                 self._grey_stale = True
-            x, y = series.snapshot()
-            x, y = minmax(x, y, self.max_points)
-            finite = np.isfinite(y)
-            show_dots = finite.sum() <= style.MAX_MARKERS
+            x, y, dots_x, dots_y = self._drawn(series)
             with marks.line.hold_sync(), marks.dots.hold_sync():
                 marks.line.x, marks.line.y = x, y
-                if show_dots:
-                    marks.dots.x, marks.dots.y = x[finite], y[finite]
-                else:
-                    marks.dots.x, marks.dots.y = np.zeros(0), np.zeros(0)
-        if changed and self.axis_label == "epoch":
+                marks.dots.x, marks.dots.y = dots_x, dots_y
+        if (changed or self._ticks_stale) and self.axis_label == "epoch":
             self._integer_ticks(runs)
+        self._ticks_stale = False
 
     def _of_runs(self, runs: set[int] | None) -> list[SeriesMarks]:
         """The marks of the series of ``runs`` (None: of every run)."""

@@ -100,9 +100,21 @@ export default {
             m.on("change:colors", () => {
               if (applying) return;
               m.__lcColours = m.get("colors");  // the kernel recoloured: keep, then re-apply
+              m.__lcState = null;
               highlight();
             });
           }
+          // Painted already for this state (most marks at most redraws: 200 runs, 1600 marks).
+          const grey = !!named && !namedSet.has(index);
+          const state = `${wide} ${lit} ${opacity} ${filtering} ${grey}`;
+          if (m.__lcState === state) continue;
+          m.__lcState = state;
+          // A grey run's own marks (out of the figure but while highlighted) leave the scales'
+          // domains to its grey row, which holds the same values: bqplot goes over every
+          // mark's domain of a scale whenever one mark's changes (1600 at 200 runs).
+          const keep = grey ? { x: true, y: true } : {};
+          const had = m.get("preserve_domain") || {};
+          if (!!had.x !== !!keep.x || !!had.y !== !!keep.y) paint(m, { preserve_domain: keep });
           if (!dots) {
             const width = wide ? 4.5 : lit ? 2 : 1;
             if (m.get("stroke_width") !== width) paint(m, { stroke_width: width });
@@ -158,65 +170,154 @@ export default {
         ({ figure: await resolve(model, figure), mark: await resolve(model, mark), rows })));
       highlight();
     }
+    // Each run's marks, resolved again only when its list changed (a new trial: its own).
+    const resolved = new Map();  // run -> { key, list }
+    const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
     async function loadLines() {
       const raw = model.get("marks") || {};
-      const pairs = await Promise.all(Object.entries(raw).map(async ([run, refs]) =>
-        [run, await Promise.all(refs.map((r) => resolve(model, r)))]));
+      const pairs = await Promise.all(Object.entries(raw).map(async ([run, refs]) => {
+        const key = refKey(refs), had = resolved.get(run);
+        if (had && had.key === key) return [run, had.list];
+        const list = await Promise.all(refs.map((r) => resolve(model, r)));
+        resolved.set(run, { key, list });
+        return [run, list];
+      }));
       lines = Object.fromEntries(pairs);
       highlight();
     }
 
+    // The table is updated in place: a redraw (a new epoch changes a few cells of one row) sets
+    // only the cells whose text changed and moves only rows out of place. Rebuilding 200 rows
+    // made the browser lay out and paint the whole table again at every epoch.
+    let headFor = "";
+    const trs = new Map();  // run index -> { tr, tds, texts }
+    let trsFor = "";  // the columns the rows' cells were made for
+    function headerCell(c) {
+      const th = document.createElement("th");
+      th.textContent = c.key;
+      th.dataset.key = c.key;
+      if (c.kind === "text") th.className = "lc-text";
+      th.title = c.goal ? `sort by ${c.key} (${c.goal === "min" ? "lower" : "higher"} is better)` : `sort by ${c.key}`;
+      if (sort.key === c.key) {
+        const arrow = document.createElement("span");
+        arrow.className = "lc-arrow";
+        arrow.textContent = sort.down ? "▼" : "▲";
+        th.appendChild(arrow);
+      }
+      th.addEventListener("click", () => {
+        sort = { key: c.key, down: sort.key === c.key ? !sort.down : false };
+        draw();
+      });
+      return th;
+    }
+    function rowFor(index, columns) {
+      let it = trs.get(index);
+      if (it) return it;
+      const tr = document.createElement("tr");
+      tr.dataset.run = String(index);
+      const tds = columns.map((c) => {
+        const td = document.createElement("td");
+        if (c.kind === "text") td.className = "lc-text";
+        tr.appendChild(td);
+        return td;
+      });
+      tr.addEventListener("mouseenter", () => { hovered = index; highlight(); });
+      tr.addEventListener("mouseleave", () => { hovered = -1; highlight(); });
+      tr.addEventListener("click", () => {
+        model.set("selected", model.get("selected") === index ? -1 : index);
+        model.save_changes();
+      });
+      it = { tr, tds, texts: columns.map(() => null), titles: columns.map(() => null) };
+      trs.set(index, it);
+      return it;
+    }
+    const VIRTUAL_ABOVE = 100, SPARE = 10;
+    const spacer = () => {
+      const tr = document.createElement("tr");
+      tr.className = "lc-spacer";
+      tr.appendChild(document.createElement("td"));
+      return tr;
+    };
+    const topSpacer = spacer(), bottomSpacer = spacer();
+    function setSpacer(tr, height, span) {
+      const td = tr.firstChild;
+      if (td.colSpan !== Math.max(span, 1)) td.colSpan = Math.max(span, 1);
+      const px = `${Math.round(height)}px`;
+      if (td.style.height !== px) td.style.height = px;
+    }
+    let measured = 0;
+    function rowHeight() {  // of a drawn row (all rows are one line high), else a guess
+      if (!measured) {
+        const tr = [...tbody.children].find((r) => r.dataset.run !== undefined);
+        const h = tr ? tr.getBoundingClientRect().height : 0;
+        if (h > 0) measured = h;
+      }
+      return measured || 21;
+    }
+    let scrolled = false;
+    scroll.addEventListener("scroll", () => {
+      if (scrolled) return;
+      scrolled = true;
+      requestAnimationFrame(() => { scrolled = false; if ((model.get("rows") || []).length > VIRTUAL_ABOVE) draw(); });
+    });
     function draw() {
       const columns = model.get("columns") || [];
       const rows = [...(model.get("rows") || [])];
       if (sort.key !== null) rows.sort((a, b) => compare(a[sort.key], b[sort.key], sort.down));
       const on = matching();
       const filtering = !!model.get("filter");
-      const head = document.createElement("tr");
-      for (const c of columns) {
-        const th = document.createElement("th");
-        th.textContent = c.key;
-        th.dataset.key = c.key;
-        if (c.kind === "text") th.className = "lc-text";
-        th.title = c.goal ? `sort by ${c.key} (${c.goal === "min" ? "lower" : "higher"} is better)` : `sort by ${c.key}`;
-        if (sort.key === c.key) {
-          const arrow = document.createElement("span");
-          arrow.className = "lc-arrow";
-          arrow.textContent = sort.down ? "▼" : "▲";
-          th.appendChild(arrow);
-        }
-        th.addEventListener("click", () => {
-          sort = { key: c.key, down: sort.key === c.key ? !sort.down : false };
-          draw();
-        });
-        head.appendChild(th);
-      }
-      thead.replaceChildren(head);
-      tbody.replaceChildren(...rows.map((row) => {
+      const selected = model.get("selected");
+      const head = JSON.stringify([columns, sort]);
+      if (head !== headFor) {
+        headFor = head;
         const tr = document.createElement("tr");
-        tr.dataset.run = String(row.index);
-        if (filtering && !on.has(row.index)) tr.classList.add("lc-dim");
-        if (row.index === model.get("selected")) tr.classList.add("lc-selected");
-        for (const c of columns) {
-          const td = document.createElement("td");
-          td.textContent = String(fmt(row[c.key]));  // text, never markup
-          td.title = String(row[c.key] ?? "");
-          if (c.kind === "text") td.className = "lc-text";
-          tr.appendChild(td);
-        }
-        tr.addEventListener("mouseenter", () => { hovered = row.index; highlight(); });
-        tr.addEventListener("mouseleave", () => { hovered = -1; highlight(); });
-        tr.addEventListener("click", () => {
-          model.set("selected", model.get("selected") === row.index ? -1 : row.index);
-          model.save_changes();
+        for (const c of columns) tr.appendChild(headerCell(c));
+        thead.replaceChildren(tr);
+      }
+      const cols = JSON.stringify(columns.map((c) => [c.key, c.kind]));
+      if (cols !== trsFor) { trsFor = cols; trs.clear(); }  // other columns: new cells
+      // Many rows: only those in (and near) the scrolled view are in the table, between two
+      // spacer rows of the others' height. The browser painted all 200 rows of the scrolled
+      // table whenever one changed (a new trial moves every rank): most of a trial's redraw.
+      let first = 0, last = rows.length;
+      if (rows.length > VIRTUAL_ABOVE) {
+        const h = rowHeight();
+        const view = scroll.clientHeight || 320;
+        first = Math.max(0, Math.floor(scroll.scrollTop / h) - SPARE);
+        last = Math.min(rows.length, Math.ceil((scroll.scrollTop + view) / h) + SPARE);
+        setSpacer(topSpacer, first * h, columns.length);
+        setSpacer(bottomSpacer, (rows.length - last) * h, columns.length);
+      }
+      const inView = rows.slice(first, last).map((row) => {
+        const it = rowFor(row.index, columns);
+        columns.forEach((c, i) => {
+          const text = String(fmt(row[c.key]));  // text, never markup
+          const title = String(row[c.key] ?? "");
+          if (it.texts[i] !== text) { it.texts[i] = text; it.tds[i].textContent = text; }
+          if (it.titles[i] !== title) { it.titles[i] = title; it.tds[i].title = title; }
         });
-        return tr;
-      }));
+        const dim = filtering && !on.has(row.index);
+        if (it.tr.classList.contains("lc-dim") !== dim) it.tr.classList.toggle("lc-dim", dim);
+        const chosen = row.index === selected;
+        if (it.tr.classList.contains("lc-selected") !== chosen) it.tr.classList.toggle("lc-selected", chosen);
+        return it.tr;
+      });
+      const wanted = rows.length > VIRTUAL_ABOVE ? [topSpacer, ...inView, bottomSpacer] : inView;
+      const keep = new Set(rows.map((row) => row.index));
+      for (const index of [...trs.keys()]) if (!keep.has(index)) trs.delete(index);
+      const now = tbody.children;
+      if (wanted.length !== now.length || wanted.some((tr, i) => tr !== now[i])) {
+        const want = new Set(wanted);
+        for (const tr of [...now]) if (!want.has(tr)) tr.remove();
+        wanted.forEach((tr, i) => { if (tbody.children[i] !== tr) tbody.insertBefore(tr, tbody.children[i] || null); });
+      }
       const shown = filtering ? on.size : rows.length;
-      hint.textContent = `${shown} of ${rows.length} runs` +
+      const said = `${shown} of ${rows.length} runs` +
         (model.get("objective") ? ` · rank: ${model.get("objective")}` : "") +
         " · click a header to sort";
-      note.textContent = model.get("note") || "";
+      if (hint.textContent !== said) hint.textContent = said;
+      const noteText = model.get("note") || "";
+      if (note.textContent !== noteText) note.textContent = noteText;
     }
 
     filter.addEventListener("input", () => {
@@ -245,6 +346,7 @@ export default {
     root.lcState = () => ({ hovered, selected: model.get("selected"), named: model.get("named"),
       lines: Object.keys(lines),
       widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])),
+      domains: Object.values(lines).flat().filter((m) => !(m.get("preserve_domain") || {}).y).length,
       grey: greys.map((g) => ({ rows: g.rows.length, lit: [...(g.mark.__lcLit || [])] })) });
     draw();
     await loadLines();

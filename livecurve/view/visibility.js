@@ -46,6 +46,32 @@ function paintGrey(model, m) {
   }
 }
 
+// The grey marks are drawn under every other mark of their figure. The kernel lists a grey
+// block made after the figure was first drawn at the end of the figure's marks (put before the
+// named runs' marks, bqplot would build all of theirs again), so each figure view's marks group
+// is kept with the grey marks' elements first, in their order, whenever its children change.
+const GREYS = new WeakMap();  // figure model -> its grey mark models, in order
+async function greyFirst(figure, group) {
+  const els = [];
+  for (const m of GREYS.get(figure) || [])
+    for (const v of await Promise.all(Object.values(m.views || {})))
+      if (v && v.el && v.el.parentNode === group) els.push(v.el);
+  els.forEach((el, i) => { if (group.children[i] !== el) group.insertBefore(el, group.children[i] || null); });
+}
+function keepGreyFirst(figure, tries = 20) {
+  const views = Object.values(figure.views || {});
+  if (!views.length && tries > 0) setTimeout(() => keepGreyFirst(figure, tries - 1), 500);  // not shown yet
+  for (const view of views) Promise.resolve(view).then((fv) => {
+    const group = fv && fv.fig_marks && fv.fig_marks.node ? fv.fig_marks.node() : null;
+    if (!group) return;
+    if (!group.__lcGreyFirst) {
+      group.__lcGreyFirst = new MutationObserver(() => greyFirst(figure, group));
+      group.__lcGreyFirst.observe(group, { childList: true });
+    }
+    greyFirst(figure, group);
+  });
+}
+
 export default {
   initialize({ model }) {
     let marks = {};
@@ -69,6 +95,9 @@ export default {
       }));
       grey = found;
       paintAll();
+      const figures = new Map();
+      for (const m of found) figures.set(m.__lcFigure, [...(figures.get(m.__lcFigure) || []), m]);
+      for (const [figure, marks] of figures) { GREYS.set(figure, marks); keepGreyFirst(figure); }
     }
     function apply() {
       for (const [id, list] of Object.entries(marks)) {
@@ -76,10 +105,18 @@ export default {
         for (const m of list) if (m.get("visible") !== on) { m.set("visible", on); m.save_changes(); }
       }
     }
+    // Each entry's marks, resolved again only when its list changed (a new trial: its own).
+    const resolved = new Map();  // id -> { key, list }
+    const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
     async function load() {
       const raw = model.get("marks") || {};
-      const pairs = await Promise.all(Object.entries(raw).map(async ([id, refs]) =>
-        [id, await Promise.all(refs.map((r) => resolve(model, r)))]));
+      const pairs = await Promise.all(Object.entries(raw).map(async ([id, refs]) => {
+        const key = refKey(refs), had = resolved.get(id);
+        if (had && had.key === key) return [id, had.list];
+        const list = await Promise.all(refs.map((r) => resolve(model, r)));
+        resolved.set(id, { key, list });
+        return [id, list];
+      }));
       marks = Object.fromEntries(pairs);
       apply();
     }

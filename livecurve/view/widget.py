@@ -277,7 +277,7 @@ class CurveView:
     ) -> None:
         validation = parse(name).is_validation
         look = style.member_style(member, validation, len(self.runs))  # as the saved picture
-        marks = view.add_series(run_index, name, colour, look)
+        marks = view.add_series(run_index, name, colour, look, run=self.runs[run_index])
         key = (run_index, name)
         label = self._label(run_index, name)
         legend = self._legend_of[key] = self.legends[view.family]
@@ -376,10 +376,10 @@ class CurveView:
             view.set_named(named)
             view.arrange()
         grey = [
-            [view.figure, view.grey[split], [entry_id(key) for key in view.grey_rows[split]]]
+            [view.figure, view.grey[chunk], [entry_id(key) for key in view.grey_chunks[chunk]]]
             for view in self.panels.values()
-            for split in (False, True)
-            if view.grey_rows.get(split)
+            for chunk in sorted(view.grey, key=lambda c: (c[1], c[0]))
+            if view.grey_chunks.get(chunk)
         ]
         if grey != self.visibility.grey:  # the browser hides and highlights rows with it
             self.visibility.grey = grey
