@@ -101,12 +101,27 @@ def row(label: int, seconds: float, base_s: float, height: int, base_h: int) -> 
     print(f"{label:>6} {seconds:>8.3f} {ratios}")
 
 
+def sending_widgets() -> None:
+    """Make every widget serialize its changes, as in a kernel.
+
+    Outside a kernel, a widget made after ipykernel's comm module is imported (by bqplot or
+    ipywidgets, late) gets a comm with no kernel and skips serializing its changes, so the
+    costs of a redraw that grow with the runs (whole lists re-sent) went unmeasured. A dummy
+    comm for every widget takes the kernel's path up to the socket.
+    """
+    import comm
+    import ipykernel.ipkernel  # noqa: F401  (it sets comm.create_comm when imported)
+
+    comm.create_comm = lambda *args, **kwargs: comm.DummyComm(*args, **kwargs)
+
+
 def live_trial_cost(counts: list[int], around: int = 2) -> dict[int, tuple[float, float]]:
     """Seconds to add trial k and redraw (median of the trials k - around … k + around), and
     the runs table's share (its full refresh, for the median trial)."""
     from livecurve import LivePlot
     from livecurve.model.run import Run
 
+    sending_widgets()
     plot = LivePlot(redraw_interval=0.0)
     plot.log(1, loss=1.0, val_loss=1.1, accuracy=0.5, val_accuracy=0.4)
     view = plot.view
@@ -146,6 +161,7 @@ def live_build(outputs: int, repeat: int = 3) -> float:
     names = [f"{split}{p}{m}" for split in ("", "val_") for p in prefixes for m in METRICS]
     rng = np.random.default_rng(3)
     best = float("inf")
+    sending_widgets()
     for _ in range(repeat):
         plot = LivePlot(redraw_interval=0.0)
         plot.log(1, **dict(zip(names, rng.random(len(names)).tolist())))
