@@ -108,8 +108,15 @@ export default {
     // Each entry's marks, resolved again only when its list changed (a new trial: its own).
     const resolved = new Map();  // id -> { key, list }
     const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
+    // The kernel sends the marks in blocks of runs (a new trial changes its block's only).
+    const hooked = new WeakSet();
     async function load() {
-      const raw = model.get("marks") || {};
+      const blocks = await Promise.all((model.get("blocks") || []).map((r) => resolve(model, r)));
+      const raw = {};
+      for (const b of blocks) {
+        if (!hooked.has(b)) { hooked.add(b); b.on("change:marks", load); }
+        Object.assign(raw, b.get("marks") || {});
+      }
       const pairs = await Promise.all(Object.entries(raw).map(async ([id, refs]) => {
         const key = refKey(refs), had = resolved.get(id);
         if (had && had.key === key) return [id, had.list];
@@ -122,13 +129,13 @@ export default {
     }
     model.on("change:shown", apply);
     model.on("change:shown", paintAll);
-    model.on("change:marks", load);
+    model.on("change:blocks", load);
     model.on("change:grey", loadGrey);
     load();
     loadGrey();
     return () => {
       model.off("change:shown", apply); model.off("change:shown", paintAll);
-      model.off("change:marks", load); model.off("change:grey", loadGrey);
+      model.off("change:blocks", load); model.off("change:grey", loadGrey);
     };
   },
   render({ model, el }) {

@@ -3,7 +3,8 @@
 Before, this lived in four places kept in step by hand: each panel legend's ``shown``, every mark's
 ``visible``, the run checkboxes ``jslink``-ed to every mark of their run (at five sites), and
 ``LivePlot.visible``. Now :class:`Visibility` holds it, once: ``shown`` maps a series (``"0:loss"``)
-or a run (``"run:1"``) to whether it is ticked, and ``marks`` which marks draw each series. A mark
+or a run (``"run:1"``) to whether it is ticked, and ``marks`` which marks draw each series (sent
+in blocks of runs, :class:`MarkBlock`). A mark
 is visible when its series *and* its run are ticked; that rule is applied in one place on each
 side (``visibility.js`` in the browser, :meth:`Visibility._apply` here). The legends under the
 panels and the run checkboxes are views of it: they read and write ``shown``, nothing else.
@@ -20,6 +21,7 @@ import pathlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import ipywidgets as widgets
 import traitlets
 
 from .. import style
@@ -67,6 +69,19 @@ class RunBox:
         self._owner.set_shown(run_id(self.run_index), shown)
 
 
+BLOCK_RUNS = 20  # runs per block of the marks list: a new trial re-sends its block's marks only
+
+
+class MarkBlock(widgets.Widget):
+    """The marks of the series of :data:`BLOCK_RUNS` runs: ``{"12:loss": [mark, ...]}``.
+
+    A plain widget model (no view). The mapping of a search's 200 runs was one synced dict of
+    about 2400 marks, sent whole (130 KB) at every trial; in blocks, a trial sends its block's.
+    """
+
+    marks = traitlets.Dict().tag(sync=True, **refs_serialization)
+
+
 class Visibility(ModuleWidget):
     """Which series and runs are shown, and the marks that follow (see the module's doc).
 
@@ -89,8 +104,8 @@ class Visibility(ModuleWidget):
     _css = module_text(pathlib.Path(__file__).with_name("legend.css"))
 
     shown = traitlets.Dict().tag(sync=True)  # "0:loss" or "run:1" -> bool (absent: shown)
-    # "0:loss" -> [mark, ...]; refs_serialization: ~2400 marks at 200 runs, re-sent per trial
-    marks = traitlets.Dict().tag(sync=True, **refs_serialization)
+    # The marks that draw each series, in blocks of BLOCK_RUNS runs (MarkBlock widgets).
+    blocks: traitlets.List[MarkBlock] = traitlets.List().tag(sync=True, **refs_serialization)
     runs = traitlets.List(traitlets.Dict()).tag(sync=True)  # the run bar: [{index, label, colour}]
     # Many runs: [[figure, grey Lines, ["12:loss", ...]], ...]: the series each row of a panel's
     # grey lines draws (a run not named); the browser hides a row whose checkbox is unticked
@@ -104,6 +119,8 @@ class Visibility(ModuleWidget):
     def __init__(self, on_change: Callable[[SeriesKey, bool], None] | None = None) -> None:
         super().__init__()
         self._on_change = on_change
+        self.marks: dict[str, list[Any]] = {}  # "0:loss" -> [mark, ...] (the blocks' union)
+        self._blocks: dict[int, MarkBlock] = {}
         self.observe(self._shown_changed, "shown")
 
     # -- building ------------------------------------------------------------------------
@@ -115,9 +132,20 @@ class Visibility(ModuleWidget):
         with self.hold_sync():
             if shown is not None and self.shown.get(entry, True) != shown:
                 self.shown = {**self.shown, entry: bool(shown)}
-            self.marks = {**self.marks, entry: [*self.marks.get(entry, []), *marks]}
+            self.marks[entry] = [*self.marks.get(entry, []), *marks]
+            block = self._block(key[0])
+            block.marks = {**block.marks, entry: self.marks[entry]}
         for mark in marks:
             self._apply(entry, mark)
+
+    def _block(self, run_index: int) -> MarkBlock:
+        """The block holding run ``run_index``'s marks (made, and listed, when first needed)."""
+        number = run_index // BLOCK_RUNS
+        block = self._blocks.get(number)
+        if block is None:
+            block = self._blocks[number] = MarkBlock()
+            self.blocks = [*self.blocks, block]
+        return block
 
     def add_run(self, run_index: int, label: str, colour: str) -> RunBox:
         """A checkbox for run ``run_index`` in the run bar (once); it shows and hides the run."""

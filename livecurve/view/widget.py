@@ -329,6 +329,12 @@ class CurveView:
             held.enter_context(self.visibility.hold_sync())
             for view in self.panels.values():
                 held.enter_context(view.figure.hold_sync())
+            # A legend's entries and a block of marks are lists sent whole: once per redraw,
+            # not once per series added (a search's trial 200 added four, 500 KB each time).
+            for legend in self.legends.values():
+                held.enter_context(legend.hold_sync())
+            for block in self.visibility.blocks:
+                held.enter_context(block.hold_sync())
             self._refresh()
 
     def _refresh(self) -> None:
