@@ -103,8 +103,16 @@ export default {
     const moreList = document.createElement("div");
     moreList.className = "lc-legend";
     more.append(summary, moreList);
+    // The kernel sends the entries in blocks of runs (a new trial changes its block's only).
+    let blocks = [];
+    const hooked = new WeakSet();
+    async function load() {
+      blocks = await Promise.all((model.get("blocks") || []).map((r) => resolve(model, r)));
+      for (const b of blocks) if (!hooked.has(b)) { hooked.add(b); b.on("change:entries", draw); }
+      draw();
+    }
     function draw() {
-      const entries = model.get("entries") || [];
+      const entries = blocks.flatMap((b) => b.get("entries") || []);
       const open = entries.filter((e) => !e.folded).map(update);
       const folded = entries.filter((e) => e.folded);
       if (folded.length) {
@@ -116,12 +124,13 @@ export default {
       }
       place(root, open);
     }
-    model.on("change:entries", draw);
+    model.on("change:blocks", load);
     vis.on("change:shown", draw);
-    draw();
+    await load();
     return () => {
-      model.off("change:entries", draw);
+      model.off("change:blocks", load);
       vis.off("change:shown", draw);
+      for (const b of blocks) b.off("change:entries", draw);
     };
   },
 };

@@ -18,7 +18,9 @@ from typing import Any
 import traitlets
 from ipywidgets import widget_serialization
 
+from .blocks import EntryBlock, block_of
 from .module_widget import ModuleWidget, module_text
+from .refs import refs_serialization
 from .visibility import SeriesKey, Visibility, entry_id, series_key
 
 __all__ = ["Legend", "SeriesKey", "entry_id", "series_key"]
@@ -43,16 +45,32 @@ class Legend(ModuleWidget):
     _esm = module_text(pathlib.Path(__file__).with_name("legend.js"))
     _css = module_text(pathlib.Path(__file__).with_name("legend.css"))
 
+    # The entries, in blocks of runs (EntryBlock widgets: a new trial re-sends its block's):
     # [{"id": "0:loss", "label": "loss", "colour": "#...", "dashed": false}], in display order;
     # "folded": true (many runs, set by the runs table) puts an entry under "+ N more runs"
-    # (plain list: checking 800 dicts one by one when a search adds its 200th trial costs more
-    # than the rest of the redraw)
-    entries: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    blocks: traitlets.List[EntryBlock] = traitlets.List().tag(sync=True, **refs_serialization)
     visibility = traitlets.Instance(Visibility).tag(sync=True, **widget_serialization)
 
     def __init__(self, visibility: Visibility) -> None:
         super().__init__(visibility=visibility)
         self._ids: set[str] = set()  # the entries' ids
+        self._blocks: dict[int, EntryBlock] = {}
+
+    @property
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, block by block (runs in order), each block in display order."""
+        return [item for block in self.blocks for item in block.entries]
+
+    def _block(self, run_index: int) -> EntryBlock:
+        number = block_of(run_index)
+        block = self._blocks.get(number)
+        if block is None:
+            block = self._blocks[number] = EntryBlock()
+            self.blocks = sorted([*self.blocks, block], key=self._number)
+        return block
+
+    def _number(self, block: EntryBlock) -> int:
+        return next(n for n, b in self._blocks.items() if b is block)
 
     # -- building ------------------------------------------------------------------------
     def add(
@@ -69,8 +87,6 @@ class Legend(ModuleWidget):
         """Add a series (once) with its marks, shown or hidden; ``look``: its
         :class:`~livecurve.style.MemberStyle` (line style and marker), drawn in the sample."""
         entry = entry_id(key)
-        if len(self._ids) != len(self.entries):  # entries set from outside (set_state)
-            self._ids = {item["id"] for item in self.entries}
         if entry in self._ids:
             return
         self._ids.add(entry)
@@ -78,7 +94,8 @@ class Legend(ModuleWidget):
         item = {"id": entry, "label": label, "colour": colour, "dashed": dashed}
         if look is not None:
             item.update(line_style=look.line_style, marker=look.marker)
-        self.entries = [*self.entries, item]
+        block = self._block(key[0])
+        block.entries = [*block.entries, item]
 
     def attach(self, key: SeriesKey, mark: Any) -> None:
         """Let the series' checkbox also show and hide ``mark`` (made later: a best marker)."""
@@ -90,9 +107,14 @@ class Legend(ModuleWidget):
         One pass, and nothing is sent unless something changed (it is asked at every redraw).
         """
         by_id = {entry_id(key): change for key, change in changes.items()}
-        entries = [{**item, **by_id.get(item["id"], {})} for item in self.entries]
-        if entries != self.entries:
-            self.entries = entries
+        touched = {block_of(key[0]) for key in changes}
+        for number in touched:
+            block = self._blocks.get(number)
+            if block is None:
+                continue
+            entries = [{**item, **by_id.get(item["id"], {})} for item in block.entries]
+            if entries != block.entries:
+                block.entries = entries
 
     # -- state -----------------------------------------------------------------------------
     @property

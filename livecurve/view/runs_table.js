@@ -173,8 +173,15 @@ export default {
     // Each run's marks, resolved again only when its list changed (a new trial: its own).
     const resolved = new Map();  // run -> { key, list }
     const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
+    // The kernel sends them in blocks of runs (a new trial changes its block's only).
+    const hooked = new WeakSet();
     async function loadLines() {
-      const raw = model.get("marks") || {};
+      const blocks = await Promise.all((model.get("blocks") || []).map((r) => resolve(model, r)));
+      const raw = {};
+      for (const b of blocks) {
+        if (!hooked.has(b)) { hooked.add(b); b.on("change:marks", loadLines); }
+        Object.assign(raw, b.get("marks") || {});
+      }
       const pairs = await Promise.all(Object.entries(raw).map(async ([run, refs]) => {
         const key = refKey(refs), had = resolved.get(run);
         if (had && had.key === key) return [run, had.list];
@@ -337,7 +344,7 @@ export default {
       [model, "change:filter", onFilter],
       [model, "change:selected", onSelected],
       [model, "change:note", onNote],
-      [model, "change:marks", loadLines],
+      [model, "change:blocks", loadLines],
       [model, "change:named", highlight],
       ...(vis ? [[vis, "change:grey", loadGreys]] : []),
     ];

@@ -30,6 +30,7 @@ from ipywidgets import widget_serialization
 from ..model.ranking import Ranking, rank
 from ..model.run import Run
 from ..model.runs_table import runs_table
+from .blocks import MarkBlock, block_of
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 from .visibility import Visibility, series_key
@@ -58,8 +59,9 @@ class RunsTable(ModuleWidget):
     rows: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     objective = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
-    # run index (as text) -> the lines and dots of its series, for hover and filter highlights
-    marks = traitlets.Dict().tag(sync=True, **refs_serialization)
+    # Each run's lines and dots (run index as text -> marks), for hover and filter highlights,
+    # sent in blocks of runs (view.blocks): a new trial re-sends its block's, not every run's.
+    blocks: traitlets.List[MarkBlock] = traitlets.List().tag(sync=True, **refs_serialization)
     # many runs: the runs drawn in colour (the best few, the live one); None: every run
     named = traitlets.List(traitlets.Int(), allow_none=True, default_value=None).tag(sync=True)
     # set in the browser (and read by Python when the kernel is free)
@@ -74,6 +76,7 @@ class RunsTable(ModuleWidget):
     def __init__(self, visibility: Visibility | None = None) -> None:
         super().__init__(layout={"display": "none", "width": "100%"}, visibility=visibility)
         self._marked = 0
+        self.marks: dict[str, list[Any]] = {}  # the blocks' union, for Python
         self._drawn: tuple = ()  # what the rows were made from: unchanged runs, no work
         self._folded: tuple = ()  # the named runs and legend entries the legends were folded for
         self._cells: dict = {}  # per run: the cells made for its last version (runs_table cache)
@@ -106,8 +109,24 @@ class RunsTable(ModuleWidget):
                 if count != self._marked:
                     self._marked = count
                     self.marks = {str(k): list(v) for k, v in lines.items()}
+                    self._send_blocks(lines)
             if self.layout.display != "flex":
                 self.layout.display = "flex"
+
+    def _send_blocks(self, lines: Mapping[int, Sequence[Any]]) -> None:
+        """Send the blocks whose runs' lines changed (made as runs arrive)."""
+        wanted: dict[int, dict[str, list[Any]]] = {}
+        for index, marks in lines.items():
+            wanted.setdefault(block_of(index), {})[str(index)] = list(marks)
+        blocks = list(self.blocks)
+        while len(blocks) < max(wanted, default=-1) + 1:
+            blocks.append(MarkBlock())
+        for number, block in enumerate(blocks):
+            held = wanted.get(number, {})
+            if held != block.marks:
+                block.marks = held
+        if len(blocks) != len(self.blocks):
+            self.blocks = blocks
 
     def refresh(self, view: Any) -> None:
         """Follow a :class:`~livecurve.view.widget.CurveView`: rows, lines, folded legends."""

@@ -21,10 +21,10 @@ import pathlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import ipywidgets as widgets
 import traitlets
 
 from .. import style
+from .blocks import MarkBlock, block_of
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 
@@ -69,19 +69,6 @@ class RunBox:
         self._owner.set_shown(run_id(self.run_index), shown)
 
 
-BLOCK_RUNS = 20  # runs per block of the marks list: a new trial re-sends its block's marks only
-
-
-class MarkBlock(widgets.Widget):
-    """The marks of the series of :data:`BLOCK_RUNS` runs: ``{"12:loss": [mark, ...]}``.
-
-    A plain widget model (no view). The mapping of a search's 200 runs was one synced dict of
-    about 2400 marks, sent whole (130 KB) at every trial; in blocks, a trial sends its block's.
-    """
-
-    marks = traitlets.Dict().tag(sync=True, **refs_serialization)
-
-
 class Visibility(ModuleWidget):
     """Which series and runs are shown, and the marks that follow (see the module's doc).
 
@@ -104,7 +91,7 @@ class Visibility(ModuleWidget):
     _css = module_text(pathlib.Path(__file__).with_name("legend.css"))
 
     shown = traitlets.Dict().tag(sync=True)  # "0:loss" or "run:1" -> bool (absent: shown)
-    # The marks that draw each series, in blocks of BLOCK_RUNS runs (MarkBlock widgets).
+    # The marks that draw each series, in blocks of runs (view.blocks.MarkBlock widgets).
     blocks: traitlets.List[MarkBlock] = traitlets.List().tag(sync=True, **refs_serialization)
     runs = traitlets.List(traitlets.Dict()).tag(sync=True)  # the run bar: [{index, label, colour}]
     # Many runs: [[figure, grey Lines, ["12:loss", ...]], ...]: the series each row of a panel's
@@ -140,7 +127,7 @@ class Visibility(ModuleWidget):
 
     def _block(self, run_index: int) -> MarkBlock:
         """The block holding run ``run_index``'s marks (made, and listed, when first needed)."""
-        number = run_index // BLOCK_RUNS
+        number = block_of(run_index)
         block = self._blocks.get(number)
         if block is None:
             block = self._blocks[number] = MarkBlock()

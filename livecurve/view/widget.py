@@ -333,6 +333,8 @@ class CurveView:
             # not once per series added (a search's trial 200 added four, 500 KB each time).
             for legend in self.legends.values():
                 held.enter_context(legend.hold_sync())
+                for entries in legend.blocks:
+                    held.enter_context(entries.hold_sync())
             for block in self.visibility.blocks:
                 held.enter_context(block.hold_sync())
             self._refresh()

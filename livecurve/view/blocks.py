@@ -1,0 +1,40 @@
+"""Big synced collections sent in blocks of runs, so a search's new trial re-sends its block only.
+
+ipywidgets sends a trait whole whenever it changes. A search's figure keeps, per series or per run,
+the marks that draw it and the legend entries that name it: at 200 trials about 2400 marks and
+800 entries, which adding trial 200 sent again whole (850 KB per trial). Each collection is split
+into small widgets (no view of their own) holding :data:`BLOCK_RUNS` runs each; the owner's trait
+lists the blocks (a new block every 20 runs), and the browser joins them.
+
+Example:
+    >>> block_of(0), block_of(19), block_of(20)
+    (0, 0, 1)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import traitlets
+
+from .refs import refs_serialization
+
+BLOCK_RUNS = 20  # runs per block
+
+
+def block_of(run_index: int) -> int:
+    """The block that holds run ``run_index``'s part."""
+    return run_index // BLOCK_RUNS
+
+
+class MarkBlock(widgets.Widget):
+    """Marks of the runs of one block, by key: ``{"12:loss": [mark, ...]}`` or ``{"12": [...]}``."""
+
+    marks = traitlets.Dict().tag(sync=True, **refs_serialization)
+
+
+class EntryBlock(widgets.Widget):
+    """Legend entries of the runs of one block, in display order (plain dicts)."""
+
+    entries: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
