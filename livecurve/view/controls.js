@@ -143,6 +143,25 @@ function controller(model) {
   const zoomed = new Set();  // families whose y range the person set (pan/zoom): kept as set
   const C = { panels: () => panels, zoomed, listeners: new Set() };
   const local = (fn) => { applying++; try { fn(); } finally { applying--; } };
+  // Each panel's series marks are found in the visibility's blocks (by the panel's x scale):
+  // the kernel sends a block of runs when a trial adds marks, not every panel's whole list.
+  let visMarks = [];
+  const hookedBlocks = new WeakSet();
+  async function loadVis() {
+    const ref = model.get("visibility");
+    const vis = ref ? await resolve(model, ref) : null;
+    if (!vis) return;
+    if (!hookedBlocks.has(vis)) { hookedBlocks.add(vis); vis.on("change:blocks", loadVis); }
+    const blocks = await Promise.all((vis.get("blocks") || []).map((r) => resolve(model, r)));
+    const refs = [];
+    for (const b of blocks) {
+      if (!hookedBlocks.has(b)) { hookedBlocks.add(b); b.on("change:marks", loadVis); }
+      for (const list of Object.values(b.get("marks") || {})) refs.push(...list);
+    }
+    visMarks = await Promise.all(refs.map((r) => resolve(model, r)));
+    kernelDrew();
+  }
+  const own = (p) => [...p.marks, ...visMarks.filter((m) => (m.get("scales") || {}).x === p.x)];
 
   async function load() {
     const raw = model.get("panels") || [];
@@ -177,7 +196,7 @@ function controller(model) {
   function applyScale(p) {
     const s = isLog(p.family) ? p.log : p.lin;
     if (p.axis.get("scale") !== s) setLocal(p.axis, { scale: s });
-    for (const m of p.marks) {
+    for (const m of own(p)) {
       const sc = m.get("scales");
       if (sc && sc.y !== s) setLocal(m, { scales: { ...sc, y: s } });
     }
@@ -226,7 +245,7 @@ function controller(model) {
         if (x && y && x.length) parts.push(inRange(x, y, Math.min(x.length, y.length)));
       }
     }
-    for (const m of p.marks) {
+    for (const m of own(p)) {
       if (stepMarks.has(m) || m.get("_model_name") !== "LinesModel") continue;
       const x = m.get("x"), y = m.get("y");
       if (!x || !y) continue;
@@ -308,7 +327,8 @@ function controller(model) {
   };
   model.on("change:panels", load);
   model.on("change:log_panels change:ranges change:ignore_outliers change:smoothing change:kernel_smoothing", applyAll);
-  C.ready = load();
+  model.on("change:visibility", loadVis);
+  C.ready = load().then(loadVis);
   return C;
 }
 
@@ -353,8 +373,11 @@ async function composeSvg(root, C) {
     const r = view.el.getBoundingClientRect();
     let svg = await view.get_svg();
     svg = svg.replace(/<\?xml[^>]*>/, "").replace(/var\(--jp-layout-color0,\s*white\)/g, bg);
-    const legend = p.marks.filter((m) => m.get("visible") !== false && m.get("labels") && m.get("_model_name") === "LinesModel"
-      && !/\((per step|smoothed)\)$/.test(m.get("labels")[0]) && (m.get("y") || []).length);
+    // The lines the figure draws (its grey blocks named once, as "other runs").
+    const named = new Set();
+    const legend = (p.figure.get("marks") || []).filter((m) => m && m.get && m.get("visible") !== false && m.get("labels")
+      && m.get("_model_name") === "LinesModel" && !/\((per step|smoothed)\)$/.test(m.get("labels")[0])
+      && (m.get("y") || []).length && !(/^other runs/.test(m.get("labels")[0]) && (named.has(m.get("labels")[0]) || !named.add(m.get("labels")[0]))));
     parts.push({ r, svg, legend });
     left = Math.min(left, r.left); top = Math.min(top, r.top);
     right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom + 20);

@@ -35,6 +35,7 @@ from typing import Any
 import bqplot as bq
 import numpy as np
 import traitlets
+from ipywidgets import widget_serialization
 
 from ..model.best import best_point, marks_best
 from ..model.run import Run
@@ -42,6 +43,7 @@ from ..model.yrange import panel_ranges
 from .best import best_mark
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
+from .visibility import Visibility
 
 
 def _kernel_id() -> str:
@@ -66,6 +68,11 @@ class Controls(ModuleWidget):
     _css = module_text(pathlib.Path(__file__).with_name("controls.css"))
 
     panels: traitlets.List[Any] = traitlets.List().tag(sync=True, **refs_serialization)
+    # The figure's visibility: the browser finds each panel's series marks in its blocks (by
+    # x scale); ``panels`` lists a panel's grey marks only, so a new trial sends no mark list.
+    visibility = traitlets.Instance(Visibility, allow_none=True).tag(
+        sync=True, **widget_serialization
+    )
     smoothing = traitlets.Float(0.6).tag(sync=True)
     kernel_smoothing = traitlets.Float(0.6).tag(sync=True)
     has_steps = traitlets.Bool(False).tag(sync=True)
@@ -160,7 +167,9 @@ class Controls(ModuleWidget):
             self._marks_seen = n_marks
             if self.log_panels:
                 self._apply_scales()
-            self.panels = [self._panel_models(f, v) for f, v in panels.items()]
+            wanted = [self._panel_models(f, v) for f, v in panels.items()]
+            if wanted != self.panels:
+                self.panels = wanted
             self.has_steps = any(run.steps is not None and len(run.steps) for run in runs)
         self._update_ranges(panels, runs)
 
@@ -202,7 +211,7 @@ class Controls(ModuleWidget):
             "y_lin": view.y_scale,
             "y_log": self.y_log[family],
             "panzoom": self.panzoom[family],
-            "marks": view.all_marks(),
+            "marks": list(view.grey.values()),  # the others: in the visibility's blocks
             "steps": [[m.raw, m.smooth] for m in view.series.values() if m.raw is not None],
         }
 

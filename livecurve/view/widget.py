@@ -109,6 +109,7 @@ class CurveView:
         )
         # Log scale, smoothing, outliers, pan/zoom and Save: they work while fit() runs.
         self.controls = Controls(smoothing, self.set_smoothing, save)
+        self.controls.visibility = self.visibility  # where the browser finds the marks
         self.steps_store = StepsStore(self.controls)  # every drawn step, for zoom in the browser
         # The runs table (two runs or more: a search's trials), and the search it follows.
         self.runs_table = RunsTable(self.visibility)
