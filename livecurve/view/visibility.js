@@ -138,7 +138,7 @@ export default {
       model.off("change:blocks", load); model.off("change:grey", loadGrey);
     };
   },
-  render({ model, el }) {
+  async render({ model, el }) {
     // The run bar: a checkbox per compared (named) run, made once and updated in place (a redraw never
     // replaces a checkbox a person may be pressing).
     const root = document.createElement("div");
@@ -162,8 +162,16 @@ export default {
       model.set("shown", shown);
       model.save_changes();
     });
+    // The kernel sends the run bar's runs in blocks of runs (a new trial changes its block's).
+    let blocks = [];
+    const hooked = new WeakSet();
+    async function load() {
+      blocks = await Promise.all((model.get("run_blocks") || []).map((r) => resolve(model, r)));
+      for (const b of blocks) if (!hooked.has(b)) { hooked.add(b); b.on("change:entries", draw); }
+      draw();
+    }
     function draw() {
-      const runs = model.get("runs") || [];
+      const runs = blocks.flatMap((b) => b.get("entries") || []);
       const named = model.get("named");
       const namedSet = new Set(named || []);
       const wanted = runs.length ? [title] : [];
@@ -208,8 +216,13 @@ export default {
         wanted.forEach((n, i) => { if (root.childNodes[i] !== n) root.insertBefore(n, root.childNodes[i] || null); });
       }
     }
-    model.on("change:runs change:shown change:named", draw);
-    draw();
-    return () => model.off("change:runs change:shown change:named", draw);
+    model.on("change:shown change:named", draw);
+    model.on("change:run_blocks", load);
+    await load();
+    return () => {
+      model.off("change:shown change:named", draw);
+      model.off("change:run_blocks", load);
+      for (const b of blocks) b.off("change:entries", draw);
+    };
   },
 };

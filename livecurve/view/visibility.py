@@ -24,7 +24,7 @@ from typing import Any
 import traitlets
 
 from .. import style
-from .blocks import MarkBlock, block_of
+from .blocks import EntryBlock, MarkBlock, block_of
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 
@@ -93,7 +93,8 @@ class Visibility(ModuleWidget):
     shown = traitlets.Dict().tag(sync=True)  # "0:loss" or "run:1" -> bool (absent: shown)
     # The marks that draw each series, in blocks of runs (view.blocks.MarkBlock widgets).
     blocks: traitlets.List[MarkBlock] = traitlets.List().tag(sync=True, **refs_serialization)
-    runs = traitlets.List(traitlets.Dict()).tag(sync=True)  # the run bar: [{index, label, colour}]
+    # The run bar: [{index, label, colour}], in blocks of runs (see ``runs``)
+    run_blocks: traitlets.List[EntryBlock] = traitlets.List().tag(sync=True, **refs_serialization)
     # Many runs: [[figure, grey Lines, ["12:loss", ...]], ...]: the series each row of a panel's
     # grey lines draws (a run not named); the browser hides a row whose checkbox is unticked
     # (opacity 0), and the runs table shows a highlighted run's own marks instead of its row.
@@ -108,7 +109,27 @@ class Visibility(ModuleWidget):
         self._on_change = on_change
         self.marks: dict[str, list[Any]] = {}  # "0:loss" -> [mark, ...] (the blocks' union)
         self._blocks: dict[int, MarkBlock] = {}
+        self._run_blocks: dict[int, EntryBlock] = {}
         self.observe(self._shown_changed, "shown")
+
+    @property
+    def runs(self) -> list[dict[str, Any]]:
+        """The run bar's runs, ``[{"index", "label", "colour"}]`` (sent in blocks of runs: a new
+        trial re-sends its block's)."""
+        return [run for block in self.run_blocks for run in block.entries]
+
+    @runs.setter
+    def runs(self, runs: list[dict[str, Any]]) -> None:
+        wanted: dict[int, list[dict[str, Any]]] = {}
+        for run in runs:
+            wanted.setdefault(block_of(run["index"]), []).append(run)
+        for number in sorted(set(wanted) | set(self._run_blocks)):
+            block = self._run_blocks.get(number)
+            if block is None:
+                block = self._run_blocks[number] = EntryBlock()
+                self.run_blocks = [self._run_blocks[n] for n in sorted(self._run_blocks)]
+            if block.entries != wanted.get(number, []):
+                block.entries = wanted.get(number, [])
 
     # -- building ------------------------------------------------------------------------
     def add(self, key: SeriesKey, marks: Iterable[Any], shown: bool | None = None) -> None:
