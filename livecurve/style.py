@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 import weakref
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -195,16 +195,24 @@ def named_colours(runs: Sequence[Run], named: Sequence[int]) -> dict[int, str]:
                 taken[index] = held
         for index in named:
             if index not in taken:
-                free = [c for c in _NAMED_CANDIDATES if c not in taken.values()] or list(PALETTE)
-                taken[index] = max(
-                    free,
-                    key=lambda c: min(
-                        (colour_distance(c, other) for other in taken.values()), default=0.0
-                    ),
-                )
+                taken[index] = farthest_colour(taken.values())
         for index, colour in taken.items():
             _book[runs[index]] = colour
     return {index: taken[index] for index in named}
+
+
+def farthest_colour(taken: Iterable[str]) -> str:
+    """The named-run candidate colour farthest (CIELAB) from every colour in ``taken``.
+
+    A new named run gets it, and so does a grey run a person hovers or selects in the runs
+    table: it then stands apart from every named run.
+
+    >>> farthest_colour([]) == _NAMED_CANDIDATES[0], farthest_colour(["#0072B2"]) != "#0072B2"
+    (True, True)
+    """
+    taken = list(taken)
+    free = [c for c in _NAMED_CANDIDATES if c not in taken] or list(PALETTE)
+    return max(free, key=lambda c: min((colour_distance(c, other) for other in taken), default=0.0))
 
 
 def colour_distance(a: str, b: str) -> float:

@@ -104,6 +104,11 @@ def test_named_runs_keep_their_colours_as_runs_arrive_in_the_widget_and_the_pict
         assert entries[f"{index}:val_loss"] == drawn[index]
     bar = {r["index"]: r["colour"] for r in view.visibility.runs}
     assert all(bar[i] == drawn[i] for i in view.runs_table.ranking.named)
+    # A grey run hovered in the runs table is drawn in a colour apart from every named run's.
+    highlight = view.runs_table.highlight
+    assert highlight and highlight != style.OTHER_RUN_COLOUR
+    named_now = [drawn[i] for i in view.runs_table.ranking.named]
+    assert min(style.colour_distance(highlight, c) for c in named_now) >= style.NAMED_DISTANCE
 
 
 def test_up_to_the_palette_runs_keep_their_index_colours() -> None:

@@ -76,8 +76,9 @@ export default {
 
     // The curves. With many runs (`named` set by Python: the best few and the live run), the
     // others are thin and grey; a filter picks instead which runs keep their colour (the rest
-    // fade); the hovered or selected run is thick and coloured. The kernel's colours are kept on
-    // each mark (m.__lcColours) and put back when a run is highlighted again.
+    // fade); the hovered or selected run is thick and coloured: a grey one in the highlight
+    // colour, apart from every named run's (Python's `highlight`). The kernel's colours are kept
+    // on each mark (m.__lcColours) and put back when a run is highlighted again.
     const GREY = "#9A9A9A";
     let applying = 0;
     function paint(m, attrs) { applying++; try { setLocal(m, attrs); } finally { applying--; } }
@@ -87,6 +88,7 @@ export default {
       const selected = model.get("selected");
       const named = model.get("named");  // null: few runs, every run keeps its colour
       const namedSet = new Set(named || []);
+      const hl = model.get("highlight") || "";
       for (const [run, list] of Object.entries(lines)) {
         const index = Number(run);
         const wide = index === hovered || index === selected;
@@ -106,7 +108,8 @@ export default {
           }
           // Painted already for this state (most marks at most redraws: 200 runs, 1600 marks).
           const grey = !!named && !namedSet.has(index);
-          const state = `${wide} ${lit} ${opacity} ${filtering} ${grey}`;
+          const apart = wide && grey && !filtering && hl ? [hl] : null;  // a hovered grey run
+          const state = `${wide} ${lit} ${opacity} ${filtering} ${grey} ${apart}`;
           if (m.__lcState === state) continue;
           m.__lcState = state;
           // A grey run's own marks (out of the figure but while highlighted) leave the scales'
@@ -118,10 +121,10 @@ export default {
           if (!dots) {
             const width = wide ? 4.5 : lit ? 2 : 1;
             if (m.get("stroke_width") !== width) paint(m, { stroke_width: width });
-            const colours = lit ? m.__lcColours : [GREY];
-            if (JSON.stringify(m.get("colors")) !== JSON.stringify(colours))
-              paint(m, { colors: colours });
           }
+          const colours = apart || (lit || dots ? m.__lcColours : [GREY]);
+          if (JSON.stringify(m.get("colors")) !== JSON.stringify(colours))
+            paint(m, { colors: colours });
           const o = m.get("opacities") || [];
           const want = dots && !lit && !filtering ? 0 : opacity;  // grey runs: no epoch dots
           if (o.length !== 1 || o[0] !== want) paint(m, { opacities: [want] });
@@ -345,12 +348,13 @@ export default {
       [model, "change:selected", onSelected],
       [model, "change:note", onNote],
       [model, "change:blocks", loadLines],
-      [model, "change:named", highlight],
+      [model, "change:named change:highlight", highlight],
       ...(vis ? [[vis, "change:grey", loadGreys]] : []),
     ];
     for (const [source, events, handler] of listeners) source.on(events, handler);
     // For tests and curious people: what the table highlights now.
     root.lcState = () => ({ hovered, selected: model.get("selected"), named: model.get("named"),
+      highlight: model.get("highlight"),
       lines: Object.keys(lines),
       widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])),
       domains: Object.values(lines).flat().filter((m) => !(m.get("preserve_domain") || {}).y).length,

@@ -64,6 +64,9 @@ class RunsTable(ModuleWidget):
     blocks: traitlets.List[MarkBlock] = traitlets.List().tag(sync=True, **refs_serialization)
     # many runs: the runs drawn in colour (the best few, the live one); None: every run
     named = traitlets.List(traitlets.Int(), allow_none=True, default_value=None).tag(sync=True)
+    # many runs: the colour of a grey run hovered or selected in the table, apart from every
+    # named run's (style.farthest_colour); "": its own colour
+    highlight = traitlets.Unicode("").tag(sync=True)
     # set in the browser (and read by Python when the kernel is free)
     filter = traitlets.Unicode("").tag(sync=True)
     selected = traitlets.Int(-1).tag(sync=True)  # a run index, -1 for none
@@ -150,12 +153,14 @@ class RunsTable(ModuleWidget):
         if state == self._drawn:  # a redraw with nothing new for the table (most of them)
             return
         self._drawn = state
-        lines: dict[int, list[Any]] = {}
-        for panel in view.panels.values():
-            for (run_index, _name), marks in panel.series.items():
-                lines.setdefault(run_index, []).extend((marks.line, marks.dots))
-        for (_family, run_index, _name), mark in best.items():
-            lines.setdefault(run_index, []).append(mark)
+        lines: dict[int, list[Any]] | None = None
+        if 2 * n_series + len(best) != self._marked:  # new marks: gather every run's again
+            lines = {}
+            for panel in view.panels.values():
+                for (run_index, _name), marks in panel.series.items():
+                    lines.setdefault(run_index, []).extend((marks.line, marks.dots))
+            for (_family, run_index, _name), mark in best.items():
+                lines.setdefault(run_index, []).append(mark)
         self.update(runs, running=running, objective=objective, lines=lines)
         ranking = self.ranking or rank(runs, objective, live=running)
         folded = (tuple(ranking.named), ranking.live, n_series)

@@ -408,6 +408,7 @@ class CurveView:
             return
         self._named_for = state
         book = style.named_colours(self.runs, ranking.named)
+        self.runs_table.highlight = style.farthest_colour(book.values())
         for family, view in self.panels.items():
             changes = {}
             for key, marks in view.series.items():

@@ -127,7 +127,7 @@ def notebook_page(
     """A server on ``root`` and headless Chromium showing notebook ``name``, its kernel idle.
 
     A "Select Kernel" dialog is accepted. If the body of the ``with`` fails, a screenshot named
-    ``failure_png`` is left in ``artifacts/`` for people to look at.
+    ``failure_png`` is left in ``artifacts/`` for people to look at, and the server's log beside it.
     """
     from playwright.sync_api import sync_playwright
 
@@ -135,6 +135,9 @@ def notebook_page(
     with jupyterlab(root, app=app) as lab, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        console: list[str] = []  # the page's errors and warnings, saved with a failure
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: console.append(f"page error: {e}"))
         try:
             page.goto(lab.notebook_url(name))
             page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=90_000)
@@ -146,6 +149,12 @@ def notebook_page(
         except Exception:
             if failure_png:
                 page.screenshot(path=str(ARTIFACTS / failure_png))
+                # the server's log beside it (kernel restarts, dropped IOPub messages), then
+                # what the page's console said
+                log = ARTIFACTS / Path(failure_png).with_suffix(".log")
+                shutil.copyfile(lab.log, log)
+                with log.open("a", encoding="utf-8") as out:
+                    out.write("\n--- browser console ---\n" + "\n".join(console) + "\n")
             raise
         finally:
             browser.close()

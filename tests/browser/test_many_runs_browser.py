@@ -102,6 +102,12 @@ WATCH = """
 STATE = "() => [...document.querySelectorAll('.livecurve .lc-runs')].find(e => e.lcState).lcState()"
 
 
+def _rgb(colour: str) -> str:
+    """``#RRGGBB`` as the browser's computed style writes it."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
 def _latencies(text: str, kind: str, changes: list[float]) -> tuple[list[float], list[float]]:
     """Per redraw: (kernel start -> SVG changed, kernel done -> SVG changed), in ms."""
     total, browser = [], []
@@ -130,12 +136,19 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
         figure.wait_for(state="attached", timeout=180_000)
         figure.scroll_into_view_if_needed(timeout=60_000)
         figure.wait_for(state="visible", timeout=60_000)
-        page.evaluate(SETTLED)  # the first drawing of 200 runs is done
-        lines = page.evaluate(
+        # The first drawing of 200 runs: every run's line, then nothing changing for 2 s. (A
+        # quiet page alone is no proof: on a loaded machine the browser may still be making the
+        # widgets' models, with nothing drawn yet.)
+        count = (
             "() => document.querySelector('.livecurve .bqplot.figure')"
             ".querySelectorAll('path.line').length"
         )
-        assert lines >= RUNS, f"the loss panel draws {lines} lines for {RUNS} runs"
+        try:
+            page.wait_for_function(f"() => ({count})() >= {RUNS}", polling=500, timeout=180_000)
+        except Exception as exc:
+            lines = page.evaluate(count)
+            raise AssertionError(f"the loss panel draws {lines} lines for {RUNS} runs") from exc
+        page.evaluate(SETTLED)
         panel = page.locator(".livecurve .bqplot.figure").first.locator("xpath=..")
         panel.screenshot(path=str(ARTIFACTS / "many-runs-panel.png"))
 
@@ -178,7 +191,7 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
             ".map(e => e.textContent)"
         )
         assert len(bar) < 12 and re.fullmatch(r"\+ \d+ more runs", bar[-1]), bar
-        # Hovering a grey run's row in the runs table draws it thick, in its colour.
+        # Hovering a grey run's row in the runs table draws it thick ...
         state = page.evaluate(STATE)
         # The grey runs' own marks (out of the figure) leave the scales' domains to the grey
         # rows: only the named runs' marks hold one (bqplot goes over them all at each update).
@@ -215,6 +228,16 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
             raise AssertionError(f"hovering grey run {grey} thickened no line: {state}") from exc
         state = page.evaluate(STATE)
         assert str(grey) in state["grey"][0]["lit"], state["grey"]
+        # ... in a colour apart from every named run's (not the colour its index would give).
+        strokes = page.evaluate(
+            "() => [...document.querySelector('.livecurve .bqplot.figure')"
+            ".querySelectorAll('path.line')].map(p => [getComputedStyle(p).stroke,"
+            " parseFloat(p.style.strokeWidth)])"
+        )
+        thick = {s for s, w in strokes if w >= 4}
+        named_strokes = {s for s, w in strokes if w < 4 and s != "rgb(154, 154, 154)"}
+        assert thick and named_strokes and not thick & named_strokes, (thick, named_strokes)
+        assert len(thick) == 1 and _rgb(state["highlight"]) in thick, (thick, state["highlight"])
         # Selected (a click: it stays while the screenshot scrolls), for a person to look at.
         page.locator(f'.livecurve .lc-runs tbody tr[data-run="{grey}"]').click()
         page.wait_for_function(f"() => ({wide})() >= 1", timeout=5_000)
