@@ -534,26 +534,3 @@ def test_marks_made_in_one_redraw_keep_steps_under_points_and_the_live_run_on_to
     live = plot.view.panels["loss"].series[(0, "loss")]
     compared = plot.view.panels["loss"].series[(1, "loss")]
     assert marks.index(live.raw) < marks.index(compared.line) < marks.index(live.line)
-
-
-def test_every_runs_markers_of_a_series_share_one_tooltip() -> None:
-    """A search's markers: one tooltip (and its layout) per series name, not one per run."""
-    from livecurve.model.run import Run
-
-    runs = []
-    for k in range(1, 41):
-        run = Run(f"trial {k}")
-        for epoch in (1, 2, 3):
-            run.log(epoch, {"loss": 1 / (k + epoch), "val_loss": 1.2 / (k + epoch)})
-        runs.append(run)
-    view = livecurve.show(runs).view
-    panel = view.panels["loss"]
-    tips = {name: {id(m.dots.tooltip) for (_r, n), m in panel.series.items() if n == name}
-            for name in ("loss", "val_loss")}  # fmt: skip
-    assert tips["loss"] and len(tips["loss"]) == 1 and len(tips["val_loss"]) == 1
-    assert tips["loss"] != tips["val_loss"]
-    (loss_tip,) = {m.dots.tooltip for (_r, n), m in panel.series.items() if n == "loss"}
-    assert loss_tip.labels == ["epoch", "loss"]
-    best = [m for (family, _r, _n), m in view.controls.best.items() if family == "loss"]
-    assert len(best) == 40 and len({id(m.tooltip) for m in best}) == 1
-    assert best[0].tooltip.labels == ["epoch", "best val_loss"]

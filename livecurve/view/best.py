@@ -15,12 +15,9 @@ def best_mark(
     name: str,
     x_label: str,
     point: tuple[float, float] | None = None,
-    tooltip: bq.Tooltip | None = None,
 ) -> bq.Scatter:
     """The marker layer for one series: filled in the series' colour, ringed in the background;
-    made holding its ``point`` (x, y) when known (no second message to the browser).
-
-    ``tooltip``: one to share (x, then ``best <name>``); by default one is made for it."""
+    made holding its ``point`` (x, y) when known (no second message to the browser)."""
     return bq.Scatter(
         x=np.array([point[0]] if point else [], dtype=float),
         y=np.array([point[1]] if point else [], dtype=float),
@@ -30,7 +27,8 @@ def best_mark(
         default_size=MARKER_AREA_PX,
         stroke="var(--jp-layout-color0, white)",
         stroke_width=1.5,
-        tooltip=tooltip
-        or bq.Tooltip(fields=["x", "y"], labels=[x_label, f"best {name}"], formats=["~g", ".6~g"]),
+        tooltip=bq.Tooltip(
+            fields=["x", "y"], labels=[x_label, f"best {name}"], formats=["~g", ".6~g"]
+        ),
         labels=[f"best {name}"],
     )

@@ -184,8 +184,7 @@ class Controls(ModuleWidget):
         # Made holding its point: 200 runs' markers would each send one more message.
         point = best_point(run, name)
         scales = dict(marks.line.scales)
-        tip = view.tooltip_for(f"best {name}")  # shared by every run's best marker
-        mark = best_mark(marks.line.colors[0], scales, name, view.axis_label, point, tip)
+        mark = best_mark(marks.line.colors[0], scales, name, view.axis_label, point)
         self.best[key] = mark
         view.add_run_mark(run_index, mark)  # in the figure while its run is named
         attach((run_index, name), mark)

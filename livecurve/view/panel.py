@@ -139,7 +139,6 @@ class PanelView:
         self._grey_stale = False
         self._arranged = True
         self._untipped: list[tuple[bq.Scatter, str]] = []
-        self._tooltips: dict[tuple[str, str], bq.Tooltip] = {}
         self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
         self._indexed = 0  # how many of self.series are in _by_run
         self._x_ends: dict[tuple[int, str], tuple[int, tuple[float, float] | None]] = {}
@@ -200,7 +199,7 @@ class PanelView:
             stroke=colour,
             stroke_width=1.5,
             fill=True,
-            tooltip=None if self.defer_tooltips else self.tooltip_for(name),
+            tooltip=None if self.defer_tooltips else tooltip(self.axis_label, name),
             labels=[name],
         )
         if self.defer_tooltips:
@@ -355,23 +354,10 @@ class PanelView:
             if list(mark.opacities) != opacities:
                 mark.opacities = opacities
 
-    def tooltip_for(self, label: str) -> bq.Tooltip:
-        """The tooltip of the markers labelled ``label`` (x, then the value), one per label.
-
-        It names no run, so every run's markers of a series share it: each mark draws its own
-        view of it. A search of 200 trials makes 4 tooltips, not 800 (each a widget and its
-        layout, made in the kernel and again in the browser).
-        """
-        key = (self.axis_label, label)
-        made = self._tooltips.get(key)
-        if made is None:
-            made = self._tooltips[key] = tooltip(*key)
-        return made
-
     def add_tooltips(self) -> None:
         """Give the epoch markers made with ``defer_tooltips`` their tooltips."""
         for dots, name in self._untipped:
-            dots.tooltip = self.tooltip_for(name)
+            dots.tooltip = tooltip(self.axis_label, name)
         self._untipped.clear()
 
     def _add_step_marks(self, marks: SeriesMarks) -> tuple[bq.Lines, bq.Lines]:
