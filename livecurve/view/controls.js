@@ -2,10 +2,6 @@
 // while the kernel is busy training. Changes made to bqplot models here are local: they are
 // removed from the model's pending diff, so no later save_changes sends them to the kernel.
 
-const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
-const resolve = (model, ref) =>
-  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
-
 // The x tick labels' d3 format for a visible range [lo, hi]: as many digits as the ticks' step
 // needs, so zoomed into steps 412,200–412,500 of a long run they read 412,250, 412,300 (never a
 // row of "412.2k"), and the whole run reads 200k, 400k. Ticks ~ the number bqplot draws.
@@ -130,11 +126,6 @@ function lowerIndex(x, n, v, after = false) {
   return a;
 }
 
-function setLocal(m, attrs) {
-  m.set(attrs);
-  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
-}
-
 // -- the model-wide logic: one per controls model, whatever the number of views -------------
 function controller(model) {
   let panels = [];
@@ -152,12 +143,9 @@ function controller(model) {
     const vis = ref ? await resolve(model, ref) : null;
     if (!vis) return;
     if (!hookedBlocks.has(vis)) { hookedBlocks.add(vis); vis.on("change:blocks", loadVis); }
-    const blocks = await Promise.all((vis.get("blocks") || []).map((r) => resolve(model, r)));
+    const blocks = await blocksOf(vis, hookedBlocks, "change:marks", loadVis);
     const refs = [];
-    for (const b of blocks) {
-      if (!hookedBlocks.has(b)) { hookedBlocks.add(b); b.on("change:marks", loadVis); }
-      for (const list of Object.values(b.get("marks") || {})) refs.push(...list);
-    }
+    for (const b of blocks) for (const list of Object.values(b.get("marks") || {})) refs.push(...list);
     visMarks = await Promise.all(refs.map((r) => resolve(model, r)));
     kernelDrew();
   }

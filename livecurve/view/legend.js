@@ -2,9 +2,6 @@
 // hides a series while the kernel is busy training; the change is also sent to the kernel, which
 // applies it when it is free (saved pictures then leave the series out).
 
-const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
-const resolve = (model, ref) =>
-  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
 const SVG = "http://www.w3.org/2000/svg";
 
 // A line style (bqplot's names) as an SVG dash pattern; a marker (compared runs: a group's
@@ -107,8 +104,7 @@ export default {
     let blocks = [];
     const hooked = new WeakSet();
     async function load() {
-      blocks = await Promise.all((model.get("blocks") || []).map((r) => resolve(model, r)));
-      for (const b of blocks) if (!hooked.has(b)) { hooked.add(b); b.on("change:entries", draw); }
+      blocks = await blocksOf(model, hooked, "change:entries", draw);
       draw();
     }
     function draw() {

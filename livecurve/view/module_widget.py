@@ -16,10 +16,19 @@ import anywidget
 import ipywidgets
 import traitlets
 
+PRELUDE = Path(__file__).with_name("prelude.js")
+
 
 def module_text(path: Path) -> traitlets.Unicode:
-    """A synced trait holding the text of ``path`` (an ES module or a style sheet)."""
-    return traitlets.Unicode(path.read_text(encoding="utf-8")).tag(sync=True)
+    """A synced trait holding the text of ``path`` (an ES module or a style sheet).
+
+    An ES module gets the text of ``prelude.js`` in front of it: the helpers every front end
+    uses (resolving widget references, local changes, collections sent in blocks), written once.
+    """
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".js":
+        text = PRELUDE.read_text(encoding="utf-8") + "\n" + text
+    return traitlets.Unicode(text).tag(sync=True)
 
 
 class ModuleWidget(anywidget.AnyWidget):

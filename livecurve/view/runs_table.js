@@ -2,15 +2,6 @@
 // browser, so they work while a search trains and the kernel reads no widget messages. Changes
 // to bqplot marks here are local: removed from the model's pending diff, never sent back.
 
-const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
-const resolve = (model, ref) =>
-  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
-
-function setLocal(m, attrs) {
-  m.set(attrs);
-  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
-}
-
 // A regular expression, or the text itself when it is not a valid one; case-insensitive.
 export function matcher(text) {
   if (!text) return () => true;
@@ -173,26 +164,12 @@ export default {
         ({ figure: await resolve(model, figure), mark: await resolve(model, mark), rows })));
       highlight();
     }
-    // Each run's marks, resolved again only when its list changed (a new trial: its own).
-    const resolved = new Map();  // run -> { key, list }
-    const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
-    // The kernel sends them in blocks of runs (a new trial changes its block's only).
+    // Each run's marks, sent in blocks of runs (a new trial changes its block's only).
+    const lists = markLists(model);
     const hooked = new WeakSet();
     async function loadLines() {
-      const blocks = await Promise.all((model.get("blocks") || []).map((r) => resolve(model, r)));
-      const raw = {};
-      for (const b of blocks) {
-        if (!hooked.has(b)) { hooked.add(b); b.on("change:marks", loadLines); }
-        Object.assign(raw, b.get("marks") || {});
-      }
-      const pairs = await Promise.all(Object.entries(raw).map(async ([run, refs]) => {
-        const key = refKey(refs), had = resolved.get(run);
-        if (had && had.key === key) return [run, had.list];
-        const list = await Promise.all(refs.map((r) => resolve(model, r)));
-        resolved.set(run, { key, list });
-        return [run, list];
-      }));
-      lines = Object.fromEntries(pairs);
+      const blocks = await blocksOf(model, hooked, "change:marks", loadLines);
+      lines = await lists(Object.assign({}, ...blocks.map((b) => b.get("marks") || {})));
       highlight();
     }
 

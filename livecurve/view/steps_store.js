@@ -5,14 +5,6 @@
 // kernel. Reset (min/max back to null) puts back the kernel's whole-run line.
 
 const ABSENT = Infinity; // a step where the series was not logged (as in StepTable)
-const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
-const resolve = (model, ref) =>
-  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
-
-function setLocal(m, attrs) {
-  m.set(attrs);
-  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
-}
 
 function lowerBound(x, n, v) { // first i with x[i] >= v
   let a = 0, b = n;

@@ -3,9 +3,6 @@
 // browser (a series is drawn when it and its run are ticked), so legends and the run bar only
 // change "shown". render() draws the run bar. Both work while the kernel is busy training.
 
-const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
-const resolve = (model, ref) =>
-  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
 const SVG = "http://www.w3.org/2000/svg";
 
 export const isShown = (model, id) => (model.get("shown") || {})[id] !== false;
@@ -23,11 +20,6 @@ function swatch(colour) {
   line.setAttribute("stroke", colour);
   svg.appendChild(line);
   return svg;
-}
-
-function setLocal(m, attrs) {
-  m.set(attrs);
-  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
 }
 
 // Many runs: a panel's runs not named are the rows of one grey Lines mark per split. A row is
@@ -105,26 +97,12 @@ export default {
         for (const m of list) if (m.get("visible") !== on) { m.set("visible", on); m.save_changes(); }
       }
     }
-    // Each entry's marks, resolved again only when its list changed (a new trial: its own).
-    const resolved = new Map();  // id -> { key, list }
-    const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
-    // The kernel sends the marks in blocks of runs (a new trial changes its block's only).
+    // Each entry's marks, sent in blocks of runs (a new trial changes its block's only).
+    const lists = markLists(model);
     const hooked = new WeakSet();
     async function load() {
-      const blocks = await Promise.all((model.get("blocks") || []).map((r) => resolve(model, r)));
-      const raw = {};
-      for (const b of blocks) {
-        if (!hooked.has(b)) { hooked.add(b); b.on("change:marks", load); }
-        Object.assign(raw, b.get("marks") || {});
-      }
-      const pairs = await Promise.all(Object.entries(raw).map(async ([id, refs]) => {
-        const key = refKey(refs), had = resolved.get(id);
-        if (had && had.key === key) return [id, had.list];
-        const list = await Promise.all(refs.map((r) => resolve(model, r)));
-        resolved.set(id, { key, list });
-        return [id, list];
-      }));
-      marks = Object.fromEntries(pairs);
+      const blocks = await blocksOf(model, hooked, "change:marks", load);
+      marks = await lists(Object.assign({}, ...blocks.map((b) => b.get("marks") || {})));
       apply();
     }
     model.on("change:shown", apply);

@@ -1,0 +1,35 @@
+// What livecurve's front ends share. module_text() puts this text before each module: an
+// anywidget module is one text, with no build step to import from.
+
+// A widget reference ("IPY_MODEL_<id>", or a model already) -> its model (a promise).
+const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") ? ref.slice(10) : ref);
+const resolve = (model, ref) =>
+  ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
+
+// Set attributes in the browser only (the kernel is not told, and sends its own).
+function setLocal(m, attrs) {
+  m.set(attrs);
+  if (m._buffered_state_diff) for (const k of Object.keys(attrs)) delete m._buffered_state_diff[k];
+}
+
+// A collection the kernel sends in blocks of runs (view/blocks.py): the blocks listed by
+// `owner`'s "blocks", each listened to once (`event` calls `onChange`).
+async function blocksOf(owner, hooked, event, onChange) {
+  const blocks = await Promise.all((owner.get("blocks") || []).map((r) => resolve(owner, r)));
+  for (const b of blocks) if (!hooked.has(b)) { hooked.add(b); b.on(event, onChange); }
+  return blocks;
+}
+
+// Lists of marks by key ({"12": [refs]}), each resolved again only when its refs changed (a new
+// trial: its own lists). Returns a function from the blocks' joined lists to resolved ones.
+function markLists(model) {
+  const resolved = new Map();  // key -> { key: the refs joined, list }
+  const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
+  return async (raw) => Object.fromEntries(await Promise.all(Object.entries(raw).map(async ([id, refs]) => {
+    const key = refKey(refs), had = resolved.get(id);
+    if (had && had.key === key) return [id, had.list];
+    const list = await Promise.all(refs.map((r) => resolve(model, r)));
+    resolved.set(id, { key, list });
+    return [id, list];
+  })));
+}
