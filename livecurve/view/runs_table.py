@@ -153,14 +153,12 @@ class RunsTable(ModuleWidget):
         if state == self._drawn:  # a redraw with nothing new for the table (most of them)
             return
         self._drawn = state
-        lines: dict[int, list[Any]] | None = None
-        if 2 * n_series + len(best) != self._marked:  # new marks: gather every run's again
-            lines = {}
-            for panel in view.panels.values():
-                for (run_index, _name), marks in panel.series.items():
-                    lines.setdefault(run_index, []).extend((marks.line, marks.dots))
-            for (_family, run_index, _name), mark in best.items():
-                lines.setdefault(run_index, []).append(mark)
+        lines: dict[int, list[Any]] = {}
+        for panel in view.panels.values():
+            for (run_index, _name), marks in panel.series.items():
+                lines.setdefault(run_index, []).extend((marks.line, marks.dots))
+        for (_family, run_index, _name), mark in best.items():
+            lines.setdefault(run_index, []).append(mark)
         self.update(runs, running=running, objective=objective, lines=lines)
         ranking = self.ranking or rank(runs, objective, live=running)
         folded = (tuple(ranking.named), ranking.live, n_series)

@@ -101,6 +101,14 @@ WATCH = """
 
 STATE = "() => [...document.querySelectorAll('.livecurve .lc-runs')].find(e => e.lcState).lcState()"
 
+# The loss panel's lines in drawing order: [stroke colour, stroke width]; GREY: the grey runs'.
+STROKES = (
+    "() => [...document.querySelector('.livecurve .bqplot.figure')"
+    ".querySelectorAll('path.line')].map(p => [getComputedStyle(p).stroke,"
+    " parseFloat(p.style.strokeWidth)])"
+)
+GREY = "rgb(154, 154, 154)"
+
 
 def _rgb(colour: str) -> str:
     """``#RRGGBB`` as the browser's computed style writes it."""
@@ -175,12 +183,9 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
 
         # The grey runs are drawn under the named runs, also the block of grey runs begun by
         # trial 201 (listed after the named runs' marks by the kernel, moved under them here).
-        strokes = page.evaluate(
-            "() => [...document.querySelector('.livecurve .bqplot.figure')"
-            ".querySelectorAll('path.line')].map(p => getComputedStyle(p).stroke)"
-        )
-        grey_at = [i for i, s in enumerate(strokes) if s == "rgb(154, 154, 154)"]
-        colour_at = [i for i, s in enumerate(strokes) if s != "rgb(154, 154, 154)"]
+        strokes = page.evaluate(STROKES)
+        grey_at = [i for i, (s, _w) in enumerate(strokes) if s == GREY]
+        colour_at = [i for i, (s, _w) in enumerate(strokes) if s != GREY]
         named = page.evaluate(STATE)["named"]
         # one grey row per split of each grey run: the 200 built and the 5 trials added
         assert len(grey_at) == 2 * (RUNS + 5 - len(named)) and colour_at, (len(grey_at), named)
@@ -229,13 +234,9 @@ def test_a_panel_of_200_runs_redraws_in_the_browser(tmp_path: Path) -> None:
         state = page.evaluate(STATE)
         assert str(grey) in state["grey"][0]["lit"], state["grey"]
         # ... in a colour apart from every named run's (not the colour its index would give).
-        strokes = page.evaluate(
-            "() => [...document.querySelector('.livecurve .bqplot.figure')"
-            ".querySelectorAll('path.line')].map(p => [getComputedStyle(p).stroke,"
-            " parseFloat(p.style.strokeWidth)])"
-        )
+        strokes = page.evaluate(STROKES)
         thick = {s for s, w in strokes if w >= 4}
-        named_strokes = {s for s, w in strokes if w < 4 and s != "rgb(154, 154, 154)"}
+        named_strokes = {s for s, w in strokes if w < 4 and s != GREY}
         assert thick and named_strokes and not thick & named_strokes, (thick, named_strokes)
         assert len(thick) == 1 and _rgb(state["highlight"]) in thick, (thick, state["highlight"])
         # Selected (a click: it stays while the screenshot scrolls), for a person to look at.
