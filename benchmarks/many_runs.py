@@ -148,6 +148,13 @@ def live_trial_cost(counts: list[int], around: int = 2) -> dict[int, tuple[float
     for k in counts:
         near = [totals[i] for i in range(max(2, k - around), k + around + 1)]
         results[k] = (float(np.median(near)), tables[k])
+    import gc
+
+    import ipywidgets
+
+    ipywidgets.Widget.close_all()  # the next search starts with no widget of this one alive
+    del plot, view
+    gc.collect()
     return results
 
 
@@ -214,15 +221,28 @@ def main() -> None:
     print(f"\npictures in {out}")
 
 
-def live_report(counts: list[int]) -> None:
-    """Print what adding trial k to the live widget costs, against adding trial 2."""
-    live = live_trial_cost(counts)
+def live_report(counts: list[int], repeats: int = 3) -> None:
+    """Print what adding trial k to the live widget costs, against adding trial 2: each figure
+    the median of ``repeats`` searches (a trial costs milliseconds; one search's five trials
+    around k swing by half on a shared machine)."""
+    searches = [live_trial_cost(counts) for _ in range(repeats)]
+    live = {
+        k: (
+            float(np.median([s[k][0] for s in searches])),
+            float(np.median([s[k][1] for s in searches])),
+        )
+        for k in counts
+    }
     base = live[counts[0]][0]
     print(f"{'trial':>6} {'add+redraw ms':>14} {'ratio':>6} {'runs table ms':>14}")
     for k, (total, table) in live.items():
         print(f"{k:>6} {total * 1000:>14.1f} {total / base:>6.2f} {table * 1000:>14.2f}")
     last = counts[-1]
-    print(f"adding trial {last} / adding trial 2: {live[last][0] / base:.2f} (target: about 1-2)")
+    ratios = sorted(s[last][0] / s[counts[0]][0] for s in searches)
+    print(
+        f"adding trial {last} / adding trial 2: {live[last][0] / base:.2f} "
+        f"(each search: {', '.join(f'{r:.2f}' for r in ratios)}; target: about 1-2)"
+    )
 
 
 if __name__ == "__main__":

@@ -177,3 +177,44 @@ def test_a_runs_summary_values_are_columns_of_the_table_and_in_json(tmp_path) ->
     plot.run = plot.runs[0]
     data = json.loads(plot.save(tmp_path / "runs.json").read_text())
     assert data["runs"][0]["summary"] == {"train_runtime": 12.5, "total_flos": 3e12}
+
+
+def test_a_new_trial_sends_the_rows_of_its_block_only_and_leaves_ranking_to_the_browser() -> None:
+    """A new trial moves the rank of every run below it: the rows go to the browser without it
+    (in blocks of 20 runs), so only the new run's block is sent; the browser ranks them by
+    ``rank_by`` as Python's ranking does."""
+    from livecurve.view.blocks import BLOCK_RUNS
+
+    plot = livecurve.LivePlot(redraw_interval=0.0)
+    plot.runs[:] = search_runs(45)
+    plot.run = plot.runs[-1]
+    table = plot.view.runs_table
+    assert len(table.row_blocks) == 3
+    sent = {id(block): 0 for block in table.row_blocks}
+
+    def count(change: dict) -> None:
+        sent[id(change["owner"])] += 1
+
+    for block in table.row_blocks:
+        block.observe(count, "rows")
+    best = search_runs(1)[0]  # the best run of all: every other run's rank moves by one
+    best.log(5, {"loss": 0.01, "val_loss": 0.01, "val_accuracy": 0.99})
+    plot.runs.append(best)
+    plot.run = best
+    plot.refresh()
+    assert [sent[id(block)] for block in table.row_blocks] == [0, 0, 1]
+    assert all("rank" not in row for block in table.row_blocks for row in block.rows)
+    assert [row["index"] for block in table.row_blocks for row in block.rows] == list(range(46))
+    assert table.rank_by == {"key": "best val_loss", "goal": "min"}
+    # What the browser does with rank_by (runs_table.js), against Python's ranks.
+    rows = [row for block in table.row_blocks for row in block.rows]
+    scored = sorted((r for r in rows if r["best val_loss"] is not None),
+                    key=lambda r: (r["best val_loss"], r["index"]))  # fmt: skip
+    browser = {r["index"]: place + 1 for place, r in enumerate(scored)}
+    assert {r["index"]: r["rank"] for r in table.rows} == browser
+    assert browser[45] == 1 and len(rows) <= 3 * BLOCK_RUNS
+    # A new epoch of one run sends that run's block (its cells changed), not the others.
+    sent.update(dict.fromkeys(sent, 0))
+    plot.runs[2].log(4, {"loss": 0.5, "val_loss": 0.9, "val_accuracy": 0.6})  # stopped early
+    plot.refresh()
+    assert [sent[id(block)] for block in table.row_blocks] == [1, 0, 0]

@@ -260,10 +260,11 @@ class RunDigests:
             self.smoothing = smoothing
             self._digests.clear()
 
-    def update(self, tables: list[StepTable | None]) -> None:
-        """Fold in what each run's table (None: no per-step values) gained since the last call."""
+    def update(self, tables: list[StepTable | None], only: set[int] | None = None) -> None:
+        """Fold in what each run's table (None: no per-step values) gained since the last call;
+        ``only``: the runs that may have gained rows (None: any)."""
         for index, table in enumerate(tables):
-            if table is None:
+            if table is None or (only is not None and index not in only):
                 continue
             held = self._digests.get(index)
             if held is None or held[0] is not table:

@@ -126,7 +126,9 @@ class Run:
     @property
     def version(self) -> int:
         """Changes whenever any series changes (cheap redraw test for views)."""
-        version = sum(s.version for s in self.series()) + len(self._names) + self.steps.version
+        with self._lock:  # a sum over a list: a view reads every run's at each redraw
+            version = sum([s.version for s in self._series.values()])
+        version += len(self._names) + self.steps.version
         return version + (0 if self._distributions is None else self._distributions.version)
 
     def panels(self) -> list[Panel]:

@@ -58,12 +58,32 @@ class Column:
 
 @dataclass
 class RunsTable:
-    """The table's columns and rows (``{column key: cell}``, and ``"index"``: the run index)."""
+    """The table's columns and rows (``{column key: cell}``, and ``"index"``: the run index).
+
+    ``unranked``: the rows without their ``rank`` cell, each kept as the same object while its
+    run, place and state are unchanged (the live table sends a block of rows only when one of
+    its rows is new, and the browser ranks them: a new trial moves every rank).
+    """
 
     columns: list[Column]
-    rows: list[dict[str, Cell]] = field(default_factory=list)
+    unranked: list[dict[str, Cell]] = field(default_factory=list)
     objective: Objective | None = None
     ranking: Ranking | None = None
+    _ranked: list[dict[str, Cell]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def rows(self) -> list[dict[str, Cell]]:
+        """Every row with its ``rank`` (1: the best by the objective; None: no objective value)."""
+        if self._ranked is None:
+            ranking, ranked = self.ranking, []
+            for row in self.unranked:
+                index = int(row["index"])  # type: ignore[arg-type]
+                rank = None
+                if ranking is not None and ranking.scores[index] is not None:
+                    rank = ranking.rank_of(index)
+                ranked.append({**row, "rank": rank})
+            self._ranked = ranked
+        return self._ranked
 
     def sorted_rows(self, key: str, descending: bool = False) -> list[dict[str, Cell]]:
         """The rows sorted by column ``key`` (empty cells last either way), as the browser does."""
@@ -140,10 +160,8 @@ def validation_metrics(runs: Sequence[Run], objective: str) -> list[str]:
 
     found: dict[str, None] = {}
     for run in runs:
-        for name in _validation_names(run):
-            if name != objective and series_goal(name) is not None:
-                found.setdefault(name)
-    return list(found)
+        found.update(dict.fromkeys(_validation_names(run)))
+    return [name for name in found if name != objective and series_goal(name) is not None]
 
 
 # run -> (its number of names, its validation series' names); forgotten with the run
@@ -164,7 +182,8 @@ def runs_table(
     *,
     running: int | None = -1,
     planned: int | None = None,
-    cache: dict[int, tuple[Any, dict[str, Cell]]] | None = None,
+    cache: dict[Any, tuple] | None = None,
+    versions: Sequence[int] | None = None,
 ) -> RunsTable:
     """The table of ``runs`` (see the module's doc).
 
@@ -172,7 +191,8 @@ def runs_table(
     ``planned``: the epochs each run was to train (a run that ended with fewer "stopped
     early"); by default the most epochs that two runs reached. ``cache``: kept by a caller that
     asks again as runs grow (the live table): the cells of a run that did not change since are
-    reused, so a new epoch of one trial among 200 recomputes one row.
+    reused, so a new epoch of one trial among 200 recomputes one row. ``versions``: each run's
+    :attr:`~livecurve.model.run.Run.version`, when the caller read them already.
     """
     from .names import series_goal
 
@@ -195,8 +215,10 @@ def runs_table(
     summary_keys = {name: name if name not in taken else f"{name} (summary)" for name in summary}
     signature = (target, tuple(metrics), tuple(keys), tuple(summary_keys))
     cells: list[dict[str, Cell]] = []
-    for run in runs:
-        version = (signature, run.version, run.label, repr(run.params), repr(run.summary))
+    if versions is None or len(versions) != len(runs):
+        versions = [run.version for run in runs]
+    for run, run_version in zip(runs, versions):
+        version = (signature, run_version, run.label, repr(run.params), repr(run.summary))
         held = cache.get(id(run))
         if held is None or held[0] != version:
             row: dict[str, Cell] = {"run": run.label}
@@ -229,14 +251,19 @@ def runs_table(
     live = None if running is None or not runs else running % len(runs)
     rows = []
     for index, held_row in enumerate(cells):
-        row = {"index": index, "#": index + 1}
-        row.update((k, v) for k, v in held_row.items() if k != "_done")
-        row["rank"] = ranking.rank_of(index) if ranking.scores[index] is not None else None
-        row[done_key] = done[index]
         state = "running" if index == live else "done"
         if state == "done" and done[index] < longest:
             state = "stopped early"
+        place = (index, done_key, state)
+        kept = cache.get(("row", index))
+        if kept is not None and kept[0] is held_row and kept[1] == place:
+            rows.append(kept[2])
+            continue
+        row = {"index": index, "#": index + 1}
+        row.update((k, v) for k, v in held_row.items() if k != "_done")
+        row[done_key] = done[index]
         row["state"] = state
+        cache[("row", index)] = (held_row, place, row)
         rows.append(row)
     return RunsTable(columns, rows, target, ranking)
 

@@ -1,10 +1,11 @@
 """Big synced collections sent in blocks of runs, so a search's new trial re-sends its block only.
 
 ipywidgets sends a trait whole whenever it changes. A search's figure keeps, per series or per run,
-the marks that draw it and the legend entries that name it: at 200 trials about 2400 marks and
-800 entries, which adding trial 200 sent again whole (850 KB per trial). Each collection is split
-into small widgets (no view of their own) holding :data:`BLOCK_RUNS` runs each; the owner's trait
-lists the blocks (a new block every 20 runs), and the browser joins them.
+the marks that draw it, the legend entries that name it and its row of the runs table: at 200
+trials about 2400 marks and 800 entries, which adding trial 200 sent again whole (850 KB per
+trial). Each collection is split into small widgets (no view of their own) holding
+:data:`BLOCK_RUNS` runs each; the owner's trait lists the blocks (a new block every 20 runs), and
+the browser joins them.
 
 Example:
     >>> block_of(0), block_of(19), block_of(20)
@@ -38,3 +39,9 @@ class EntryBlock(widgets.Widget):
     """Legend entries of the runs of one block, in display order (plain dicts)."""
 
     entries: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+
+
+class RowBlock(widgets.Widget):
+    """Rows of the runs table for the runs of one block, in run order (plain dicts)."""
+
+    rows: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)

@@ -41,6 +41,7 @@ from ..model.best import best_point, marks_best
 from ..model.run import Run
 from ..model.yrange import panel_ranges
 from .best import best_mark
+from .blocks import BLOCK_RUNS, block_of
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 from .visibility import Visibility
@@ -102,6 +103,10 @@ class Controls(ModuleWidget):
         # a new trial's series adds its own values; the others' are not read again
         self._values: dict[tuple[str, tuple], tuple] = {}
         self._marks_seen = -1
+        self._look_at_all = False  # recoloured: every series' best marker at the next refresh
+        self._waiting: set[int] = set()  # runs with a series whose best marker waits a redraw
+        # (family, block of runs) -> (what its series drew, their y values, epoch values, ends)
+        self._block_values: dict[tuple[str, int], tuple] = {}
         self.observe(self._slider_moved, "smoothing")
         self.observe(self._apply_scales, "log_panels")
         self.on_msg(self._message)
@@ -138,31 +143,42 @@ class Controls(ModuleWidget):
 
     # -- following the view --------------------------------------------------------------
     def refresh(
-        self, panels: dict[str, Any], runs: list[Run], attach: Callable[[tuple, Any], None]
+        self,
+        panels: dict[str, Any],
+        runs: list[Run],
+        attach: Callable[[tuple, Any], None],
+        runs_changed: set[int] | None = None,
     ) -> None:
         """Called after each redraw: new panels and series, best markers, y ranges.
 
         ``attach(key, mark)`` lets a series' checkbox show and hide a best marker made here.
+        ``runs_changed``: the runs whose series may have been drawn anew (None: any); only
+        their series are looked at, so adding trial 200 costs what adding trial 2 does.
         """
         self._views = panels
+        every = runs_changed is None or self._look_at_all
+        self._look_at_all = False
+        waiting, self._waiting = self._waiting, set()
         for family, view in panels.items():
             if family not in self.y_log:
                 self.y_log[family] = bq.LogScale()
                 self.panzoom[family] = bq.interacts.PanZoom(
                     scales={"x": [view.x_scale], "y": [view.y_scale]}
                 )
-            for key, marks in view.series.items():
-                # Only series drawn anew since the last redraw move their best marker: adding
-                # trial 200 costs what adding trial 2 does.
+            looked = view.of_runs(None if every or runs_changed is None else runs_changed | waiting)
+            for marks in looked:
+                key = (marks.run_index, marks.name)
+                # Only series drawn anew since the last redraw move their best marker.
                 if self._best_for.get((family, key)) == marks.drawn_version:
                     continue
                 if view.defer_tooltips and marks.dots.tooltip is None:
-                    continue  # made by this redraw while training: its best marker at the next
+                    self._waiting.add(key[0])  # made by this redraw while training: next one
+                    continue
                 self._best_for[(family, key)] = marks.drawn_version
                 run_index, name = key
                 self._ensure_best(family, view, run_index, name, marks, attach, runs[run_index])
                 self._update_best(family, run_index, name, runs[run_index], marks)
-        n_marks = sum(len(view.all_marks()) for view in panels.values())
+        n_marks = sum(view.mark_count() for view in panels.values())
         if n_marks != self._marks_seen:
             self._marks_seen = n_marks
             if self.log_panels:
@@ -170,12 +186,14 @@ class Controls(ModuleWidget):
             wanted = [self._panel_models(f, v) for f, v in panels.items()]
             if wanted != self.panels:
                 self.panels = wanted
-            self.has_steps = any(run.steps is not None and len(run.steps) for run in runs)
-        self._update_ranges(panels, runs)
+            if not self.has_steps:
+                self.has_steps = any(run.steps is not None and len(run.steps) for run in runs)
+        self._update_ranges(panels, runs, None if every else runs_changed)
 
     def recoloured(self) -> None:
         """The view changed the marks' colours: the best markers follow at the next refresh."""
         self._best_for.clear()
+        self._look_at_all = True
 
     def _ensure_best(self, family, view, run_index, name, marks, attach, run) -> None:  # type: ignore[no-untyped-def]
         key = (family, run_index, name)
@@ -212,33 +230,70 @@ class Controls(ModuleWidget):
             "y_log": self.y_log[family],
             "panzoom": self.panzoom[family],
             "marks": list(view.grey.values()),  # the others: in the visibility's blocks
-            "steps": [[m.raw, m.smooth] for m in view.series.values() if m.raw is not None],
+            "steps": [[m.raw, m.smooth] for m in view.stepped],
         }
 
-    def _update_ranges(self, panels: dict[str, Any], runs: list[Run]) -> None:
+    def _update_ranges(
+        self, panels: dict[str, Any], runs: list[Run], runs_changed: set[int] | None = None
+    ) -> None:
+        """Each panel's y range over every series it draws; a panel's series are gathered by
+        block of runs (view.blocks.BLOCK_RUNS), and only the blocks of ``runs_changed`` (None:
+        every block) are gathered again."""
         ranges = dict(self.ranges)
         for family, view in panels.items():
+            if runs_changed is None:
+                stale = {block_of(index) for index in view.run_indices()}
+            else:
+                stale = {block_of(index) for index in runs_changed}
+            for number in stale:
+                self._gather_block(family, view, number)
             # What the panel drew, by version (an array's id() can be reused by the next one).
-            identity = tuple(
-                (key, m.drawn_version, m.drawn_steps) for key, m in view.series.items()
+            held = sorted(
+                (number, entry) for (f, number), entry in self._block_values.items() if f == family
             )
+            identity = tuple(entry[0] for _n, entry in held)
             if identity == self._drawn.get(family):
                 continue
             self._drawn[family] = identity
-            values = [self._series_values(family, key, m) for key, m in view.series.items()]
             # The smoothed lines are averages of the raw values: they add nothing to the range.
-            arrays = [a for _v, ys, _e, _x in values for a in ys]
-            epochs = [e for _v, _ys, e, _x in values if e is not None]
+            arrays = [entry[1] for _n, entry in held if entry[1].size]
+            epochs = [entry[2] for _n, entry in held if entry[2].size]
             entry = panel_ranges(
                 np.concatenate(arrays) if arrays else np.zeros(0),
                 keep=np.concatenate(epochs) if epochs else None,  # never left out
             )
             entry["dx"] = _step_dx(view, runs)
-            ends = [end for _v, _ys, _e, x in values for end in x]
+            ends = [end for _n, held_entry in held for end in held_entry[3]]
             entry["x"] = [min(ends), max(ends)] if ends else None  # for the x tick labels
             ranges[family] = entry
         if ranges != self.ranges:
             self.ranges = ranges
+
+    def _gather_block(self, family: str, view: Any, number: int) -> None:
+        """The values of one block of runs' series in a panel, gathered again when one of them
+        was drawn anew."""
+        first = number * BLOCK_RUNS
+        series = view.of_runs(set(range(first, first + BLOCK_RUNS)))
+        identity = tuple((m.run_index, m.name, m.drawn_version, m.drawn_steps) for m in series)
+        held = self._block_values.get((family, number))
+        if held is not None and held[0] == identity:
+            return
+        values = [self._series_values(family, (m.run_index, m.name), m) for m in series]
+        arrays = [a for _v, ys, _e, _x in values for a in ys]
+        epochs = [e for _v, _ys, e, _x in values if e is not None]
+        ends = [end for _v, _ys, _e, x in values for end in x]
+        ends = [min(ends), max(ends)] if ends else []
+        empty = np.zeros(0)
+        self._block_values[(family, number)] = (
+            identity,
+            np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
+            if arrays
+            else empty,
+            np.concatenate([np.asarray(e, dtype=np.float64).ravel() for e in epochs])
+            if epochs
+            else empty,
+            ends,
+        )
 
     def _series_values(self, family: str, key: tuple, marks: Any) -> tuple:
         """``(versions, y arrays, epoch values, x ends)`` of one series as drawn (cached)."""
@@ -268,10 +323,8 @@ class Controls(ModuleWidget):
 
 def _step_dx(view: Any, runs: list[Run]) -> float | None:
     """The x distance between two steps of the panel's per-step lines (for the preview)."""
-    for (run_index, _name), marks in view.series.items():
-        if marks.raw is None:  # no per-step line (most series of a search's trials)
-            continue
-        steps = runs[run_index].steps
+    for marks in view.stepped:  # the series with a per-step line (few of a search's trials)
+        steps = runs[marks.run_index].steps
         x = marks.raw.x
         if steps is not None and len(steps) > 1 and x is not None and x.size > 1:
             return float(x[-1] - x[0]) / (len(steps) - 1) or None

@@ -61,6 +61,19 @@ class Legend(ModuleWidget):
         """Every entry, block by block (runs in order), each block in display order."""
         return [item for block in self.blocks for item in block.entries]
 
+    def entries_of(self, runs: set[int] | None) -> list[dict[str, Any]]:
+        """The entries of ``runs`` (None: every entry), from their blocks only."""
+        if runs is None:
+            return self.entries
+        wanted = {block_of(index) for index in runs}
+        return [
+            item
+            for number in sorted(wanted)
+            if number in self._blocks
+            for item in self._blocks[number].entries
+            if series_key(item["id"])[0] in runs
+        ]
+
     def _block(self, run_index: int) -> EntryBlock:
         number = block_of(run_index)
         block = self._blocks.get(number)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import bqplot as bq
@@ -17,6 +18,7 @@ from ..model.run import Run
 from ..model.series import Series
 from .grey import drawn_xy, grey_lines, padded
 from .refs import refs_serialization
+from .visibility import entry_id
 
 GREY_CHUNK = 20  # runs per grey mark: a change of one grey run redraws the rows of 20 runs
 
@@ -134,15 +136,22 @@ class PanelView:
         self.grey: dict[tuple[bool, int], bq.Lines] = {}
         self.grey_chunks: dict[tuple[bool, int], list[tuple[int, str]]] = {}  # each row's series
         self._grey_drawn: dict[tuple[bool, int], tuple] = {}  # what each block was drawn from
+        self._grey_ids: dict[tuple[bool, int], tuple[list, list[str]]] = {}
         # Whether a series is drawn (its and its run's checkboxes): the grey rows' opacities.
         self.row_drawn: Callable[[tuple[int, str]], bool] = lambda _key: True
-        self._grey_stale = False
+        # The blocks of runs whose grey rows may have changed (every block: _grey_all).
+        self._grey_stale: set[int] = set()
+        self._grey_all = False
+        self._owned_by_run: dict[int, list[int]] = {}  # run index -> ids of its marks
+        self.stepped: list[SeriesMarks] = []  # the series with per-step lines
         self._arranged = True
         self._untipped: list[tuple[bq.Scatter, str]] = []
         self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
         self._indexed = 0  # how many of self.series are in _by_run
         self._x_ends: dict[tuple[int, str], tuple[int, tuple[float, float] | None]] = {}
         self._ticks_stale = False  # series made holding their points: the ticks follow them
+        self._ticks_seen = 0  # how many of self.series the ticks looked at
+        self._x_bounds: tuple[float, float] | None = None  # every series' x extent together
 
     def _drawn(self, series: Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """What a series' line (x, y) and epoch dots (x, y) draw of its points."""
@@ -216,9 +225,19 @@ class PanelView:
     def _own(self, run_index: int, marks: list[bq.Mark], layer: int) -> None:
         for mark in marks:
             self._owned[id(mark)] = (run_index, layer, len(self._owned), mark)
+            self._owned_by_run.setdefault(run_index, []).append(id(mark))
         self._arranged = False
         if not self._is_named(run_index):
-            self._grey_stale = True
+            self._grey_stale.add(run_index // GREY_CHUNK)
+
+    def mark_count(self) -> int:
+        """How many marks the panel holds, drawn or not (:meth:`all_marks` without the list)."""
+        return len(self.grey) + len(self._owned)
+
+    def run_indices(self) -> list[int]:
+        """The runs with a series in the panel."""
+        self._index()
+        return list(self._by_run)
 
     def add_run_mark(self, run_index: int, mark: bq.Mark) -> None:
         """A mark of run ``run_index`` other than its series' (a best marker), on top of them:
@@ -232,6 +251,15 @@ class PanelView:
         for split, block in sorted(self.grey_chunks, key=lambda c: (c[1], c[0])):
             rows.setdefault(split, []).extend(self.grey_chunks[(split, block)])
         return rows
+
+    def grey_ids(self, chunk: tuple[bool, int]) -> list[str]:
+        """The entry ids (``"12:loss"``) of a grey block's rows, in order; the same list while
+        its rows are unchanged (the visibility's ``grey`` is compared at every redraw)."""
+        keys = self.grey_chunks.get(chunk, [])
+        held = self._grey_ids.get(chunk)
+        if held is None or held[0] is not keys:
+            held = self._grey_ids[chunk] = (keys, [entry_id(key) for key in keys])
+        return held[1]
 
     def grey_marks(self, split: bool | None = None) -> list[bq.Lines]:
         """The grey marks drawn now (of one split), in the figure's order: block by block."""
@@ -253,9 +281,12 @@ class PanelView:
         """Draw the runs in ``named`` (None: every run) with their own marks, the others as
         rows of the grey lines; sent by :meth:`arrange`."""
         if named != self.named:
+            if named is None or self.named is None:
+                self._grey_all = True
+            else:  # the blocks of the runs that leave or join the named ones
+                self._grey_stale |= {index // GREY_CHUNK for index in named ^ self.named}
             self.named = None if named is None else set(named)
             self._arranged = False
-            self._grey_stale = True
 
     def flush_marks(self) -> None:
         """Send the figure's marks as they are now wanted (see :meth:`arrange`)."""
@@ -272,7 +303,7 @@ class PanelView:
         the first change again. Among the new ones: per-step layers under points, the live run
         (index 0) on top, best markers last.
         """
-        if self._grey_stale:
+        if self._grey_stale or self._grey_all:
             self._draw_grey()
         if self._arranged:
             return
@@ -289,10 +320,12 @@ class PanelView:
             elif owner is None or self._is_named(owner[0]):
                 kept.append(mark)
         shown = {id(mark) for mark in kept}
+        if self.named is None:
+            candidates: Iterable[int] = self._owned
+        else:  # the named runs' marks only: a few runs, not 200
+            candidates = (m for run in self.named for m in self._owned_by_run.get(run, ()))
         added = sorted(
-            (layer, order, mark_id)
-            for mark_id, (run, layer, order, _mark) in self._owned.items()
-            if mark_id not in shown and self._is_named(run)
+            (*self._owned[mark_id][1:3], mark_id) for mark_id in candidates if mark_id not in shown
         )
         # A new grey block (every GREY_CHUNK runs) goes after the marks the browser has too,
         # not before the named runs' (bqplot would build all of theirs again: ~1 s at 200
@@ -306,14 +339,21 @@ class PanelView:
     def _draw_grey(self) -> None:
         """The series of the runs not named, one row each (padded with NaN), per split and block
         of runs; only the blocks whose series were drawn anew (or joined, or left) are sent."""
-        self._grey_stale = False
+        if self._grey_all:
+            blocks = {index // GREY_CHUNK for index in self.run_indices()}
+            blocks |= {chunk[1] for chunk in self.grey_chunks}
+        else:
+            blocks = self._grey_stale
+        self._grey_stale, self._grey_all = set(), False
         found: dict[tuple[bool, int], list[SeriesMarks]] = {}
-        for marks in self.series.values():
-            if not self._is_named(marks.run_index):
-                chunk = (marks.validation, marks.run_index // GREY_CHUNK)
-                found.setdefault(chunk, []).append(marks)
-        for chunk in set(found) | set(self.grey_chunks):
-            series = found.get(chunk, [])
+        for block in blocks:
+            runs = set(range(block * GREY_CHUNK, (block + 1) * GREY_CHUNK))
+            found[(False, block)], found[(True, block)] = [], []
+            for marks in self.of_runs(runs):
+                if not self._is_named(marks.run_index):
+                    found[(marks.validation, block)].append(marks)
+        for chunk in found:
+            series = found[chunk]
             drawn = tuple((m.run_index, m.name, m.drawn_version, m.drawn_steps) for m in series)
             if drawn == self._grey_drawn.get(chunk):
                 continue
@@ -384,6 +424,7 @@ class PanelView:
             display_legend=False,
         )
         marks.raw, marks.smooth = raw, smooth
+        self.stepped.append(marks)
         # Per-step layers under the points made with them (sent by arrange).
         self._own(marks.run_index, [raw, smooth], layer=0)
         key = (marks.run_index, marks.name)
@@ -400,7 +441,7 @@ class PanelView:
         not looked at, so a search's 200th trial costs what its second does.
         """
         changed = False
-        for marks in self._of_runs(runs_changed):
+        for marks in self.of_runs(runs_changed):
             run = runs[marks.run_index]
             digest = digests.get(marks.run_index)
             if digest is not None and run.has_steps(marks.name):
@@ -411,24 +452,28 @@ class PanelView:
             marks.drawn_version = series.version
             changed = True
             if not self._is_named(marks.run_index):
-                self._grey_stale = True
+                self._grey_stale.add(marks.run_index // GREY_CHUNK)
             x, y, dots_x, dots_y = self._drawn(series)
             with marks.line.hold_sync(), marks.dots.hold_sync():
                 marks.line.x, marks.line.y = x, y
                 marks.dots.x, marks.dots.y = dots_x, dots_y
         if (changed or self._ticks_stale) and self.axis_label == "epoch":
-            self._integer_ticks(runs)
+            self._integer_ticks(runs, runs_changed)
         self._ticks_stale = False
 
-    def _of_runs(self, runs: set[int] | None) -> list[SeriesMarks]:
-        """The marks of the series of ``runs`` (None: of every run)."""
+    def of_runs(self, runs: set[int] | None) -> list[SeriesMarks]:
+        """The marks of the series of ``runs`` (None: of every run), by run."""
         if runs is None:
             return list(self.series.values())
-        if self._indexed != len(self.series):  # series are only added: index the new ones
-            for marks in list(self.series.values())[self._indexed :]:
+        self._index()
+        return [marks for index in sorted(runs) for marks in self._by_run.get(index, ())]
+
+    def _index(self) -> None:
+        """Index the series added since the last look by run (series are only added)."""
+        if self._indexed != len(self.series):
+            for marks in itertools.islice(self.series.values(), self._indexed, None):
                 self._by_run.setdefault(marks.run_index, []).append(marks)
             self._indexed = len(self.series)
-        return [marks for index in sorted(runs) for marks in self._by_run.get(index, ())]
 
     def _refresh_steps(self, marks: SeriesMarks, run: Run, digest: TableDigest) -> bool:
         """Send the series' faint and smoothed lines when its digest changed."""
@@ -437,7 +482,7 @@ class PanelView:
             return False
         marks.drawn_steps = drawn
         if not self._is_named(marks.run_index):
-            self._grey_stale = True
+            self._grey_stale.add(marks.run_index // GREY_CHUNK)
         if marks.raw is None or marks.smooth is None:
             raw, smooth = self._add_step_marks(marks)
         else:
@@ -453,23 +498,47 @@ class PanelView:
                 smooth.x = smooth.y = np.zeros(0, dtype=np.float32)
         return True
 
-    def _integer_ticks(self, runs: list[Run]) -> None:
-        """Whole-epoch ticks while few epochs are shown (auto ticks would read 1.2, 1.4, ...)."""
-        ends = []
-        for key, marks in self.series.items():  # each series' x extent, read when it changed
+    def _integer_ticks(self, runs: list[Run], runs_changed: set[int] | None = None) -> None:
+        """Whole-epoch ticks while few epochs are shown (auto ticks would read 1.2, 1.4, ...).
+
+        Each series' x extent is read when it changed: the series of ``runs_changed`` (None:
+        every run) and those made since the last look; the panel's bounds grow with them and
+        are taken again over every series only when one that held a bound shrank.
+        """
+        looked = self.of_runs(runs_changed) if runs_changed is not None else []
+        looked += list(itertools.islice(self.series.values(), self._ticks_seen, None))
+        self._ticks_seen = len(self.series)
+        every = runs_changed is None or self._x_bounds is None
+        bounds = self._x_bounds
+        for marks in self.series.values() if every else looked:
+            key = (marks.run_index, marks.name)
             cached = self._x_ends.get(key)
-            if cached is None or cached[0] != marks.drawn_version:
-                points = runs[marks.run_index].points(marks.name)
-                extent = None
-                if points is not None and len(points):
-                    extent = (float(points.x.min()), float(points.x.max()))
-                cached = self._x_ends[key] = (marks.drawn_version, extent)
-            if cached[1] is not None:
-                ends.append(cached[1])
-        if not ends:
+            if cached is not None and cached[0] == marks.drawn_version:
+                continue
+            points = runs[marks.run_index].points(marks.name)
+            extent = None
+            if points is not None and len(points):
+                extent = (float(points.x.min()), float(points.x.max()))
+            self._x_ends[key] = (marks.drawn_version, extent)
+            old = None if cached is None else cached[1]
+            if every or bounds is None:
+                continue
+            if (
+                old is not None
+                and (old[0] <= bounds[0] or old[1] >= bounds[1])
+                and (extent is None or extent[0] > old[0] or extent[1] < old[1])
+            ):
+                every = True  # a bound may have gone: all of them again
+                continue
+            if extent is not None:
+                bounds = (min(bounds[0], extent[0]), max(bounds[1], extent[1]))
+        if every:
+            ends = [held[1] for held in self._x_ends.values() if held[1] is not None]
+            bounds = (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
+        self._x_bounds = bounds
+        if bounds is None:
             return
-        low = min(end[0] for end in ends)
-        high = max(end[1] for end in ends)
+        low, high = bounds
         if high - low <= 12 and float(low).is_integer():
             ticks = np.arange(np.ceil(low), np.floor(high) + 1)
             current = self.x_axis.tick_values

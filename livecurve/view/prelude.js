@@ -13,9 +13,9 @@ function setLocal(m, attrs) {
 }
 
 // A collection the kernel sends in blocks of runs (view/blocks.py): the blocks listed by
-// `owner`'s "blocks", each listened to once (`event` calls `onChange`).
-async function blocksOf(owner, hooked, event, onChange) {
-  const blocks = await Promise.all((owner.get("blocks") || []).map((r) => resolve(owner, r)));
+// `owner`'s `trait`, each listened to once (`event` calls `onChange`).
+async function blocksOf(owner, hooked, event, onChange, trait = "blocks") {
+  const blocks = await Promise.all((owner.get(trait) || []).map((r) => resolve(owner, r)));
   for (const b of blocks) if (!hooked.has(b)) { hooked.add(b); b.on(event, onChange); }
   return blocks;
 }

@@ -51,6 +51,7 @@ export default {
 
     let sort = { key: null, down: false };
     let lines = {};
+    let allRows = [];  // the blocks' rows joined, each with its rank (ranked here)
     // Many runs: the grey rows (runs not named) of each panel, [{figure, mark, rows}]; a
     // highlighted grey run is drawn by its own marks, added to its figure here (locally).
     const vis = model.get("visibility") ? await resolve(model, model.get("visibility")) : null;
@@ -62,7 +63,7 @@ export default {
     };
     const matching = () => {
       const test = matcher(model.get("filter") || "");
-      return new Set((model.get("rows") || []).filter((r) => test(text(r))).map((r) => r.index));
+      return new Set(allRows.filter((r) => test(text(r))).map((r) => r.index));
     };
 
     // The curves. With many runs (`named` set by Python: the best few and the live run), the
@@ -164,6 +165,25 @@ export default {
         ({ figure: await resolve(model, figure), mark: await resolve(model, mark), rows })));
       highlight();
     }
+    // The rows, sent in blocks of runs without their rank: a new trial sends its block, and
+    // the rank (which it moves for every run below it) is counted here, as Python's ranking
+    // does (model/ranking.py): by the objective's best value, ties by run, none: no rank.
+    const rowHooks = new WeakSet();
+    let rowsAsked = 0;
+    async function loadRows() {
+      const asked = ++rowsAsked;
+      const blocks = await blocksOf(model, rowHooks, "change:rows", loadRows, "row_blocks");
+      if (asked !== rowsAsked) return;  // a later call reads the blocks as they are now
+      const rows = blocks.flatMap((b) => b.get("rows") || []);
+      const { key, goal } = model.get("rank_by") || {};
+      const sign = goal === "max" ? -1 : 1;
+      const scored = key ? rows.filter((r) => typeof r[key] === "number" && Number.isFinite(r[key])) : [];
+      scored.sort((a, b) => sign * (a[key] - b[key]) || a.index - b.index);
+      const rank = new Map(scored.map((r, i) => [r.index, i + 1]));
+      allRows = rows.map((r) => ({ ...r, rank: rank.get(r.index) ?? null }));
+      draw();
+      if (model.get("filter")) highlight();  // which runs match: new rows may
+    }
     // Each run's marks, sent in blocks of runs (a new trial changes its block's only).
     const lists = markLists(model);
     const hooked = new WeakSet();
@@ -245,11 +265,11 @@ export default {
     scroll.addEventListener("scroll", () => {
       if (scrolled) return;
       scrolled = true;
-      requestAnimationFrame(() => { scrolled = false; if ((model.get("rows") || []).length > VIRTUAL_ABOVE) draw(); });
+      requestAnimationFrame(() => { scrolled = false; if (allRows.length > VIRTUAL_ABOVE) draw(); });
     });
     function draw() {
       const columns = model.get("columns") || [];
-      const rows = [...(model.get("rows") || [])];
+      const rows = [...allRows];
       if (sort.key !== null) rows.sort((a, b) => compare(a[sort.key], b[sort.key], sort.down));
       const on = matching();
       const filtering = !!model.get("filter");
@@ -320,7 +340,8 @@ export default {
     const onNote = () => { note.textContent = model.get("note") || ""; };
     // What the table listens to: registered here, and the same list removed when it goes.
     const listeners = [
-      [model, "change:rows change:columns change:objective", draw],
+      [model, "change:row_blocks change:rank_by", loadRows],
+      [model, "change:columns change:objective", draw],
       [model, "change:filter", onFilter],
       [model, "change:selected", onSelected],
       [model, "change:note", onNote],
@@ -336,7 +357,7 @@ export default {
       widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])),
       domains: Object.values(lines).flat().filter((m) => !(m.get("preserve_domain") || {}).y).length,
       grey: greys.map((g) => ({ rows: g.rows.length, lit: [...(g.mark.__lcLit || [])] })) });
-    draw();
+    await loadRows();
     await loadLines();
     await loadGreys();
     return () => {

@@ -20,6 +20,7 @@ With many runs the legends under the panels fold: the runs :mod:`livecurve.model
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -29,8 +30,9 @@ from ipywidgets import widget_serialization
 
 from ..model.ranking import Ranking, rank
 from ..model.run import Run
+from ..model.runs_table import RunsTable as ModelTable
 from ..model.runs_table import runs_table
-from .blocks import MarkBlock, block_of
+from .blocks import BLOCK_RUNS, MarkBlock, RowBlock, block_of
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 from .visibility import Visibility, series_key
@@ -56,7 +58,10 @@ class RunsTable(ModuleWidget):
     # Plain lists (no per-element trait): validating 200 row dicts at every change costs more
     # than building them.
     columns: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
-    rows: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    # The rows, without their rank, in blocks of runs (view.blocks): a new trial sends its
+    # block, not 200 rows; the browser ranks them by ``rank_by`` (it moves every rank).
+    row_blocks: traitlets.List[RowBlock] = traitlets.List().tag(sync=True, **refs_serialization)
+    rank_by = traitlets.Dict().tag(sync=True)  # {"key": "best val_loss", "goal": "min"}
     objective = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)  # a search's progress, above the table
     # Each run's lines and dots (run index as text -> marks), for hover and filter highlights,
@@ -84,6 +89,14 @@ class RunsTable(ModuleWidget):
         self._folded: tuple = ()  # the named runs and legend entries the legends were folded for
         self._cells: dict = {}  # per run: the cells made for its last version (runs_table cache)
         self.ranking: Ranking | None = None
+        self._table: ModelTable | None = None
+        self._lines: dict[int, list[Any]] = {}  # each run's marks, gathered as they are made
+        self._gathered: dict[str, int] = {}  # per panel, how many of its series are gathered
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows as the browser shows them, ranked (see :mod:`livecurve.model.runs_table`)."""
+        return [] if self._table is None else self._table.rows
 
     def update(
         self,
@@ -92,39 +105,74 @@ class RunsTable(ModuleWidget):
         running: int | None = -1,
         objective: tuple[str, str] | None = None,
         lines: Mapping[int, Sequence[Any]] | None = None,
+        touched: set[int] | None = None,
+        versions: Sequence[int] | None = None,
     ) -> None:
-        """Bring the rows (and, with ``lines``, each run's lines) up to date with ``runs``."""
+        """Bring the rows (and, with ``lines``, each run's lines) up to date with ``runs``;
+        ``touched``: the runs whose lines (gathered by :meth:`refresh`) grew."""
         runs = list(runs)
         if len(runs) < 2:
             return
-        table = runs_table(runs, objective, running=running, cache=self._cells)
-        self.ranking = table.ranking
-        data = table.as_json()
+        table = runs_table(runs, objective, running=running, cache=self._cells, versions=versions)
+        self.ranking, self._table = table.ranking, table
+        columns = [c.as_dict() for c in table.columns]
+        target = table.objective
         with self.hold_sync():
-            if self.columns != data["columns"]:
-                self.columns = data["columns"]
-            if self.rows != data["rows"]:
-                self.rows = data["rows"]
-            if self.objective != (table.objective.describe() if table.objective else ""):
-                self.objective = table.objective.describe() if table.objective else ""
+            if self.columns != columns:
+                self.columns = columns
+            self._send_rows(table.unranked)
+            rank_by = {}
+            if target is not None:
+                rank_by = {"key": f"best {target.name}", "goal": target.direction}
+            if self.rank_by != rank_by:
+                self.rank_by = rank_by
+            if self.objective != (target.describe() if target else ""):
+                self.objective = target.describe() if target else ""
             if lines is not None:
                 count = sum(len(v) for v in lines.values())
                 if count != self._marked:
                     self._marked = count
                     self.marks = {str(k): list(v) for k, v in lines.items()}
                     self._send_blocks(lines)
+            if touched is not None and lines is None:
+                self._send_blocks(self._lines, touched)
             if self.layout.display != "flex":
                 self.layout.display = "flex"
 
-    def _send_blocks(self, lines: Mapping[int, Sequence[Any]]) -> None:
-        """Send the blocks whose runs' lines changed (made as runs arrive)."""
+    def _send_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Send the blocks of rows with a row made anew (the model keeps an unchanged row)."""
+        needed = -(-len(rows) // BLOCK_RUNS)
+        blocks = list(self.row_blocks)[:needed]
+        for number in range(needed):
+            held = rows[number * BLOCK_RUNS : (number + 1) * BLOCK_RUNS]
+            if number == len(blocks):
+                blocks.append(RowBlock())
+            block = blocks[number]
+            sent = block.rows
+            if len(sent) != len(held) or any(a is not b for a, b in zip(sent, held)):
+                block.rows = held
+        if len(blocks) != len(self.row_blocks) or any(
+            a is not b for a, b in zip(blocks, self.row_blocks)
+        ):
+            self.row_blocks = blocks
+
+    def _send_blocks(
+        self, lines: Mapping[int, Sequence[Any]], touched: set[int] | None = None
+    ) -> None:
+        """Send the blocks whose runs' lines changed (made as runs arrive); ``touched``: the
+        runs that may have changed (None: any)."""
+        numbers = None if touched is None else {block_of(index) for index in touched}
         wanted: dict[int, dict[str, list[Any]]] = {}
         for index, marks in lines.items():
-            wanted.setdefault(block_of(index), {})[str(index)] = list(marks)
+            number = block_of(index)
+            if numbers is None or number in numbers:
+                wanted.setdefault(number, {})[str(index)] = list(marks)
         blocks = list(self.blocks)
         while len(blocks) < max(wanted, default=-1) + 1:
             blocks.append(MarkBlock())
         for number, block in enumerate(blocks):
+            if numbers is not None and number not in numbers:
+                continue
             held = wanted.get(number, {})
             if held != block.marks:
                 block.marks = held
@@ -145,27 +193,52 @@ class RunsTable(ModuleWidget):
             self.note = line
         n_series = sum(len(panel.series) for panel in view.panels.values())
         # Best-epoch diamonds (controls.py keeps them by (family, run, name)) fade with their run.
-        best = dict(getattr(getattr(view, "controls", None), "best", {}) or {})
+        best = getattr(getattr(view, "controls", None), "best", None) or {}
+        # Each run's version, as the view read it for this redraw (else read here).
+        versions = getattr(view, "versions", None)
+        if versions is None or len(versions) != len(runs):
+            versions = [run.version for run in runs]
         state = (
-            tuple((run.version, run.label, len(run.params)) for run in runs),
+            tuple(versions), tuple(run.label for run in runs),
+            tuple(len(run.params) for run in runs),
             running, objective, n_series, len(best),
         )  # fmt: skip
         if state == self._drawn:  # a redraw with nothing new for the table (most of them)
             return
         self._drawn = state
-        lines: dict[int, list[Any]] = {}
-        for panel in view.panels.values():
-            for (run_index, _name), marks in panel.series.items():
-                lines.setdefault(run_index, []).extend((marks.line, marks.dots))
-        for (_family, run_index, _name), mark in best.items():
-            lines.setdefault(run_index, []).append(mark)
-        self.update(runs, running=running, objective=objective, lines=lines)
+        touched = self._gather(view.panels, best)
+        self.update(runs, running=running, objective=objective, touched=touched, versions=versions)
         ranking = self.ranking or rank(runs, objective, live=running)
         folded = (tuple(ranking.named), ranking.live, n_series)
         if folded != self._folded:
+            # Only the runs that joined or left the named ones, and those with new entries.
+            was = set(self._folded[0]) if self._folded else None
+            check = None if was is None else (was ^ set(ranking.named)) | touched
             self._folded = folded
             self.named = list(ranking.named) if ranking.hidden else None  # type: ignore[assignment]  # traitlets: allow_none
-            self.fold_legends(view.legends, runs, ranking=ranking)
+            self.fold_legends(view.legends, runs, ranking=ranking, runs_changed=check)
+
+    def _gather(self, panels: Mapping[str, Any], best: Mapping[tuple, Any]) -> set[int]:
+        """Add the marks made since the last redraw to their run's lines (series and best
+        markers are only ever added); returns the runs whose lines grew."""
+        touched: set[int] = set()
+        for family, panel in panels.items():
+            done = self._gathered.get(family, 0)
+            if done == len(panel.series):
+                continue
+            for (run_index, _name), marks in itertools.islice(panel.series.items(), done, None):
+                self._lines.setdefault(run_index, []).extend((marks.line, marks.dots))
+                touched.add(run_index)
+            self._gathered[family] = len(panel.series)
+        done = self._gathered.get("", 0)  # the best markers
+        if done != len(best):
+            for (_family, run_index, _name), mark in itertools.islice(best.items(), done, None):
+                self._lines.setdefault(run_index, []).append(mark)
+                touched.add(run_index)
+            self._gathered[""] = len(best)
+        for index in touched:
+            self.marks[str(index)] = list(self._lines[index])
+        return touched
 
     @staticmethod
     def fold_legends(
@@ -173,17 +246,19 @@ class RunsTable(ModuleWidget):
         runs: Sequence[Run],
         *,
         ranking: Ranking | None = None,
+        runs_changed: set[int] | None = None,
     ) -> None:
         """Fold the legend entries of the runs not named (many runs): they go under "+ N more".
 
         Only entries whose state changes are restyled (a new trial: its own entries, and the
-        runs that enter or leave the named few).
+        runs that enter or leave the named few); with ``runs_changed``, only those runs'
+        entries are looked at.
         """
         ranking = ranking or rank(runs)
         named = set(ranking.named)
         for legend in legends.values():
             changes = {}
-            for item in legend.entries:
+            for item in legend.entries_of(runs_changed):
                 key = series_key(item["id"])
                 folded = key[0] not in named
                 if key[0] < len(runs) and bool(item.get("folded", False)) != folded:

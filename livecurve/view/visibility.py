@@ -157,7 +157,9 @@ class Visibility(ModuleWidget):
 
     def add_run(self, run_index: int, label: str, colour: str) -> RunBox:
         """A checkbox for run ``run_index`` in the run bar (once); it shows and hides the run."""
-        if all(r["index"] != run_index for r in self.runs):
+        number = block_of(run_index)
+        block = self._run_blocks.get(number)
+        if block is None or all(r["index"] != run_index for r in block.entries):
             self.runs = [*self.runs, {"index": run_index, "label": label, "colour": colour}]
         return RunBox(self, run_index)
 
@@ -174,11 +176,16 @@ class Visibility(ModuleWidget):
         named = set(self.named)
         return [r["index"] for r in self.runs if r["index"] not in named]
 
-    def restyle_runs(self, labels: dict[int, str]) -> None:
-        """Show each run's current label (a search marks its best trial); sent only if changed."""
-        runs = [{**r, "label": labels.get(r["index"], r["label"])} for r in self.runs]
-        if runs != self.runs:
-            self.runs = runs
+    def restyle_runs(self, changes: dict[int, dict[str, str]]) -> None:
+        """Change runs' ``label`` (a search marks its best trial) or ``colour`` in the run bar;
+        only the blocks of those runs are looked at, and sent only if changed."""
+        for number in {block_of(index) for index in changes}:
+            block = self._run_blocks.get(number)
+            if block is None:
+                continue
+            entries = [{**r, **changes.get(r["index"], {})} for r in block.entries]
+            if entries != block.entries:
+                block.entries = entries
 
     # -- state -----------------------------------------------------------------------------
     def is_shown(self, entry: str) -> bool:

@@ -148,7 +148,11 @@ class CurveView:
         names = [len(run) for run in self.runs]
         seen = self._names_seen
         grown = [i for i, n in enumerate(names) if i >= len(seen) or seen[i] != n]
-        if grown or n_runs != len(self._names_seen):
+        known = set(self._order)
+        if n_runs < len(seen) or any(
+            p.family not in known for i in grown for p in self.runs[i].panels()
+        ):
+            # a family not seen before: the order again (a run's new names keep its families')
             self._order = families(self.runs)
         self._names_seen = names
         order = self._order
@@ -269,7 +273,7 @@ class CurveView:
             keys = [key for key in legend.series() if key[0] in changed]
             if keys:
                 legend.restyle({key: {"label": self._label(*key)} for key in keys})
-        boxes = {i: labels[i] for i in changed if i in self.run_boxes}
+        boxes = {i: {"label": labels[i]} for i in changed if i in self.run_boxes}
         if boxes:
             self.visibility.restyle_runs(boxes)
 
@@ -322,6 +326,11 @@ class CurveView:
         self.run_boxes[run_index] = self.visibility.add_run(run_index, run.label, colour)
 
     # -- updating ------------------------------------------------------------------------
+    @property
+    def versions(self) -> list[int]:
+        """Each run's version as the last redraw read it (the runs table reads it too)."""
+        return self._versions_drawn
+
     def refresh(self) -> None:
         """Bring the widget up to date with the runs and the progress (cheap when unchanged)."""
         with contextlib.ExitStack() as held:
@@ -355,13 +364,13 @@ class CurveView:
         # the digests fold the rows in: a row another thread adds meanwhile changes the version
         # again, so the next redraw looks at its run (read after, it would be taken as drawn).
         versions = [run.version for run in self.runs]
-        self.digests.update([run.steps for run in self.runs])
         seen = self._versions_drawn
         runs_changed: set[int] | None = {
             i for i, v in enumerate(versions) if i >= len(seen) or seen[i] != v
         }
         if self._smoothing_drawn != self.digests.smoothing:
             runs_changed = None
+        self.digests.update([run.steps for run in self.runs], only=runs_changed)
         self._versions_drawn, self._smoothing_drawn = versions, self.digests.smoothing
         self._judge_flat(runs_changed)
         for view in self.panels.values():
@@ -371,7 +380,7 @@ class CurveView:
             view.new_marks.clear()
         self.steps_store.feed(self.runs, self.panels)  # the rows recorded since the last redraw
         self.bands.refresh(self.runs)
-        self.controls.refresh(self.panels, self.runs, self.attach)
+        self.controls.refresh(self.panels, self.runs, self.attach, runs_changed)
         self._relabel()
         self.runs_table.refresh(self)  # rows, each run's lines, legends folded with many runs
         # Many runs: the header lists the runs the table's ranking names, not every run.
@@ -385,7 +394,7 @@ class CurveView:
             view.set_named(named)
             view.arrange()
         grey = [
-            [view.figure, view.grey[chunk], [entry_id(key) for key in view.grey_chunks[chunk]]]
+            [view.figure, view.grey[chunk], view.grey_ids(chunk)]
             for view in self.panels.values()
             for chunk in sorted(view.grey, key=lambda c: (c[1], c[0]))
             if view.grey_chunks.get(chunk)
@@ -411,20 +420,18 @@ class CurveView:
         self.runs_table.highlight = style.farthest_colour(book.values())
         for family, view in self.panels.items():
             changes = {}
-            for key, marks in view.series.items():
-                colour = book.get(key[0])
-                if colour is None or marks.line.colors == [colour]:
+            for marks in view.of_runs(set(book)):  # the named runs' series, not every run's
+                colour = book[marks.run_index]
+                if marks.line.colors == [colour]:
                     continue
                 marks.paint(colour)
-                changes[key] = {"colour": colour}
+                changes[(marks.run_index, marks.name)] = {"colour": colour}
             if changes:
                 self.legends[family].restyle(changes)
         for (_family, run_index, _name), mark in self.controls.best.items():
             if run_index in book and mark.colors != [book[run_index]]:
                 mark.colors = [book[run_index]]
-        bar = [{**r, "colour": book.get(r["index"], r["colour"])} for r in self.visibility.runs]
-        if bar != self.visibility.runs:  # the run bar's swatches
-            self.visibility.runs = bar
+        self.visibility.restyle_runs({index: {"colour": c} for index, c in book.items()})
 
     @property
     def smoothing(self) -> float:

@@ -136,8 +136,9 @@ def notebook_page(
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         console: list[str] = []  # the page's errors and warnings, saved with a failure
-        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+        stamp = lambda: time.strftime("%H:%M:%S") + f".{int(time.time() * 1000) % 1000:03d}"  # noqa: E731
+        page.on("console", lambda m: console.append(f"{stamp()} {m.type}: {m.text}"))
+        page.on("pageerror", lambda e: console.append(f"{stamp()} page error: {e}"))
         try:
             page.goto(lab.notebook_url(name))
             page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=90_000)
