@@ -246,3 +246,29 @@ def test_a_grey_block_of_one_epoch_runs_is_sent_at_least_two_columns_wide() -> N
     rows = len(panel.grey_chunks[(False, 2)])
     assert rows >= 2 and np.shape(mark.x) == np.shape(mark.y) == (rows, 2)
     check_split(plot, "loss", False)
+
+
+def test_only_the_named_runs_markers_carry_a_tooltip_and_a_run_turning_grey_closes_its() -> None:
+    """A tooltip is two widgets: the grey runs' markers (not drawn) carry none."""
+    plot = search(30)
+    plot.refresh()  # while training, the last trial's markers get theirs at the next redraw
+    view = plot.view
+    named = set(view.runs_table.ranking.named)
+    markers = [(run, m.dots) for p in view.panels.values() for (run, _n), m in p.series.items()]
+    markers += [(run, mark) for (_f, run, _n), mark in view.controls.best.items()]
+    assert {run for run, mark in markers if mark.tooltip is not None} == named
+    assert all(mark.tooltip is None for run, mark in markers if run not in named)
+    # The best run of all arrives: the fifth best turns grey and gives its tooltips back.
+    fifth = view.runs_table.ranking.named[-1]
+    tips = [mark.tooltip for run, mark in markers if run == fifth]
+    best = Run("best")
+    for epoch in range(1, 4):
+        best.log(epoch, {"loss": 0.01 / epoch, "val_loss": 0.01 / epoch})
+    plot.runs.append(best)
+    plot.refresh()
+    plot.refresh()
+    assert fifth not in view.runs_table.ranking.named and 30 in view.runs_table.ranking.named
+    assert tips and all(tip.comm is None and tip.layout.comm is None for tip in tips)  # closed
+    assert all(mark.tooltip is None for run, mark in markers if run == fifth)
+    loss = view.panels["loss"].series[(30, "loss")]
+    assert loss.dots.tooltip is not None and loss.dots.tooltip.labels == ["epoch", "loss"]

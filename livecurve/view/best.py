@@ -13,11 +13,11 @@ def best_mark(
     colour: str,
     scales: dict,
     name: str,
-    x_label: str,
     point: tuple[float, float] | None = None,
 ) -> bq.Scatter:
     """The marker layer for one series: filled in the series' colour, ringed in the background;
-    made holding its ``point`` (x, y) when known (no second message to the browser)."""
+    made holding its ``point`` (x, y) when known (no second message to the browser). Its
+    tooltip is given while its run is named (:class:`~livecurve.view.tips.Tips`)."""
     return bq.Scatter(
         x=np.array([point[0]] if point else [], dtype=float),
         y=np.array([point[1]] if point else [], dtype=float),
@@ -27,8 +27,5 @@ def best_mark(
         default_size=MARKER_AREA_PX,
         stroke="var(--jp-layout-color0, white)",
         stroke_width=1.5,
-        tooltip=bq.Tooltip(
-            fields=["x", "y"], labels=[x_label, f"best {name}"], formats=["~g", ".6~g"]
-        ),
         labels=[f"best {name}"],
     )

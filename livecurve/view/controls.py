@@ -171,7 +171,7 @@ class Controls(ModuleWidget):
                 # Only series drawn anew since the last redraw move their best marker.
                 if self._best_for.get((family, key)) == marks.drawn_version:
                     continue
-                if view.defer_tooltips and marks.dots.tooltip is None:
+                if view.tips.is_fresh(marks.dots):
                     self._waiting.add(key[0])  # made by this redraw while training: next one
                     continue
                 self._best_for[(family, key)] = marks.drawn_version
@@ -202,9 +202,9 @@ class Controls(ModuleWidget):
         # Made holding its point: 200 runs' markers would each send one more message.
         point = best_point(run, name)
         scales = dict(marks.line.scales)
-        mark = best_mark(marks.line.colors[0], scales, name, view.axis_label, point)
+        mark = best_mark(marks.line.colors[0], scales, name, point)
         self.best[key] = mark
-        view.add_run_mark(run_index, mark)  # in the figure while its run is named
+        view.add_run_mark(run_index, mark, tip=f"best {name}")  # drawn while its run is named
         attach((run_index, name), mark)
 
     def _update_best(self, family: str, run_index: int, name: str, run: Run, marks: Any) -> None:

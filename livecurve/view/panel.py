@@ -18,14 +18,10 @@ from ..model.run import Run
 from ..model.series import Series
 from .grey import drawn_xy, grey_lines, padded
 from .refs import refs_serialization
+from .tips import Tips
 from .visibility import entry_id
 
 GREY_CHUNK = 20  # runs per grey mark: a change of one grey run redraws the rows of 20 runs
-
-
-def tooltip(x_label: str, name: str) -> bq.Tooltip:
-    """The tooltip of a series' markers: its x and its value."""
-    return bq.Tooltip(fields=["x", "y"], labels=[x_label, name], formats=["~g", ".6~g"])
 
 
 class Figure(bq.Figure):
@@ -121,8 +117,9 @@ class PanelView:
         self.figure.title_style = {"font-size": "15px", "font-weight": "600"}
         self.series: dict[tuple[int, str], SeriesMarks] = {}
         self.new_marks: list[tuple[tuple[int, str], bq.Mark]] = []  # made by refresh, for the view
-        # While training, markers are made without their tooltip (two widgets each) and get it
-        # at the next redraw (add_tooltips): the first epoch's build makes half the widgets.
+        # The markers' tooltips (two widgets each): the named runs' only, and while training
+        # a marker made by a redraw gets its tooltip at the next one (defer_tooltips).
+        self.tips = Tips(axis_label)
         self.defer_tooltips = False
         # Every run mark of the panel: id(mark) -> (run index, layer, order, mark). The figure
         # draws those of the named runs (named: None for every run); the others' series are the
@@ -145,7 +142,6 @@ class PanelView:
         self._owned_by_run: dict[int, list[int]] = {}  # run index -> ids of its marks
         self.stepped: list[SeriesMarks] = []  # the series with per-step lines
         self._arranged = True
-        self._untipped: list[tuple[bq.Scatter, str]] = []
         self._by_run: dict[int, list[SeriesMarks]] = {}  # run index -> its series' marks
         self._indexed = 0  # how many of self.series are in _by_run
         self._x_ends: dict[tuple[int, str], tuple[int, tuple[float, float] | None]] = {}
@@ -208,11 +204,10 @@ class PanelView:
             stroke=colour,
             stroke_width=1.5,
             fill=True,
-            tooltip=None if self.defer_tooltips else tooltip(self.axis_label, name),
+            tooltip=None,  # given by self.tips while the run is drawn on its own
             labels=[name],
         )
-        if self.defer_tooltips:
-            self._untipped.append((dots, name))
+        self.tips.add(run_index, dots, name, fresh=self.defer_tooltips)
         marks = SeriesMarks(run_index, name, line, dots, validation=validation)
         if series is not None:
             marks.drawn_version = version
@@ -239,10 +234,12 @@ class PanelView:
         self._index()
         return list(self._by_run)
 
-    def add_run_mark(self, run_index: int, mark: bq.Mark) -> None:
+    def add_run_mark(self, run_index: int, mark: bq.Mark, tip: str | None = None) -> None:
         """A mark of run ``run_index`` other than its series' (a best marker), on top of them:
-        in the figure while the run is named."""
+        in the figure while the run is named; ``tip``: a marker layer's tooltip label."""
         self._own(run_index, [mark], layer=3)
+        if tip is not None:
+            self.tips.add(run_index, mark, tip)
 
     @property
     def grey_rows(self) -> dict[bool, list[tuple[int, str]]]:
@@ -303,6 +300,7 @@ class PanelView:
         the first change again. Among the new ones: per-step layers under points, the live run
         (index 0) on top, best markers last.
         """
+        self.tips.follow(self.named)
         if self._grey_stale or self._grey_all:
             self._draw_grey()
         if self._arranged:
@@ -395,10 +393,9 @@ class PanelView:
                 mark.opacities = opacities
 
     def add_tooltips(self) -> None:
-        """Give the epoch markers made with ``defer_tooltips`` their tooltips."""
-        for dots, name in self._untipped:
-            dots.tooltip = tooltip(self.axis_label, name)
-        self._untipped.clear()
+        """A redraw begins: the markers the last one made with ``defer_tooltips`` get their
+        tooltips when it arranges the figure (if their run is named)."""
+        self.tips.new_redraw()
 
     def _add_step_marks(self, marks: SeriesMarks) -> tuple[bq.Lines, bq.Lines]:
         """Make the faint and smoothed lines of a series that now has per-step values."""
