@@ -418,7 +418,7 @@ function el(tag, props = {}, ...children) {
 }
 
 export default {
-  async render({ model, el: host }) {
+  render: detached(async ({ model, el: host }) => {
     if (!CONTROLLERS.has(model)) CONTROLLERS.set(model, controller(model));
     const C = CONTROLLERS.get(model);
     host.classList.add("lc-controls");
@@ -541,5 +541,5 @@ export default {
       window.removeEventListener("pointerup", released);
       model.off("change:status change:filename change:has_steps", show);
     };
-  },
+  }),
 };

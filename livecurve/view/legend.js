@@ -36,7 +36,7 @@ function swatch(colour, dashed, lineStyle, marker) {
 }
 
 export default {
-  async render({ model, el }) {
+  render: detached(async ({ model, el }) => {
     const root = document.createElement("div");
     root.className = "lc-legend";
     el.appendChild(root);
@@ -128,5 +128,5 @@ export default {
       vis.off("change:shown", draw);
       for (const b of blocks) b.off("change:entries", draw);
     };
-  },
+  }),
 };

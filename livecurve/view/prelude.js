@@ -6,6 +6,19 @@ const strip = (ref) => (typeof ref === "string" && ref.startsWith("IPY_MODEL_") 
 const resolve = (model, ref) =>
   ref && typeof ref === "object" && ref.get ? ref : model.widget_manager.get_model(strip(ref));
 
+// A module's render, run detached: it returns at once, and its cleanup waits for it. anywidget
+// waits for render() (for its cleanup), and ipywidgets chains a view's rendering into its
+// model's state changes, which JupyterLab waits for before it reads the kernel's next message:
+// a render waiting for other widgets' models (sent later) held every kernel message behind it,
+// for ipywidgets' 2 s wait per model, then failed ("widget model not found"), in a figure of
+// thousands of widgets.
+function detached(render) {
+  return (args) => {
+    const done = render(args).catch((e) => { console.error("livecurve: a view failed", e); });
+    return () => done.then((cleanup) => { if (typeof cleanup === "function") cleanup(); });
+  };
+}
+
 // Set attributes in the browser only (the kernel is not told, and sends its own).
 function setLocal(m, attrs) {
   m.set(attrs);

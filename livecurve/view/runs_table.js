@@ -25,7 +25,7 @@ export function compare(a, b, down) {
 const fmt = (v) => (typeof v === "number" && !Number.isInteger(v) ? String(Number(v.toPrecision(4))) : v ?? "");
 
 export default {
-  async render({ model, el }) {
+  render: detached(async ({ model, el }) => {
     const root = document.createElement("div");
     root.className = "lc-runs";
     const bar = document.createElement("div");
@@ -363,5 +363,5 @@ export default {
     return () => {
       for (const [source, events, handler] of listeners) source.off(events, handler);
     };
-  },
+  }),
 };

@@ -116,7 +116,7 @@ export default {
       model.off("change:blocks", load); model.off("change:grey", loadGrey);
     };
   },
-  async render({ model, el }) {
+  render: detached(async ({ model, el }) => {
     // The run bar: a checkbox per compared (named) run, made once and updated in place (a redraw never
     // replaces a checkbox a person may be pressing).
     const root = document.createElement("div");
@@ -202,5 +202,5 @@ export default {
       model.off("change:run_blocks", load);
       for (const b of blocks) b.off("change:entries", draw);
     };
-  },
+  }),
 };

@@ -115,6 +115,19 @@ def write_notebook(path: Path, *cells: str) -> None:
     nbformat.write(nb, path)
 
 
+UNWRAP_ERRORS = """
+(() => {
+  const error = console.error.bind(console);
+  console.error = (...args) => {
+    for (const a of args)
+      if (a && Array.isArray(a.error_stack))
+        error("wraps: " + a.error_stack.map((e) => String((e && e.stack) || e)).join(" <- "));
+    error(...args);
+  };
+})();
+"""
+
+
 @contextmanager
 def notebook_page(
     root: Path,
@@ -139,6 +152,8 @@ def notebook_page(
         stamp = lambda: time.strftime("%H:%M:%S") + f".{int(time.time() * 1000) % 1000:03d}"  # noqa: E731
         page.on("console", lambda m: console.append(f"{stamp()} {m.type}: {m.text}"))
         page.on("pageerror", lambda e: console.append(f"{stamp()} page error: {e}"))
+        # Errors that wrap others (ipywidgets' "Could not process update msg") say what they wrap.
+        page.add_init_script(UNWRAP_ERRORS)
         try:
             page.goto(lab.notebook_url(name))
             page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputArea-editor", timeout=90_000)
