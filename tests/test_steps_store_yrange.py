@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from livecurve.model.yrange import robust_range
+from livecurve.view.module_widget import module_source
 
 JS = Path(__file__).resolve().parents[1] / "livecurve" / "view" / "controls.js"
 
@@ -45,7 +46,8 @@ def test_the_zoomed_y_range_in_the_browser_is_the_kernels_robust_range(
     if node is None:
         pytest.fail("node is needed to run controls.js' robustRange (apt install nodejs)")
     cases = _cases()
-    (tmp_path / "controls.mjs").write_text(JS.read_text(encoding="utf-8"), encoding="utf-8")
+    # the module as the browser gets it: view/prelude.js in front (module_source)
+    (tmp_path / "controls.mjs").write_text(module_source(JS), encoding="utf-8")
 
     def plain(v: float) -> float | str | None:  # JSON has no NaN or inf
         return None if np.isnan(v) else "inf" if np.isinf(v) else v

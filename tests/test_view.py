@@ -322,7 +322,10 @@ def test_x_tick_labels_carry_as_many_digits_as_the_visible_range_needs(low, high
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is needed to run controls.js' tickFormat outside a browser")
-    js = (Path(livecurve.view.legend.__file__).with_name("controls.js")).read_text()
+    from livecurve.view.module_widget import module_source
+
+    # the module as the browser gets it: view/prelude.js in front
+    js = module_source(Path(livecurve.view.legend.__file__).with_name("controls.js"))
     script = (
         "const src = require('fs').readFileSync(0, 'utf8');"
         "import('data:text/javascript,' + encodeURIComponent(src)).then(m =>"

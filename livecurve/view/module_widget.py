@@ -19,16 +19,20 @@ import traitlets
 PRELUDE = Path(__file__).with_name("prelude.js")
 
 
-def module_text(path: Path) -> traitlets.Unicode:
-    """A synced trait holding the text of ``path`` (an ES module or a style sheet).
-
-    An ES module gets the text of ``prelude.js`` in front of it: the helpers every front end
-    uses (resolving widget references, local changes, collections sent in blocks), written once.
-    """
+def module_source(path: Path) -> str:
+    """The text of ``path`` as the browser gets it: an ES module gets the text of
+    ``prelude.js`` in front of it, the helpers every front end uses (resolving widget
+    references, local changes, collections sent in blocks, detached renders), written once."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".js":
         text = PRELUDE.read_text(encoding="utf-8") + "\n" + text
-    return traitlets.Unicode(text).tag(sync=True)
+    return text
+
+
+def module_text(path: Path) -> traitlets.Unicode:
+    """A synced trait holding :func:`module_source` of ``path`` (an ES module or a style
+    sheet)."""
+    return traitlets.Unicode(module_source(path)).tag(sync=True)
 
 
 class ModuleWidget(anywidget.AnyWidget):
