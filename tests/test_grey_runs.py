@@ -44,7 +44,7 @@ def rows_of(mark) -> list[tuple[np.ndarray, np.ndarray]]:
 
 def grey_opacities(panel, validation: bool) -> list[float]:
     """The opacities of every grey row of a split, block after block."""
-    return [o for mark in panel.grey_marks(validation) for o in mark.opacities]
+    return [o for mark in panel.greys.drawn(validation) for o in mark.opacities]
 
 
 def check_split(plot: LivePlot, family: str, validation: bool) -> None:
@@ -53,8 +53,8 @@ def check_split(plot: LivePlot, family: str, validation: bool) -> None:
     named = set(view.runs_table.ranking.named)
     name = f"val_{family}" if validation else family
     grey_runs = [i for i in range(len(plot.runs)) if i not in named]
-    assert panel.grey_rows[validation] == [(i, name) for i in grey_runs]
-    marks = panel.grey_marks(validation)
+    assert panel.greys.rows[validation] == [(i, name) for i in grey_runs]
+    marks = panel.greys.drawn(validation)
     rows = []
     for mark in marks:
         assert mark in panel.figure.marks
@@ -85,7 +85,7 @@ def test_the_runs_not_named_are_the_rows_of_grey_marks_per_panel_split_and_block
     # The figure holds the grey marks (2 splits per block of runs) and the named runs' marks,
     # not 2 per series.
     blocks = -(-30 // GREY_CHUNK)
-    assert len(panel.grey_marks(validation)) == blocks
+    assert len(panel.greys.drawn(validation)) == blocks
     per_named = 2 * 2 + 2  # line and dots of loss and val_loss, and at most 2 best markers
     assert len(panel.figure.marks) <= 2 * blocks + per_named * len(named)
     assert len(panel.figure.marks) < 60  # it held 120+ marks (4 per run) before
@@ -106,9 +106,9 @@ def test_a_run_entering_or_leaving_the_named_runs_moves_between_its_marks_and_a_
     assert left, (before, after)
     panel = view.panels["loss"]
     for index in left:  # its data moved into the grey rows, its marks out of the figure
-        assert (index, "loss") in panel.grey_rows[False]
+        assert (index, "loss") in panel.greys.rows[False]
         assert panel.series[(index, "loss")].line not in panel.figure.marks
-    assert (20, "loss") not in panel.grey_rows[False]
+    assert (20, "loss") not in panel.greys.rows[False]
     assert panel.series[(20, "loss")].line in panel.figure.marks
     check_split(plot, "loss", False)
     check_split(plot, "loss", True)
@@ -127,15 +127,15 @@ def sent(marks) -> dict[int, int]:
 def test_a_new_trial_changes_the_rows_of_its_grey_block_only() -> None:
     plot = search(30)
     panel = plot.view.panels["loss"]
-    grey_before = panel.grey_marks(False)
-    rows_before = len(panel.grey_rows[False])
-    counts = sent(panel.grey.values())
+    grey_before = panel.greys.drawn(False)
+    rows_before = len(panel.greys.rows[False])
+    counts = sent(panel.greys.marks.values())
     plot.runs.append(trial(31))  # run 30: the second block of 20 runs
     plot.refresh()
-    assert panel.grey_marks(False) == grey_before  # the same marks, new rows
-    assert len(panel.grey_rows[False]) in (rows_before, rows_before + 1)
+    assert panel.greys.drawn(False) == grey_before  # the same marks, new rows
+    assert len(panel.greys.rows[False]) in (rows_before, rows_before + 1)
     check_split(plot, "loss", False)
-    first = [panel.grey[(split, 0)] for split in (False, True)]
+    first = [panel.greys.marks[(split, 0)] for split in (False, True)]
     assert all(counts[id(mark)] == 0 for mark in first), "the first block was sent again"
     assert sum(counts.values()) >= 1
 
@@ -145,11 +145,11 @@ def test_a_new_epoch_of_a_grey_run_sends_its_block_only() -> None:
     panel = plot.view.panels["loss"]
     named = set(plot.view.runs_table.ranking.named)
     index = next(i for i in range(GREY_CHUNK, 2 * GREY_CHUNK) if i not in named)
-    counts = sent(panel.grey.values())
+    counts = sent(panel.greys.marks.values())
     plot.runs[index].log(4, {"loss": 2.5, "val_loss": 2.5})  # not its best: it stays grey
     plot.refresh()
     assert index not in set(plot.view.runs_table.ranking.named)
-    changed = {chunk for chunk, mark in panel.grey.items() if counts[id(mark)]}
+    changed = {chunk for chunk, mark in panel.greys.marks.items() if counts[id(mark)]}
     assert changed == {(False, 1), (True, 1)}, changed
     check_split(plot, "loss", False)
     check_split(plot, "loss", True)
@@ -159,7 +159,7 @@ def test_a_hidden_run_hides_its_grey_rows_and_the_browser_gets_which_row_is_whic
     plot = search(30)
     view = plot.view
     panel = view.panels["loss"]
-    index, _name = panel.grey_rows[False][3]
+    index, _name = panel.greys.rows[False][3]
     view.visibility.set_shown(run_id(index), False)
     opacities = grey_opacities(panel, False)
     assert opacities[3] == 0 and set(opacities[:3]) == {style.OTHER_RUN_OPACITY}
@@ -168,11 +168,11 @@ def test_a_hidden_run_hides_its_grey_rows_and_the_browser_gets_which_row_is_whic
     assert set(grey_opacities(panel, False)) == {style.OTHER_RUN_OPACITY}
     figures = {id(figure) for figure, _mark, _rows in view.visibility.grey}
     assert id(panel.figure) in figures
-    first = panel.grey_marks(False)[0]
+    first = panel.greys.drawn(False)[0]
     entry = next(rows for _f, mark, rows in view.visibility.grey if mark is first)
     assert entry[3] == f"{index}:loss"
-    assert len(view.visibility.grey) == len(panel.grey_marks()) + len(
-        view.panels["accuracy"].grey_marks() if "accuracy" in view.panels else []
+    assert len(view.visibility.grey) == len(panel.greys.drawn()) + len(
+        view.panels["accuracy"].greys.drawn() if "accuracy" in view.panels else []
     )
     assert view.runs_table.visibility is view.visibility
 
@@ -180,7 +180,7 @@ def test_a_hidden_run_hides_its_grey_rows_and_the_browser_gets_which_row_is_whic
 def test_few_runs_have_no_grey_mark() -> None:
     plot = search(5)
     panel = plot.view.panels["loss"]
-    assert not any(panel.grey_rows.values())
+    assert not any(panel.greys.rows.values())
     assert all(m in panel.figure.marks for s in panel.series.values() for m in (s.line, s.dots))
     assert plot.view.visibility.grey == []
 
@@ -242,8 +242,8 @@ def test_a_grey_block_of_one_epoch_runs_is_sent_at_least_two_columns_wide() -> N
         plot.runs.append(trial(k, epochs=1))
         plot.refresh()
     panel = plot.view.panels["loss"]
-    mark = panel.grey[(False, 2)]
-    rows = len(panel.grey_chunks[(False, 2)])
+    mark = panel.greys.marks[(False, 2)]
+    rows = len(panel.greys.chunks[(False, 2)])
     assert rows >= 2 and np.shape(mark.x) == np.shape(mark.y) == (rows, 2)
     check_split(plot, "loss", False)
 

@@ -229,7 +229,7 @@ class Controls(ModuleWidget):
             "y_lin": view.y_scale,
             "y_log": self.y_log[family],
             "panzoom": self.panzoom[family],
-            "marks": list(view.grey.values()),  # the others: in the visibility's blocks
+            "marks": list(view.greys.marks.values()),  # the others: in the visibility's blocks
             "steps": [[m.raw, m.smooth] for m in view.stepped],
         }
 

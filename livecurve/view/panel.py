@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import bqplot as bq
@@ -16,12 +16,11 @@ from ..model.downsample import minmax
 from ..model.names import parse
 from ..model.run import Run
 from ..model.series import Series
-from .grey import drawn_xy, grey_lines, padded
+from .grey import GREY_CHUNK, GreyRows
 from .refs import refs_serialization
 from .tips import Tips
-from .visibility import entry_id
 
-GREY_CHUNK = 20  # runs per grey mark: a change of one grey run redraws the rows of 20 runs
+__all__ = ["GREY_CHUNK", "Figure", "PanelView", "SeriesMarks"]
 
 
 class Figure(bq.Figure):
@@ -123,22 +122,12 @@ class PanelView:
         self.defer_tooltips = False
         # Every run mark of the panel: id(mark) -> (run index, layer, order, mark). The figure
         # draws those of the named runs (named: None for every run); the others' series are the
-        # rows of one grey Lines mark per split (grey_marks), so a new trial changes that
+        # rows of one grey Lines mark per split (self.greys), so a new trial changes that
         # mark's data rather than the figure's marks list (bqplot lays every mark out again).
         self._owned: dict[int, tuple[int, int, int, bq.Mark]] = {}
         self.named: set[int] | None = None
-        # The grey runs' lines: one mark per split and block of GREY_CHUNK runs (by run index),
-        # (is_validation, block) -> mark: bqplot redraws every row of a mark whose data
-        # changes, so a new epoch or a new trial redraws the rows of one block, not of 200 runs.
-        self.grey: dict[tuple[bool, int], bq.Lines] = {}
-        self.grey_chunks: dict[tuple[bool, int], list[tuple[int, str]]] = {}  # each row's series
-        self._grey_drawn: dict[tuple[bool, int], tuple] = {}  # what each block was drawn from
-        self._grey_ids: dict[tuple[bool, int], tuple[list, list[str]]] = {}
-        # Whether a series is drawn (its and its run's checkboxes): the grey rows' opacities.
-        self.row_drawn: Callable[[tuple[int, str]], bool] = lambda _key: True
-        # The blocks of runs whose grey rows may have changed (every block: _grey_all).
-        self._grey_stale: set[int] = set()
-        self._grey_all = False
+        # The grey runs' lines: one mark per split and block of GREY_CHUNK runs (view.grey).
+        self.greys = GreyRows({"x": self.x_scale, "y": self.y_scale})
         self._owned_by_run: dict[int, list[int]] = {}  # run index -> ids of its marks
         self.stepped: list[SeriesMarks] = []  # the series with per-step lines
         self._arranged = True
@@ -223,11 +212,11 @@ class PanelView:
             self._owned_by_run.setdefault(run_index, []).append(id(mark))
         self._arranged = False
         if not self._is_named(run_index):
-            self._grey_stale.add(run_index // GREY_CHUNK)
+            self.greys.touch(run_index)
 
     def mark_count(self) -> int:
         """How many marks the panel holds, drawn or not (:meth:`all_marks` without the list)."""
-        return len(self.grey) + len(self._owned)
+        return len(self.greys.marks) + len(self._owned)
 
     def run_indices(self) -> list[int]:
         """The runs with a series in the panel."""
@@ -241,35 +230,10 @@ class PanelView:
         if tip is not None:
             self.tips.add(run_index, mark, tip)
 
-    @property
-    def grey_rows(self) -> dict[bool, list[tuple[int, str]]]:
-        """Per split, the series the grey rows draw (every block's, in the marks' order)."""
-        rows: dict[bool, list[tuple[int, str]]] = {}
-        for split, block in sorted(self.grey_chunks, key=lambda c: (c[1], c[0])):
-            rows.setdefault(split, []).extend(self.grey_chunks[(split, block)])
-        return rows
-
-    def grey_ids(self, chunk: tuple[bool, int]) -> list[str]:
-        """The entry ids (``"12:loss"``) of a grey block's rows, in order; the same list while
-        its rows are unchanged (the visibility's ``grey`` is compared at every redraw)."""
-        keys = self.grey_chunks.get(chunk, [])
-        held = self._grey_ids.get(chunk)
-        if held is None or held[0] is not keys:
-            held = self._grey_ids[chunk] = (keys, [entry_id(key) for key in keys])
-        return held[1]
-
-    def grey_marks(self, split: bool | None = None) -> list[bq.Lines]:
-        """The grey marks drawn now (of one split), in the figure's order: block by block."""
-        return [
-            self.grey[chunk]
-            for chunk in sorted(self.grey, key=lambda c: (c[1], c[0]))
-            if self.grey_chunks.get(chunk) and (split is None or chunk[0] == split)
-        ]
-
     def all_marks(self) -> list[bq.Mark]:
         """Every mark of the panel, drawn or not: the grey lines, then every run's marks."""
         owned = sorted(self._owned.values(), key=lambda item: item[2])
-        return [*self.grey.values(), *(item[3] for item in owned)]
+        return [*self.greys.marks.values(), *(item[3] for item in owned)]
 
     def _is_named(self, run_index: int) -> bool:
         return self.named is None or run_index in self.named
@@ -279,9 +243,10 @@ class PanelView:
         rows of the grey lines; sent by :meth:`arrange`."""
         if named != self.named:
             if named is None or self.named is None:
-                self._grey_all = True
+                self.greys.everything = True
             else:  # the blocks of the runs that leave or join the named ones
-                self._grey_stale |= {index // GREY_CHUNK for index in named ^ self.named}
+                for index in named ^ self.named:
+                    self.greys.touch(index)
             self.named = None if named is None else set(named)
             self._arranged = False
 
@@ -301,13 +266,13 @@ class PanelView:
         (index 0) on top, best markers last.
         """
         self.tips.follow(self.named)
-        if self._grey_stale or self._grey_all:
-            self._draw_grey()
+        if self.greys.due and self.greys.draw(self._grey_series, self._blocks):
+            self._arranged = False
         if self._arranged:
             return
         self._arranged = True
-        grey = self.grey_marks()
-        greys = {id(mark) for mark in self.grey.values()}
+        grey = self.greys.drawn()
+        greys = {id(mark) for mark in self.greys.marks.values()}
         drawn_grey = {id(mark) for mark in grey}
         kept = []
         for mark in self.figure.marks:
@@ -334,63 +299,14 @@ class PanelView:
         if len(marks) != len(current) or any(a is not b for a, b in zip(marks, current)):
             self.figure.marks = marks
 
-    def _draw_grey(self) -> None:
-        """The series of the runs not named, one row each (padded with NaN), per split and block
-        of runs; only the blocks whose series were drawn anew (or joined, or left) are sent."""
-        if self._grey_all:
-            blocks = {index // GREY_CHUNK for index in self.run_indices()}
-            blocks |= {chunk[1] for chunk in self.grey_chunks}
-        else:
-            blocks = self._grey_stale
-        self._grey_stale, self._grey_all = set(), False
-        found: dict[tuple[bool, int], list[SeriesMarks]] = {}
-        for block in blocks:
-            runs = set(range(block * GREY_CHUNK, (block + 1) * GREY_CHUNK))
-            found[(False, block)], found[(True, block)] = [], []
-            for marks in self.of_runs(runs):
-                if not self._is_named(marks.run_index):
-                    found[(marks.validation, block)].append(marks)
-        for chunk in found:
-            series = found[chunk]
-            drawn = tuple((m.run_index, m.name, m.drawn_version, m.drawn_steps) for m in series)
-            if drawn == self._grey_drawn.get(chunk):
-                continue
-            self._grey_drawn[chunk] = drawn
-            rows = [((m.run_index, m.name), drawn_xy(m)) for m in series]
-            rows = [(key, xy) for key, xy in rows if xy[0].size]
-            keys = [key for key, _xy in rows]
-            was = self.grey_chunks.get(chunk, [])
-            self.grey_chunks[chunk] = keys
-            if bool(keys) != bool(was):
-                self._arranged = False
-            if not keys:
-                continue
-            xs, ys = padded([xy for _key, xy in rows])
-            opacities = self.grey_opacities(chunk)
-            mark = self.grey.get(chunk)
-            if mark is None:
-                scales = {"x": self.x_scale, "y": self.y_scale}
-                self.grey[chunk] = grey_lines(xs, ys, scales, chunk[0], opacities)
-            else:
-                with mark.hold_sync():
-                    mark.x, mark.y = xs, ys
-                    if list(mark.opacities) != opacities:
-                        mark.opacities = opacities
+    def _grey_series(self, block: int) -> list[SeriesMarks]:
+        """The series of the runs of ``block`` that are not named (the grey rows)."""
+        runs = set(range(block * GREY_CHUNK, (block + 1) * GREY_CHUNK))
+        return [marks for marks in self.of_runs(runs) if not self._is_named(marks.run_index)]
 
-    def grey_opacities(self, chunk: tuple[bool, int]) -> list[float]:
-        """Each row's opacity in a grey block: 0 for a series whose checkbox (or its run's) is
-        unticked."""
-        return [
-            style.OTHER_RUN_OPACITY if self.row_drawn(key) else 0.0
-            for key in self.grey_chunks.get(chunk, [])
-        ]
-
-    def repaint_grey(self) -> None:
-        """Follow the checkboxes: the grey rows' opacities (visibility changed)."""
-        for chunk, mark in self.grey.items():
-            opacities = self.grey_opacities(chunk)
-            if list(mark.opacities) != opacities:
-                mark.opacities = opacities
+    def _blocks(self) -> set[int]:
+        """Every block of runs with a series in the panel."""
+        return {index // GREY_CHUNK for index in self.run_indices()}
 
     def add_tooltips(self) -> None:
         """A redraw begins: the markers the last one made with ``defer_tooltips`` get their
@@ -449,7 +365,7 @@ class PanelView:
             marks.drawn_version = series.version
             changed = True
             if not self._is_named(marks.run_index):
-                self._grey_stale.add(marks.run_index // GREY_CHUNK)
+                self.greys.touch(marks.run_index)
             x, y, dots_x, dots_y = self._drawn(series)
             with marks.line.hold_sync(), marks.dots.hold_sync():
                 marks.line.x, marks.line.y = x, y
@@ -479,7 +395,7 @@ class PanelView:
             return False
         marks.drawn_steps = drawn
         if not self._is_named(marks.run_index):
-            self._grey_stale.add(marks.run_index // GREY_CHUNK)
+            self.greys.touch(marks.run_index)
         if marks.raw is None or marks.smooth is None:
             raw, smooth = self._add_step_marks(marks)
         else:

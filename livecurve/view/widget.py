@@ -163,7 +163,7 @@ class CurveView:
                 if view is None:
                     view = PanelView(panel.family, self._axis(), self.max_points, self._frame())
                     view.defer_tooltips = self._defer_tooltips
-                    view.row_drawn = lambda key: self.visibility.drawn(entry_id(key))
+                    view.greys.row_drawn = lambda key: self.visibility.drawn(entry_id(key))
                     self.panels[panel.family] = view
                     self.legends[panel.family] = Legend(self.visibility)
                     new_panels = True
@@ -300,8 +300,8 @@ class CurveView:
     def _shown_changed(self, key: SeriesKey, drawn: bool) -> None:
         self.visible[key] = drawn  # the mirror pictures read
         for view in self.panels.values():  # the grey runs' rows follow their checkboxes
-            if view.grey:
-                view.repaint_grey()
+            if view.greys.marks:
+                view.greys.repaint()
 
     # -- the checkboxes, for Python ------------------------------------------------------
     def series_keys(self) -> list[SeriesKey]:
@@ -394,10 +394,10 @@ class CurveView:
             view.set_named(named)
             view.arrange()
         grey = [
-            [view.figure, view.grey[chunk], view.grey_ids(chunk)]
+            [view.figure, view.greys.marks[chunk], view.greys.ids(chunk)]
             for view in self.panels.values()
-            for chunk in sorted(view.grey, key=lambda c: (c[1], c[0]))
-            if view.grey_chunks.get(chunk)
+            for chunk in sorted(view.greys.marks, key=lambda c: (c[1], c[0]))
+            if view.greys.chunks.get(chunk)
         ]
         if grey != self.visibility.grey:  # the browser hides and highlights rows with it
             self.visibility.grey = grey
