@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -39,6 +40,12 @@ class EntryBlock(widgets.Widget):
     """Legend entries of the runs of one block, in display order (plain dicts)."""
 
     entries: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+
+    def restyle(self, change_of: Callable[[dict[str, Any]], Mapping[str, Any]]) -> None:
+        """Merge ``change_of(entry)`` into each entry; sent only if an entry changed."""
+        entries = [{**item, **change_of(item)} for item in self.entries]
+        if entries != self.entries:
+            self.entries = entries
 
 
 class RowBlock(widgets.Widget):

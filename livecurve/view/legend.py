@@ -125,9 +125,7 @@ class Legend(ModuleWidget):
             block = self._blocks.get(number)
             if block is None:
                 continue
-            entries = [{**item, **by_id.get(item["id"], {})} for item in block.entries]
-            if entries != block.entries:
-                block.entries = entries
+            block.restyle(lambda item: by_id.get(item["id"], {}))
 
     # -- state -----------------------------------------------------------------------------
     @property

@@ -308,11 +308,6 @@ class PanelView:
         """Every block of runs with a series in the panel."""
         return {index // GREY_CHUNK for index in self.run_indices()}
 
-    def add_tooltips(self) -> None:
-        """A redraw begins: the markers the last one made with ``defer_tooltips`` get their
-        tooltips when it arranges the figure (if their run is named)."""
-        self.tips.new_redraw()
-
     def _add_step_marks(self, marks: SeriesMarks) -> tuple[bq.Lines, bq.Lines]:
         """Make the faint and smoothed lines of a series that now has per-step values."""
         scales = dict(marks.line.scales)

@@ -83,7 +83,6 @@ class RunsTable(ModuleWidget):
 
     def __init__(self, visibility: Visibility | None = None) -> None:
         super().__init__(layout={"display": "none", "width": "100%"}, visibility=visibility)
-        self._marked = 0
         self.marks: dict[str, list[Any]] = {}  # the blocks' union, for Python
         self._drawn: tuple = ()  # what the rows were made from: unchanged runs, no work
         self._folded: tuple = ()  # the named runs and legend entries the legends were folded for
@@ -104,12 +103,11 @@ class RunsTable(ModuleWidget):
         *,
         running: int | None = -1,
         objective: tuple[str, str] | None = None,
-        lines: Mapping[int, Sequence[Any]] | None = None,
         touched: set[int] | None = None,
         versions: Sequence[int] | None = None,
     ) -> None:
-        """Bring the rows (and, with ``lines``, each run's lines) up to date with ``runs``;
-        ``touched``: the runs whose lines (gathered by :meth:`refresh`) grew."""
+        """Bring the rows up to date with ``runs`` (and, with ``touched``, the lines of those
+        runs, gathered by :meth:`refresh`); ``versions``: each run's version, read already."""
         runs = list(runs)
         if len(runs) < 2:
             return
@@ -128,14 +126,8 @@ class RunsTable(ModuleWidget):
                 self.rank_by = rank_by
             if self.objective != (target.describe() if target else ""):
                 self.objective = target.describe() if target else ""
-            if lines is not None:
-                count = sum(len(v) for v in lines.values())
-                if count != self._marked:
-                    self._marked = count
-                    self.marks = {str(k): list(v) for k, v in lines.items()}
-                    self._send_blocks(lines)
-            if touched is not None and lines is None:
-                self._send_blocks(self._lines, touched)
+            if touched:
+                self._send_blocks(touched)
             if self.layout.display != "flex":
                 self.layout.display = "flex"
 
@@ -156,22 +148,19 @@ class RunsTable(ModuleWidget):
         ):
             self.row_blocks = blocks
 
-    def _send_blocks(
-        self, lines: Mapping[int, Sequence[Any]], touched: set[int] | None = None
-    ) -> None:
-        """Send the blocks whose runs' lines changed (made as runs arrive); ``touched``: the
-        runs that may have changed (None: any)."""
-        numbers = None if touched is None else {block_of(index) for index in touched}
+    def _send_blocks(self, touched: set[int]) -> None:
+        """Send the blocks of the ``touched`` runs' lines (their marks made since)."""
+        numbers = {block_of(index) for index in touched}
         wanted: dict[int, dict[str, list[Any]]] = {}
-        for index, marks in lines.items():
+        for index, marks in self._lines.items():
             number = block_of(index)
-            if numbers is None or number in numbers:
+            if number in numbers:
                 wanted.setdefault(number, {})[str(index)] = list(marks)
         blocks = list(self.blocks)
         while len(blocks) < max(wanted, default=-1) + 1:
             blocks.append(MarkBlock())
         for number, block in enumerate(blocks):
-            if numbers is not None and number not in numbers:
+            if number not in numbers:
                 continue
             held = wanted.get(number, {})
             if held != block.marks:

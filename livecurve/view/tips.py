@@ -78,7 +78,3 @@ class Tips:
                     old, mark.tooltip = mark.tooltip, None
                     old.layout.close()  # the browser drops both models
                     old.close()
-
-    def count(self) -> int:
-        """How many layers carry a tooltip now."""
-        return sum(m.tooltip is not None for marks in self._marks.values() for m, _ in marks)

@@ -183,9 +183,7 @@ class Visibility(ModuleWidget):
             block = self._run_blocks.get(number)
             if block is None:
                 continue
-            entries = [{**r, **changes.get(r["index"], {})} for r in block.entries]
-            if entries != block.entries:
-                block.entries = entries
+            block.restyle(lambda run: changes.get(run["index"], {}))
 
     # -- state -----------------------------------------------------------------------------
     def is_shown(self, entry: str) -> bool:

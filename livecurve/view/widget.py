@@ -354,8 +354,7 @@ class CurveView:
         # markers) at the next redraw: the first epoch's build makes half the widgets.
         defer = self.progress.running
         for view in self.panels.values():
-            view.add_tooltips()
-        for view in self.panels.values():
+            view.tips.new_redraw()  # the last redraw's markers: their tooltips when arranged
             view.defer_tooltips = defer
         self._defer_tooltips = defer
         self._ensure_marks()
