@@ -285,16 +285,30 @@ def test_the_throttle_waits_on_one_thread_that_ends_when_idle(monkeypatch):
     assert len(waiters()) == before, "the waiting thread ends once nothing is due"
     drawn = len(calls)
     caller = threading.get_ident()
-    throttle._action = lambda: calls.append(time.monotonic()) or ran_on.add(threading.get_ident())
     ran_on: set[int] = set()
+    release = threading.Event()
+
+    def held_action() -> None:  # holds the run until the test lets it go
+        ran_on.add(threading.get_ident())
+        release.wait(5)
+        calls.append(time.monotonic())
+
+    throttle._action = held_action
+    returned = time.monotonic()
     throttle.poke()  # due at once (the interval has long passed), run by a new waiting thread
-    throttle.poke()  # already due: nothing more
+    assert time.monotonic() - returned < 2, "a poke returns at once, before the run ends"
     assert len(calls) == drawn, "a poke never runs the action on the caller's thread"
-    time.sleep(0.2)
+    release.set()
+    deadline = time.monotonic() + 5
+    while (len(calls) == drawn or throttle.pending) and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert len(calls) == drawn + 1 and not throttle.pending and caller not in ran_on
+    throttle._action = lambda: calls.append(time.monotonic())
     throttle.flush()  # runs now, on the caller
     throttle.poke()  # within the interval: due later
-    assert len(calls) == drawn + 2 and throttle.pending
+    due = throttle._due
+    throttle.poke()  # already due: nothing more, and not later either
+    assert len(calls) == drawn + 2 and throttle.pending and throttle._due == due
     throttle.cancel()  # a pending run that is cancelled never runs
     time.sleep(0.3)
     assert len(calls) == drawn + 2 and not throttle.pending
