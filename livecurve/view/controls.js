@@ -144,12 +144,20 @@ function controller(model) {
     if (!vis) return;
     if (!hookedBlocks.has(vis)) { hookedBlocks.add(vis); vis.on("change:blocks", loadVis); }
     const blocks = await blocksOf(vis, hookedBlocks, "change:marks", loadVis);
-    const refs = [];
-    for (const b of blocks) for (const list of Object.values(b.get("marks") || {})) refs.push(...list);
-    visMarks = await Promise.all(refs.map((r) => resolve(model, r)));
+    const read = await visLists(blocks);
+    if (!read.changed.size) return;  // no new marks: nothing to draw on another scale
+    visMarks = Object.values(read.lists).flat();
     kernelDrew();
   }
-  const own = (p) => [...p.marks, ...visMarks.filter((m) => (m.get("scales") || {}).x === p.x)];
+  const visLists = markLists(model);
+  // A panel's marks: its per-step lines and every run's marks on its x scale (the list kept
+  // while neither changes: applyAll runs at every kernel redraw).
+  const own = (p) => {
+    if (p.own && p.ownOf === visMarks) return p.own;
+    p.ownOf = visMarks;
+    p.own = [...p.marks, ...visMarks.filter((m) => (m.get("scales") || {}).x === p.x)];
+    return p.own;
+  };
 
   async function load() {
     const raw = model.get("panels") || [];

@@ -33,16 +33,32 @@ async function blocksOf(owner, hooked, event, onChange, trait = "blocks") {
   return blocks;
 }
 
-// Lists of marks by key ({"12": [refs]}), each resolved again only when its refs changed (a new
-// trial: its own lists). Returns a function from the blocks' joined lists to resolved ones.
+// Lists of marks by key ({"12": [refs]}), sent in blocks of runs (view/blocks.py). Returns a
+// function from the blocks to { lists: every key's marks, changed: the keys whose list is new
+// since the last call }: a block whose lists the kernel did not send again is not read again,
+// and a list is resolved again only when its refs changed (a new trial: its own lists). A
+// front end then looks at a new trial's marks, not at those of 200 runs.
 function markLists(model) {
+  const read = new WeakMap();  // block model -> { raw: its "marks" as read, lists }
   const resolved = new Map();  // key -> { key: the refs joined, list }
   const refKey = (refs) => refs.map((r) => (typeof r === "string" ? r : r.model_id)).join(",");
-  return async (raw) => Object.fromEntries(await Promise.all(Object.entries(raw).map(async ([id, refs]) => {
-    const key = refKey(refs), had = resolved.get(id);
-    if (had && had.key === key) return [id, had.list];
-    const list = await Promise.all(refs.map((r) => resolve(model, r)));
-    resolved.set(id, { key, list });
-    return [id, list];
-  })));
+  return async (blocks) => {
+    const changed = new Set();
+    const parts = await Promise.all(blocks.map(async (block) => {
+      const raw = block.get("marks") || {};
+      const had = read.get(block);
+      if (had && had.raw === raw) return had.lists;
+      const lists = Object.fromEntries(await Promise.all(Object.entries(raw).map(async ([id, refs]) => {
+        const key = refKey(refs), was = resolved.get(id);
+        if (was && was.key === key) return [id, was.list];
+        const list = await Promise.all(refs.map((r) => resolve(model, r)));
+        resolved.set(id, { key, list });
+        changed.add(id);
+        return [id, list];
+      })));
+      read.set(block, { raw, lists });
+      return lists;
+    }));
+    return { lists: Object.assign({}, ...parts), changed };
+  };
 }

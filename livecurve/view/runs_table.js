@@ -61,8 +61,10 @@ export default {
       const params = (model.get("columns") || []).filter((c) => c.group === "param");
       return [row.run, ...params.map((c) => `${c.key}=${row[c.key] ?? ""}`)].join(" ");
     };
+    // The runs the filter matches (null: no filter, every run).
     const matching = () => {
-      const test = matcher(model.get("filter") || "");
+      if (!model.get("filter")) return null;
+      const test = matcher(model.get("filter"));
       return new Set(allRows.filter((r) => test(text(r))).map((r) => r.index));
     };
 
@@ -74,6 +76,10 @@ export default {
     const GREY = "#9A9A9A";
     let applying = 0;
     function paint(m, attrs) { applying++; try { setLocal(m, attrs); } finally { applying--; } }
+    // Each run's state as painted, with the list of marks it was painted on: a redraw paints
+    // only the runs whose state or marks changed (not 1600 marks at 200 runs).
+    const painted = new Map();  // run index -> { list, state }
+    let looked = 0;  // marks looked at by highlight(), for tests: a new trial's, not every run's
     function highlight() {
       const on = matching();
       const filtering = !!model.get("filter");
@@ -86,6 +92,13 @@ export default {
         const wide = index === hovered || index === selected;
         const lit = wide || (filtering ? on.has(index) : !named || namedSet.has(index));
         const opacity = lit ? 1 : filtering ? 0.12 : 0.5;
+        const grey = !!named && !namedSet.has(index);
+        const apart = wide && grey && !filtering && hl ? [hl] : null;  // a hovered grey run
+        const state = `${wide} ${lit} ${opacity} ${filtering} ${grey} ${apart}`;
+        const was = painted.get(index);
+        if (was && was.list === list && was.state === state) continue;
+        painted.set(index, { list, state });
+        looked += list.length;
         for (const m of list) {
           const dots = m.get("_model_name") === "ScatterModel";
           if (!m.__lcWatched) {
@@ -95,14 +108,11 @@ export default {
               if (applying) return;
               m.__lcColours = m.get("colors");  // the kernel recoloured: keep, then re-apply
               m.__lcState = null;
+              painted.delete(index);
               highlight();
             });
           }
-          // Painted already for this state (most marks at most redraws: 200 runs, 1600 marks).
-          const grey = !!named && !namedSet.has(index);
-          const apart = wide && grey && !filtering && hl ? [hl] : null;  // a hovered grey run
-          const state = `${wide} ${lit} ${opacity} ${filtering} ${grey} ${apart}`;
-          if (m.__lcState === state) continue;
+          if (m.__lcState === state) continue;  // a mark listed for its run again
           m.__lcState = state;
           // A grey run's own marks (out of the figure but while highlighted) leave the scales'
           // domains to its grey row, which holds the same values: bqplot goes over every
@@ -128,9 +138,10 @@ export default {
     // lines is hidden (visibility.js paints it) and their own marks join their figure.
     function promote(on, filtering, selected) {
       const figures = new Map();
+      const any = hovered >= 0 || (selected ?? -1) >= 0 || filtering;  // else no run is lit
       for (const g of greys) {
         const lit = new Set();
-        for (const id of g.rows) {
+        if (any) for (const id of g.rows) {
           const r = Number(id.split(":", 1)[0]);
           if (r === hovered || r === selected || (filtering && on.has(r))) lit.add(String(r));
         }
@@ -189,7 +200,7 @@ export default {
     const hooked = new WeakSet();
     async function loadLines() {
       const blocks = await blocksOf(model, hooked, "change:marks", loadLines);
-      lines = await lists(Object.assign({}, ...blocks.map((b) => b.get("marks") || {})));
+      lines = (await lists(blocks)).lists;
       highlight();
     }
 
@@ -352,7 +363,7 @@ export default {
     for (const [source, events, handler] of listeners) source.on(events, handler);
     // For tests and curious people: what the table highlights now.
     root.lcState = () => ({ hovered, selected: model.get("selected"), named: model.get("named"),
-      highlight: model.get("highlight"),
+      highlight: model.get("highlight"), looked,
       lines: Object.keys(lines),
       widths: Object.fromEntries(Object.entries(lines).map(([k, l]) => [k, l.map((m) => m.get("stroke_width"))])),
       domains: Object.values(lines).flat().filter((m) => !(m.get("preserve_domain") || {}).y).length,

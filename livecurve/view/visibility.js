@@ -30,6 +30,12 @@ function paintGrey(model, m) {
   const rows = m.__lcRows || [];
   const lit = m.__lcLit || new Set();
   const base = m.__lcBase ?? model.get("grey_opacity");
+  // Painted already from the same rows, checkboxes and lit runs (the runs table repaints every
+  // grey mark at each of its redraws; a new trial changes one block's).
+  const state = [rows, model.get("shown"), base, [...lit].join(",")];
+  const was = m.__lcPainted;
+  m.__lcPainted = state;
+  if (was && state.every((v, i) => v === was[i])) return;
   const want = rows.map((id) => (drawn(model, id) && !lit.has(id.split(":", 1)[0]) ? base : 0));
   const now = m.get("opacities") || [];
   if (want.length !== now.length || want.some((o, i) => o !== now[i])) {
@@ -73,14 +79,17 @@ export default {
       const raw = model.get("grey") || [];
       const found = await Promise.all(raw.map(async ([figure, mark, rows]) => {
         const m = await resolve(model, mark);
-        m.__lcRows = rows;
+        const had = m.__lcRows;  // kept while the same: paintGrey compares it by identity
+        if (!had || had.length !== rows.length || had.some((id, i) => id !== rows[i])) m.__lcRows = rows;
         m.__lcFigure = await resolve(model, figure);
         if (!m.__lcPaint) {
           m.__lcPaint = () => paintGrey(model, m);
           // The kernel sent new rows or opacities: hide and highlight again, once the change is
           // done (a set inside a change event hides x and y from bqplot's update_data).
           m.on("change:opacities change:y", () => {
-            if (!m.__lcPainting) Promise.resolve().then(m.__lcPaint);
+            if (m.__lcPainting) return;
+            m.__lcPainted = null;  // the kernel's opacities: paint again, whatever the state
+            Promise.resolve().then(m.__lcPaint);
           });
         }
         return m;
@@ -91,28 +100,31 @@ export default {
       for (const m of found) figures.set(m.__lcFigure, [...(figures.get(m.__lcFigure) || []), m]);
       for (const [figure, marks] of figures) { GREYS.set(figure, marks); keepGreyFirst(figure); }
     }
-    function apply() {
-      for (const [id, list] of Object.entries(marks)) {
+    // Every entry's marks follow the checkboxes; `ids`: only those entries' (new marks).
+    function apply(ids) {
+      for (const id of ids || Object.keys(marks)) {
         const on = drawn(model, id);
-        for (const m of list) if (m.get("visible") !== on) { m.set("visible", on); m.save_changes(); }
+        for (const m of marks[id] || []) if (m.get("visible") !== on) { m.set("visible", on); m.save_changes(); }
       }
     }
+    const applyAll = () => apply();
     // Each entry's marks, sent in blocks of runs (a new trial changes its block's only).
     const lists = markLists(model);
     const hooked = new WeakSet();
     async function load() {
       const blocks = await blocksOf(model, hooked, "change:marks", load);
-      marks = await lists(Object.assign({}, ...blocks.map((b) => b.get("marks") || {})));
-      apply();
+      const read = await lists(blocks);
+      marks = read.lists;
+      apply(read.changed);
     }
-    model.on("change:shown", apply);
+    model.on("change:shown", applyAll);
     model.on("change:shown", paintAll);
     model.on("change:blocks", load);
     model.on("change:grey", loadGrey);
     load();
     loadGrey();
     return () => {
-      model.off("change:shown", apply); model.off("change:shown", paintAll);
+      model.off("change:shown", applyAll); model.off("change:shown", paintAll);
       model.off("change:blocks", load); model.off("change:grey", loadGrey);
     };
   },
