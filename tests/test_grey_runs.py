@@ -272,3 +272,42 @@ def test_only_the_named_runs_markers_carry_a_tooltip_and_a_run_turning_grey_clos
     assert all(mark.tooltip is None for run, mark in markers if run == fifth)
     loss = view.panels["loss"].series[(30, "loss")]
     assert loss.dots.tooltip is not None and loss.dots.tooltip.labels == ["epoch", "loss"]
+
+
+def test_a_build_of_many_runs_sends_each_block_of_marks_and_entries_once(monkeypatch) -> None:
+    # The blocks made by a redraw were not among the widgets whose syncs it held: each series
+    # added sent its block again (a 200-run build: 2200 messages more than its 2400), and past
+    # what Jupyter's server reads, ZeroMQ drops a kernel's messages (marks the browser never got).
+    import comm
+    import ipykernel.ipkernel  # noqa: F401  (ipywidgets then opens every widget's comm)
+
+    names: dict[str, str] = {}
+    updates: list[str] = []
+
+    class Spy(comm.DummyComm):  # what the kernel would publish
+        def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):  # type: ignore[no-untyped-def]
+            state = (data or {}).get("state", {})
+            if msg_type == "comm_open":
+                names[self.comm_id] = state.get("_model_name", "")
+            elif msg_type == "comm_msg" and names.get(self.comm_id) == "WidgetModel":
+                updates.append(next(iter(state), ""))  # a block: "marks" or "entries"
+
+    monkeypatch.setattr(comm, "create_comm", lambda *a, **k: Spy(*a, **k))
+    plot = LivePlot(redraw_interval=0.0)
+    for epoch in range(1, 4):
+        plot.log(epoch, loss=score(1) + 1 / epoch, val_loss=score(1) + 0.5 / epoch)
+    plot.runs.extend(trial(k) for k in range(2, 61))  # 60 runs: blocks 0, 1, 2
+    view = plot.view  # built: marks made, then the first redraw
+    blocks = len(view.visibility.blocks)
+    entry_blocks = len(view.visibility.run_blocks) + sum(
+        len(legend.blocks) for legend in view.legends.values()
+    )
+    assert blocks == 3 and entry_blocks >= 3
+    assert len(names) > 250  # the spy saw the build (the marks' widgets)
+    # the visibility's blocks and the runs table's (each run's lines, for highlighting)
+    sent_once = blocks + len(view.runs_table.blocks)
+    assert updates.count("marks") <= sent_once, (updates.count("marks"), sent_once)
+    assert updates.count("entries") <= entry_blocks, (updates.count("entries"), entry_blocks)
+    # what they hold: every run's marks
+    held = {int(key.split(":")[0]) for block in view.visibility.blocks for key in block.marks}
+    assert held == set(range(60))

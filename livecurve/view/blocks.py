@@ -14,8 +14,9 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 import traitlets
@@ -23,6 +24,29 @@ import traitlets
 from .refs import refs_serialization
 
 BLOCK_RUNS = 20  # runs per block
+
+Block = TypeVar("Block", bound=widgets.Widget)
+
+
+class NewBlocks:
+    """Holds the syncs of the blocks made while a redraw runs: one message per block at its end.
+
+    A redraw holds the syncs of the widgets it changes (the view's ``refresh``), but a block made
+    during it was not among them: each series added to it sent the block again. A 200-run build
+    sent 2200 such messages, on top of the marks' own 2200. On a busy machine the browser then
+    missed some widgets' openings, so the figure came up without its panels: the kernel sent
+    them faster than Jupyter's server read them, and the messages that overflowed were dropped.
+    The view sets ``stack`` while it redraws; owners pass new blocks to :meth:`made`.
+    """
+
+    def __init__(self) -> None:
+        self.stack: contextlib.ExitStack | None = None
+
+    def made(self, block: Block) -> Block:
+        """``block``, its syncs held until the redraw ends (if one runs)."""
+        if self.stack is not None:
+            self.stack.enter_context(block.hold_sync())
+        return block
 
 
 def block_of(run_index: int) -> int:

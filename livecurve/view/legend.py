@@ -78,7 +78,7 @@ class Legend(ModuleWidget):
         number = block_of(run_index)
         block = self._blocks.get(number)
         if block is None:
-            block = self._blocks[number] = EntryBlock()
+            block = self._blocks[number] = self.visibility.new_blocks.made(EntryBlock())
             self.blocks = sorted([*self.blocks, block], key=self._number)
         return block
 

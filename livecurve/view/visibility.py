@@ -24,7 +24,7 @@ from typing import Any
 import traitlets
 
 from .. import style
-from .blocks import EntryBlock, MarkBlock, block_of
+from .blocks import EntryBlock, MarkBlock, NewBlocks, block_of
 from .module_widget import ModuleWidget, module_text
 from .refs import refs_serialization
 
@@ -110,6 +110,7 @@ class Visibility(ModuleWidget):
         self.marks: dict[str, list[Any]] = {}  # "0:loss" -> [mark, ...] (the blocks' union)
         self._blocks: dict[int, MarkBlock] = {}
         self._run_blocks: dict[int, EntryBlock] = {}
+        self.new_blocks = NewBlocks()  # its blocks' and the legends' (set by the view)
         self.observe(self._shown_changed, "shown")
 
     @property
@@ -126,7 +127,7 @@ class Visibility(ModuleWidget):
         for number in sorted(set(wanted) | set(self._run_blocks)):
             block = self._run_blocks.get(number)
             if block is None:
-                block = self._run_blocks[number] = EntryBlock()
+                block = self._run_blocks[number] = self.new_blocks.made(EntryBlock())
                 self.run_blocks = [self._run_blocks[n] for n in sorted(self._run_blocks)]
             if block.entries != wanted.get(number, []):
                 block.entries = wanted.get(number, [])
@@ -151,7 +152,7 @@ class Visibility(ModuleWidget):
         number = block_of(run_index)
         block = self._blocks.get(number)
         if block is None:
-            block = self._blocks[number] = MarkBlock()
+            block = self._blocks[number] = self.new_blocks.made(MarkBlock())
             self.blocks = [*self.blocks, block]
         return block
 

@@ -347,7 +347,12 @@ class CurveView:
                     held.enter_context(entries.hold_sync())
             for block in self.visibility.blocks:
                 held.enter_context(block.hold_sync())
-            self._refresh()
+            # Blocks made by this redraw (a new block of runs) are held too.
+            self.visibility.new_blocks.stack = held
+            try:
+                self._refresh()
+            finally:
+                self.visibility.new_blocks.stack = None
 
     def _refresh(self) -> None:
         # While training, the markers made now get their tooltips (and their series' best
