@@ -83,7 +83,6 @@ class RunsTable(ModuleWidget):
 
     def __init__(self, visibility: Visibility | None = None) -> None:
         super().__init__(layout={"display": "none", "width": "100%"}, visibility=visibility)
-        self.marks: dict[str, list[Any]] = {}  # the blocks' union, for Python
         self._drawn: tuple = ()  # what the rows were made from: unchanged runs, no work
         self._folded: tuple = ()  # the named runs and legend entries the legends were folded for
         self._cells: dict = {}  # per run: the cells made for its last version (runs_table cache)
@@ -91,6 +90,11 @@ class RunsTable(ModuleWidget):
         self._table: ModelTable | None = None
         self._lines: dict[int, list[Any]] = {}  # each run's marks, gathered as they are made
         self._gathered: dict[str, int] = {}  # per panel, how many of its series are gathered
+
+    @property
+    def marks(self) -> dict[str, list[Any]]:
+        """Each run's lines by run index (``"12"``), as the blocks send them to the browser."""
+        return {str(index): list(marks) for index, marks in self._lines.items()}
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -225,8 +229,6 @@ class RunsTable(ModuleWidget):
                 self._lines.setdefault(run_index, []).append(mark)
                 touched.add(run_index)
             self._gathered[""] = len(best)
-        for index in touched:
-            self.marks[str(index)] = list(self._lines[index])
         return touched
 
     @staticmethod
